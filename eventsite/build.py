@@ -1,0 +1,112 @@
+"""The whole build, in order, in one function: :func:`build_site`."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .depends import NullRecorder, Recorder
+from .errors import BuildError, Problem, display_path
+from .l10n import load_translations
+from .load import load_content
+from .model import Site, build_model
+from .render import Renderer, Theme, render_route
+from .routes import RoutePlan, plan_routes
+from .validate import normalize_base_url, validate_content
+from .write import StagedOutput, check_output_folder
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a build reads from and writes to."""
+
+    content: Path
+    output: Path
+    theme: Theme
+    base_url: str | None = None  # overrides site.yaml, e.g. for pull-request previews
+
+    @classmethod
+    def at(cls, root: Path, content: Path | None = None, output: Path | None = None, base_url: str | None = None) -> "Project":
+        return cls(
+            content=(content or root / "content"),
+            output=(output or root / "site"),
+            theme=Theme(templates=root / "templates", locales=root / "locales"),
+            base_url=base_url,
+        )
+
+
+@dataclass
+class BuildResult:
+    site: Site
+    plan: RoutePlan
+    pages_per_language: dict[str, int]
+    warnings: list[Problem]
+    seconds: float
+    dependencies: dict[str, set[Path]] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        counts = ", ".join(f"{lang} {count}" for lang, count in self.pages_per_language.items())
+        return f"built {sum(self.pages_per_language.values())} pages ({counts}) in {self.seconds:.2f} s"
+
+
+def load_site(project: Project) -> Site:
+    """Stages 1–3: content folder → checked, typed model."""
+    site = build_model(validate_content(load_content(project.content)))
+    if project.base_url:
+        config = site.config.model_copy(update={"base_url": normalize_base_url(project.base_url)})
+        site = replace(site, config=config)
+    return site
+
+
+def build_site(project: Project, *, record_dependencies: bool = False) -> BuildResult:
+    """Load → validate → model → plan routes → render → write; all or nothing."""
+    started = time.perf_counter()
+    check_output_folder(project.output, [project.content, project.theme.templates, project.theme.locales])
+    site = load_site(project)
+    plan = plan_routes(site)
+    translations = load_translations(project.theme.locales, site.languages)
+    renderer = Renderer(site, plan, project.theme, translations)
+
+    staged = StagedOutput(project.output)
+    try:
+        problems: list[Problem] = []
+        dependencies: dict[str, set[Path]] = {}
+        for route in plan.routes:
+            recorder = Recorder() if record_dependencies else NullRecorder()
+            data, route_problems = render_route(renderer, route, recorder)
+            problems.extend(route_problems)
+            staged.write(route.output_path, data)
+            if record_dependencies:
+                dependencies[route.output_path] = recorder.sources
+        copy_files(site, project, staged, problems)
+        errors = [problem for problem in problems if problem.severity == "error"]
+        if errors:
+            raise BuildError(errors)
+        staged.commit()
+    except BaseException:
+        staged.abort()
+        raise
+
+    pages = Counter(route.lang or "-" for route in plan.routes if route.kind.format == "html")
+    warnings = sorted(set(site.warnings) | {p for p in problems if p.severity == "warning"})
+    return BuildResult(site, plan, dict(pages), warnings, time.perf_counter() - started, dependencies)
+
+
+def copy_files(site: Site, project: Project, staged: StagedOutput, problems: list[Problem]) -> None:
+    """Media as they are, and the theme's static assets."""
+    for media in site.media.values():
+        staged.copy(f"media/{media.relative}", media.path)
+    static = project.theme.static
+    if not static.is_dir():
+        return
+    for folder, dirnames, filenames in os.walk(static):
+        dirnames.sort()
+        for filename in sorted(filenames):
+            source = Path(folder) / filename
+            if source.is_symlink():
+                problems.append(Problem(display_path(source, project.theme.templates), 0, "symbolic links are not copied"))
+                continue
+            staged.copy("static/" + source.relative_to(static).as_posix(), source)

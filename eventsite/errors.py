@@ -1,0 +1,52 @@
+"""Errors that point at a place in the content: ``path:line:col: message``.
+
+Every stage collects problems into a list instead of stopping at the first,
+so an editor sees everything wrong with a pull request in one run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the input, located as precisely as we can."""
+
+    path: str  # relative to the project (or absolute when outside it)
+    line: int  # 1-based; 0 when the whole file is meant
+    message: str
+    column: int = 0
+    severity: Severity = "error"
+
+    def format(self) -> str:
+        where = self.path
+        if self.line:
+            where += f":{self.line}"
+            if self.column:
+                where += f":{self.column}"
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{where}: {prefix}{self.message}"
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+class BuildError(Exception):
+    """Raised by a stage with every problem it found."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = sorted(set(problems))
+        super().__init__("\n".join(p.format() for p in self.problems))
+
+
+def display_path(path: Path, root: Path) -> str:
+    """The path as an editor knows it: relative to the project when possible."""
+    try:
+        return path.relative_to(root.parent).as_posix()
+    except ValueError:
+        return path.as_posix()

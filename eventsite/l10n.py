@@ -1,0 +1,159 @@
+"""Language data: CLDR formatting through Babel, and gettext UI catalogs.
+
+Nothing here touches the process locale (no ``locale.setlocale``): every
+function takes its language explicitly, so pages in ten languages can be
+rendered side by side, in one process or many.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+import io
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Mapping
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel import dates as babel_dates
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po
+
+from .errors import BuildError, Problem, display_path
+
+CATALOG_DOMAIN = "messages"
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # as written in site.yaml (BCP 47, '-' separated)
+    locale: Locale
+    name: str  # in its own language and script: 한국어, ไทย, ខ្មែរ
+    english_name: str
+    direction: str  # 'ltr' or 'rtl', from CLDR
+
+
+@lru_cache(maxsize=None)
+def language(code: str) -> Language:
+    locale = Locale.parse(code, sep="-")
+    own = locale.get_display_name(locale) or code
+    own = own[:1].upper() + own[1:] if own[:1].islower() and locale.language not in ("ko", "ja", "zh") else own
+    direction = "rtl" if locale.character_order == "right-to-left" else "ltr"
+    return Language(code, locale, own, locale.get_display_name(Locale("en")) or code, direction)
+
+
+class Formatter:
+    """Dates, times, countries and languages for one language, from CLDR."""
+
+    def __init__(self, code: str, zone: ZoneInfo):
+        self.language = language(code)
+        self.locale = self.language.locale
+        self.zone = zone
+        # CLDR's preferred hour cycle for this language: 'h' (12-hour) or 'H'.
+        self._hour = "h" if "h" in str(self.locale.time_formats["short"].pattern) else "H"
+
+    def day(self, value: dt.date) -> str:
+        """A day heading: 'Tuesday, 26 November 2019', '2019년 11월 26일 (화)'."""
+        return babel_dates.format_skeleton("yMMMEd", value, locale=self.locale)
+
+    def weekday(self, value: dt.date) -> str:
+        return babel_dates.format_date(value, "EEEE", locale=self.locale)
+
+    def short_day(self, value: dt.date) -> str:
+        return babel_dates.format_skeleton("MMMEd", value, locale=self.locale)
+
+    def date(self, value: dt.date) -> str:
+        return babel_dates.format_date(value, "long", locale=self.locale)
+
+    def date_range(self, start: dt.date, end: dt.date) -> str:
+        return babel_dates.format_interval(start, end, "yMMMd", locale=self.locale)
+
+    def time(self, value: dt.datetime) -> str:
+        return babel_dates.format_skeleton(self._hour + "m", value, tzinfo=self.zone, locale=self.locale)
+
+    def time_range(self, start: dt.datetime, end: dt.datetime) -> str:
+        return babel_dates.format_interval(start, end, self._hour + "m", tzinfo=self.zone, locale=self.locale)
+
+    def zone_name(self, value: dt.datetime) -> str:
+        """The event's zone as readers know it ('GMT+09:00', 'Korean Standard Time')."""
+        return babel_dates.get_timezone_name(value.astimezone(self.zone), width="long", locale=self.locale)
+
+    def zone_offset(self, value: dt.datetime) -> str:
+        return babel_dates.get_timezone_gmt(value.astimezone(self.zone), width="short", locale=self.locale)
+
+    def country(self, code: str) -> str:
+        return self.locale.territories.get(code, code)
+
+    def language_name(self, code: str) -> str:
+        """Another language's name in this page's language."""
+        return Locale.parse(code, sep="-").get_display_name(self.locale) or code
+
+
+# --- gettext catalogs -------------------------------------------------------------
+
+
+def catalog_path(locales_dir: Path, lang: str) -> Path:
+    return locales_dir / lang.replace("-", "_") / "LC_MESSAGES" / f"{CATALOG_DOMAIN}.po"
+
+
+def load_translations(locales_dir: Path, languages: tuple[str, ...]) -> Mapping[str, gettext.NullTranslations]:
+    """Compile each language's .po catalog in memory (no .mo files on disk).
+
+    A string missing from a catalog falls back to the default language's
+    catalog, then to the template's own text. A plural message with any form
+    left empty counts as untranslated as a whole, so an incomplete plural
+    never shows the singular where the plural belongs.
+    """
+    problems: list[Problem] = []
+    compiled: dict[str, gettext.NullTranslations] = {}
+    default = languages[0]
+    order = [default, *languages[1:]]
+    for lang in order:
+        path = catalog_path(locales_dir, lang)
+        translations: gettext.NullTranslations
+        if path.is_file():
+            try:
+                translations = compile_catalog(path, lang)
+            except (PoFileError, ValueError) as error:
+                problems.append(Problem(display_path(path, locales_dir), _po_error_line(error), f"catalog error: {error}"))
+                continue
+        else:
+            translations = gettext.NullTranslations()
+        if lang != default and default in compiled:
+            translations.add_fallback(compiled[default])
+        compiled[lang] = translations
+    if problems:
+        raise BuildError(problems)
+    return compiled
+
+
+def read_catalog(path: Path, lang: str) -> Catalog:
+    with path.open("rb") as handle:
+        return read_po(handle, locale=Locale.parse(lang, sep="-"), abort_invalid=True)
+
+
+def compile_catalog(path: Path, lang: str) -> gettext.GNUTranslations:
+    catalog = read_catalog(path, lang)
+    complete = Catalog(locale=catalog.locale, domain=CATALOG_DOMAIN)
+    for message in catalog:
+        if message.id and is_translated(message, catalog.num_plurals):
+            complete[message.id] = message
+    buffer = io.BytesIO()
+    write_mo(buffer, complete)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+def is_translated(message, num_plurals: int) -> bool:
+    if message.fuzzy:
+        return False
+    if isinstance(message.string, (tuple, list)):
+        return len(message.string) >= num_plurals and all(message.string[:num_plurals])
+    return bool(message.string)
+
+
+def _po_error_line(error: Exception) -> int:
+    return int(getattr(error, "lineno", 0) or 0)

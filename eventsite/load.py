@@ -1,0 +1,246 @@
+"""Stage 1, load: read the content folder into raw documents.
+
+Reading is where hostile input first arrives, so this stage decides what a
+file *is*: it accepts UTF-8 with or without a BOM and with CRLF or LF line
+endings, rejects other encodings with the byte offset, refuses symlinks that
+leave ``content/``, ignores editors' temporary files, and parses front matter
+with the strict YAML dialect of :mod:`eventsite.yaml_strict`. It knows
+nothing of schemas.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import paths
+from .errors import BuildError, Problem, display_path
+from .yaml_strict import ParsedYaml, YamlProblem, parse
+
+# Folder name → content kind. The schema for each kind lives in validate.py.
+CONTENT_FOLDERS: dict[str, str] = {
+    "sessions": "session",
+    "exhibits": "exhibit",
+    "people": "person",
+    "pages": "page",
+    "news": "news",
+}
+SITE_FILE = "site.yaml"
+MEDIA_FOLDER = "media"
+MAX_FILE_BYTES = 2 * 1024 * 1024  # a page of text is kilobytes; this bounds memory and Markdown time
+
+
+@dataclass(frozen=True)
+class Document:
+    """One content file: its front matter (with line numbers) and its body."""
+
+    path: Path
+    display: str  # the path as shown in messages
+    kind: str  # 'session', 'exhibit', …; 'site' for site.yaml
+    id: str
+    lang: str | None  # None for the source file, else the translation's language
+    meta: ParsedYaml
+    body: str
+    body_line: int  # line of the file where the body starts
+    sha: str  # hash of the raw bytes, for caches and dependency records
+
+
+@dataclass(frozen=True)
+class MediaFile:
+    path: Path
+    relative: str  # NFC, '/'-separated, relative to media/
+    size: int
+
+
+@dataclass
+class RawContent:
+    root: Path
+    site: Document
+    documents: list[Document] = field(default_factory=list)
+    media: list[MediaFile] = field(default_factory=list)
+
+
+def load_content(root: Path) -> RawContent:
+    """Read every content file under ``root``; raise BuildError with all problems."""
+    root = root.resolve()
+    problems: list[Problem] = []
+    if not root.is_dir():
+        raise BuildError([Problem(str(root), 0, "content folder not found")])
+
+    site_path = root / SITE_FILE
+    site = _read_document(site_path, root, "site", "site", None, problems, front_matter=False)
+
+    documents: list[Document] = []
+    for folder, kind in CONTENT_FOLDERS.items():
+        folder_path = root / folder
+        if not folder_path.exists():
+            continue
+        if not _safe_entry(folder_path, root, problems):
+            continue
+        for entry in sorted(os.scandir(folder_path), key=lambda e: e.name):
+            document = _load_entry(Path(entry.path), root, kind, problems)
+            if document is not None:
+                documents.append(document)
+
+    media = _load_media(root, problems)
+    if problems or site is None:
+        raise BuildError(problems or [Problem(display_path(site_path, root), 0, "site.yaml is missing")])
+    return RawContent(root=root, site=site, documents=documents, media=media)
+
+
+def _load_entry(path: Path, root: Path, kind: str, problems: list[Problem]) -> Document | None:
+    name = paths.nfc(path.name)
+    shown = display_path(path, root)
+    if paths.is_editor_litter(name):
+        return None
+    if not _safe_entry(path, root, problems):
+        return None
+    if path.is_dir():
+        problems.append(Problem(shown, 0, "sub-folders are not allowed here"))
+        return None
+    parts = name.split(".")
+    if parts[-1] != "md" or len(parts) not in (2, 3):
+        problems.append(Problem(shown, 0, "expected <id>.md or <id>.<lang>.md"))
+        return None
+    item_id = parts[0]
+    lang = parts[1] if len(parts) == 3 else None
+    why = paths.id_problem(item_id)
+    if why:
+        problems.append(Problem(shown, 0, f"file name: {why}"))
+        return None
+    if lang is not None and not _looks_like_language(lang):
+        problems.append(Problem(shown, 0, f"{lang!r} is not a language code (expected e.g. 'ko', 'zh-Hant')"))
+        return None
+    return _read_document(path, root, kind, item_id, lang, problems, front_matter=True)
+
+
+def _looks_like_language(code: str) -> bool:
+    pieces = code.split("-")
+    return 2 <= len(pieces[0]) <= 3 and pieces[0].isascii() and pieces[0].isalpha() and pieces[0].islower() and all(
+        piece.isascii() and piece.isalnum() and 1 <= len(piece) <= 8 for piece in pieces[1:]
+    )
+
+
+def _safe_entry(path: Path, root: Path, problems: list[Problem]) -> bool:
+    """Refuse symlinks that leave the content folder (CVE-2018-17567-style leaks)."""
+    if path.is_symlink() and not paths.is_inside(path, root):
+        problems.append(Problem(display_path(path, root), 0, "symbolic link points outside the content folder"))
+        return False
+    return True
+
+
+def _read_document(
+    path: Path,
+    root: Path,
+    kind: str,
+    item_id: str,
+    lang: str | None,
+    problems: list[Problem],
+    *,
+    front_matter: bool,
+) -> Document | None:
+    shown = display_path(path, root)
+    if not path.is_file():
+        if kind == "site":
+            problems.append(Problem(shown, 0, "site.yaml is missing"))
+        return None
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        problems.append(Problem(shown, 0, f"file is {size} bytes; the limit is {MAX_FILE_BYTES}"))
+        return None
+    raw = path.read_bytes()
+    text = decode_text(raw, shown, problems)
+    if text is None:
+        return None
+    if front_matter:
+        split = split_front_matter(text)
+        if split is None:
+            problems.append(Problem(shown, 1, "expected front matter: a first line '---', YAML, then a line '---'"))
+            return None
+        yaml_text, body, body_line = split
+        first_line = 2
+    else:
+        yaml_text, body, body_line, first_line = text, "", 0, 1
+    try:
+        meta = parse(yaml_text, first_line=first_line)
+    except YamlProblem as problem:
+        problems.append(Problem(shown, problem.line, problem.message, problem.column))
+        return None
+    if not isinstance(meta.data, dict):
+        problems.append(Problem(shown, first_line, "front matter must be a mapping of keys to values"))
+        return None
+    return Document(
+        path=path,
+        display=shown,
+        kind=kind,
+        id=item_id,
+        lang=lang,
+        meta=meta,
+        body=body,
+        body_line=body_line,
+        sha=hashlib.sha256(raw).hexdigest(),
+    )
+
+
+def decode_text(raw: bytes, shown: str, problems: list[Problem]) -> str | None:
+    """UTF-8 (BOM optional), newlines normalized to LF; else a problem with the byte offset."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        problems.append(Problem(shown, line, f"not valid UTF-8 at byte {error.start}: save the file as UTF-8"))
+        return None
+    if "\x00" in text:
+        offset = text.index("\x00")
+        problems.append(Problem(shown, text.count("\n", 0, offset) + 1, f"NUL character at offset {offset}"))
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """Split ``---\\nYAML\\n---\\nbody`` into (yaml, body, first body line)."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            yaml_text = "\n".join(lines[1:index])
+            body = "\n".join(lines[index + 1 :])
+            return yaml_text, body, index + 2
+    return None
+
+
+def _load_media(root: Path, problems: list[Problem]) -> list[MediaFile]:
+    media_root = root / MEDIA_FOLDER
+    if not media_root.is_dir():
+        return []
+    if not _safe_entry(media_root, root, problems):
+        return []
+    found: dict[str, MediaFile] = {}
+    for folder, dirnames, filenames in os.walk(media_root, followlinks=False):
+        folder_path = Path(folder)
+        for dirname in list(dirnames):
+            if not _safe_entry(folder_path / dirname, root, problems):
+                dirnames.remove(dirname)
+        dirnames.sort()
+        for filename in sorted(filenames):
+            path = folder_path / filename
+            if paths.is_editor_litter(filename) or not _safe_entry(path, root, problems):
+                continue
+            relative = paths.nfc(path.relative_to(media_root).as_posix())
+            why = paths.media_path_problem(relative)
+            if why:
+                problems.append(Problem(display_path(path, root), 0, why))
+                continue
+            key = relative.casefold()
+            if key in found:
+                problems.append(
+                    Problem(display_path(path, root), 0, f"same output file as {display_path(found[key].path, root)}")
+                )
+                continue
+            found[key] = MediaFile(path=path, relative=relative, size=path.stat().st_size)
+    return sorted(found.values(), key=lambda media: media.relative)

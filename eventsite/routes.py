@@ -1,0 +1,111 @@
+"""Stage 4, plan routes: every output file the site will have.
+
+One table, :data:`PAGE_KINDS`, says which pages exist, where they go and
+which template or output format renders them; nothing else in the code
+enumerates pages. Routes are planned before anything is rendered, so links
+in Markdown can be checked against the real set of pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from .model import Entry, Site
+
+LISTINGS = ("schedule", "exhibition", "people", "news")
+
+
+@dataclass(frozen=True)
+class PageKind:
+    name: str
+    format: str  # a key of render.OUTPUT_FORMATS
+    template: str | None  # for the html format
+    url: Callable[[str | None], str]  # key → URL below the language prefix (or the root)
+    keys: Callable[[Site], Iterable[str | None]]
+    per_language: bool = True
+    entry: Callable[[Site, str], Entry] | None = None  # the content item a page shows, if any
+
+
+def _single(site: Site) -> Iterable[None]:
+    return (None,)
+
+
+PAGE_KINDS: tuple[PageKind, ...] = (
+    PageKind("home", "html", "home.html", lambda key: "/", _single),
+    PageKind("schedule", "html", "schedule.html", lambda key: "/schedule/", _single),
+    PageKind(
+        "session", "html", "session.html", lambda key: f"/sessions/{key}/",
+        lambda site: (s.id for s in site.sessions), entry=lambda site, key: site.session_map[key],
+    ),
+    PageKind("exhibition", "html", "exhibition.html", lambda key: "/exhibition/", _single),
+    PageKind(
+        "exhibit", "html", "exhibit.html", lambda key: f"/exhibits/{key}/",
+        lambda site: site.exhibits.keys(), entry=lambda site, key: site.exhibits[key],
+    ),
+    PageKind("people", "html", "people.html", lambda key: "/people/", _single),
+    PageKind(
+        "person", "html", "person.html", lambda key: f"/people/{key}/",
+        lambda site: site.people.keys(), entry=lambda site, key: site.people[key],
+    ),
+    PageKind("news-index", "html", "news_index.html", lambda key: "/news/", _single),
+    PageKind(
+        "news", "html", "news.html", lambda key: f"/news/{key}/",
+        lambda site: (item.id for item in site.news), entry=lambda site, key: site.news_map[key],
+    ),
+    PageKind(
+        "page", "html", "page.html", lambda key: f"/{key}/",
+        lambda site: site.pages.keys(), entry=lambda site, key: site.pages[key],
+    ),
+    PageKind("language-chooser", "html", "root.html", lambda key: "/", _single, per_language=False),
+)
+KINDS_BY_NAME = {kind.name: kind for kind in PAGE_KINDS}
+
+
+@dataclass(frozen=True)
+class Route:
+    kind: PageKind
+    lang: str | None  # None for language-neutral files at the root
+    key: str | None
+    url: str  # site-absolute, '/'-rooted, without base_url's path
+
+    @property
+    def output_path(self) -> str:
+        """The file below the output folder."""
+        path = self.url.lstrip("/")
+        return path + "index.html" if path.endswith("/") or not path else path
+
+    @property
+    def name(self) -> str:
+        return f"{self.kind.name}:{self.lang or '-'}:{self.key or ''}"
+
+
+@dataclass(frozen=True)
+class RoutePlan:
+    routes: tuple[Route, ...]
+    by_url: dict[str, Route]
+
+    def find(self, kind: str, lang: str | None, key: str | None = None) -> Route | None:
+        url = language_url(lang, KINDS_BY_NAME[kind].url(key))
+        return self.by_url.get(url)
+
+
+def language_url(lang: str | None, path: str) -> str:
+    return f"/{lang}{path}" if lang else path
+
+
+def plan_routes(site: Site) -> RoutePlan:
+    routes: list[Route] = []
+    for kind in PAGE_KINDS:
+        keys = list(kind.keys(site))
+        for lang in site.languages if kind.per_language else (None,):
+            for key in keys:
+                routes.append(Route(kind, lang, key, language_url(lang, kind.url(key))))
+    by_url = {route.url: route for route in routes}
+    return RoutePlan(tuple(routes), by_url)
+
+
+def entry_of(site: Site, route: Route) -> Entry | None:
+    if route.kind.entry is None or route.key is None:
+        return None
+    return route.kind.entry(site, route.key)

@@ -1,0 +1,388 @@
+"""Stage 2, validate: check each document against the schema of its kind.
+
+The pydantic models here are the single source of truth for the content
+format: validation, the JSON Schemas for editors' tools and the docs' field
+tables all come from them. Every document is checked and every problem is
+reported (with file, line and field) before the build stops.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Annotated, Any, Union
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+
+from . import paths
+from .errors import BuildError, Problem
+from .load import Document, RawContent
+
+# --- field types --------------------------------------------------------------
+
+
+def _check_id(value: str) -> str:
+    why = paths.id_problem(value)
+    if why:
+        raise ValueError(why)
+    return value
+
+
+def _check_language(value: str) -> str:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(value, sep="-")
+    except (ValueError, UnknownLocaleError):
+        raise ValueError(f"{value!r} is not a language known to CLDR") from None
+    return value
+
+
+@lru_cache(maxsize=1)
+def _cldr_territories() -> frozenset[str]:
+    from babel import Locale
+
+    return frozenset(code for code in Locale("en").territories if len(code) == 2 and code.isalpha())
+
+
+def _check_country(value: str) -> str:
+    if value not in _cldr_territories():
+        raise ValueError(f"{value!r} is not an ISO 3166 alpha-2 country code (e.g. 'KR', 'TH')")
+    return value
+
+
+def _check_url(value: str) -> str:
+    # Autoescaping does not stop `javascript:` in an href: allow-list schemes.
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("must be an absolute http:// or https:// URL")
+    return value
+
+
+def _check_media_path(value: str) -> str:
+    why = paths.media_path_problem(value)
+    if why:
+        raise ValueError(why)
+    return paths.nfc(value)
+
+
+_LOCAL_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}$")
+
+
+def _parse_local_time(value: Any) -> Any:
+    if isinstance(value, str):
+        if not _LOCAL_TIME.match(value.strip()):
+            raise ValueError("expected local time as 'YYYY-MM-DD HH:MM'")
+        return dt.datetime.strptime(value.strip().replace("T", " "), "%Y-%m-%d %H:%M")
+    return value
+
+
+def _parse_date(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError("expected a date as 'YYYY-MM-DD'") from None
+    return value
+
+
+def _one_line(value: str) -> str:
+    if "\n" in value.strip():
+        raise ValueError("must be a single line")
+    return value.strip()
+
+
+Id = Annotated[str, AfterValidator(_check_id)]
+Language = Annotated[str, AfterValidator(_check_language)]
+Country = Annotated[str, AfterValidator(_check_country)]
+Url = Annotated[str, AfterValidator(_check_url)]
+MediaPath = Annotated[str, AfterValidator(_check_media_path)]
+LocalTime = Annotated[dt.datetime, BeforeValidator(_parse_local_time)]
+Date = Annotated[dt.date, BeforeValidator(_parse_date)]
+Line = Annotated[str, AfterValidator(_one_line), Field(min_length=1)]
+# A plain string (the default language) or a mapping {language: text}.
+LocalizedText = Union[Line, dict[Language, Line]]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+# --- site.yaml ------------------------------------------------------------------
+
+
+class DateRange(Strict):
+    start: Date
+    end: Date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "DateRange":
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class Venue(Strict):
+    name: LocalizedText
+    address: LocalizedText | None = None
+    city: LocalizedText | None = None
+    country: Country | None = None
+    url: Url | None = None
+
+
+class Organizer(Strict):
+    name: LocalizedText
+    url: Url | None = None
+
+
+class Room(Strict):
+    name: LocalizedText
+
+
+class Section(Strict):
+    title: LocalizedText
+    summary: LocalizedText | None = None
+
+
+class Exhibition(Strict):
+    sections: dict[Id, Section] = Field(default_factory=dict)
+
+
+def _check_timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{value!r} is not an IANA time zone (e.g. 'Asia/Seoul')") from None
+    return value
+
+
+def normalize_base_url(value: str) -> str:
+    """An absolute http(s) URL ending in '/'."""
+    _check_url(value)
+    return value if value.endswith("/") else value + "/"
+
+
+class SiteConfig(Strict):
+    """Event-wide settings: content/site.yaml."""
+
+    title: LocalizedText
+    tagline: LocalizedText | None = None
+    languages: list[Language] = Field(min_length=1, description="BCP 47 codes; the first is the default language")
+    fallbacks: dict[Language, list[Language]] = Field(default_factory=dict)
+    timezone: Annotated[str, AfterValidator(_check_timezone)]
+    dates: DateRange
+    venue: Venue | None = None
+    base_url: Annotated[str, AfterValidator(normalize_base_url)]
+    organizer: Organizer | None = None
+    countries: list[Country] = Field(default_factory=list)
+    rooms: dict[Id, Room] = Field(default_factory=dict)
+    exhibition: Exhibition = Field(default_factory=Exhibition)
+    nav: list[Id] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_languages(self) -> "SiteConfig":
+        if len(set(self.languages)) != len(self.languages):
+            raise ValueError("languages: each language may be listed once")
+        return self
+
+
+# --- front matter ---------------------------------------------------------------
+
+
+class SessionKind(str, enum.Enum):
+    roundtable = "roundtable"
+    plenary = "plenary"
+    ceremony = "ceremony"
+    bilateral = "bilateral"
+    exhibition = "exhibition"
+    briefing = "briefing"
+    workshop = "workshop"
+    meal = "meal"
+    break_ = "break"
+    reception = "reception"
+    other = "other"
+
+
+class SessionMeta(Strict):
+    """A programme item: content/sessions/<id>.md."""
+
+    title: Line
+    start: LocalTime
+    end: LocalTime
+    kind: SessionKind = SessionKind.other
+    room: Id | None = None
+    speakers: list[Id] = Field(default_factory=list)
+    moderators: list[Id] = Field(default_factory=list)
+    countries: list[Country] = Field(default_factory=list)
+    summary: Line | None = None
+
+
+class ExhibitMeta(Strict):
+    """An exhibition exhibit: content/exhibits/<id>.md."""
+
+    title: Line
+    section: Id
+    country: Country
+    organization: Line | None = None
+    image: MediaPath | None = None
+    image_alt: Line | None = None
+    url: Url | None = None
+    summary: Line | None = None
+
+
+class PersonMeta(Strict):
+    """A speaker, minister or moderator: content/people/<id>.md."""
+
+    name: Line
+    role: Line | None = None
+    organization: Line | None = None
+    country: Country | None = None
+    photo: MediaPath | None = None
+
+
+class PageMeta(Strict):
+    """A free page: content/pages/<id>.md."""
+
+    title: Line
+    summary: Line | None = None
+
+
+class NewsMeta(Strict):
+    """A dated announcement: content/news/<id>.md."""
+
+    title: Line
+    date: Date
+    summary: Line | None = None
+
+
+Fingerprint = Annotated[str, Field(pattern=r"^[0-9a-f]{12,64}$")]
+
+
+class _TranslationBase(Strict):
+    # Written by `build.py i18n sign-off`: the fingerprint of the source's
+    # translatable text when the translation was last brought up to date.
+    source_fingerprint: Fingerprint | None = None
+
+
+class TitledTranslation(_TranslationBase):
+    title: Line | None = None
+    summary: Line | None = None
+
+
+class ExhibitTranslation(TitledTranslation):
+    organization: Line | None = None
+    image_alt: Line | None = None
+
+
+class PersonTranslation(_TranslationBase):
+    name: Line | None = None
+    role: Line | None = None
+    organization: Line | None = None
+
+
+@dataclass(frozen=True)
+class ContentKind:
+    """How one folder of content is validated."""
+
+    name: str
+    folder: str
+    meta: type[Strict]
+    translation: type[_TranslationBase]
+
+
+CONTENT_KINDS: dict[str, ContentKind] = {
+    kind.name: kind
+    for kind in (
+        ContentKind("session", "sessions", SessionMeta, TitledTranslation),
+        ContentKind("exhibit", "exhibits", ExhibitMeta, ExhibitTranslation),
+        ContentKind("person", "people", PersonMeta, PersonTranslation),
+        ContentKind("page", "pages", PageMeta, TitledTranslation),
+        ContentKind("news", "news", NewsMeta, TitledTranslation),
+    )
+}
+
+
+def translatable_fields(kind: str) -> tuple[str, ...]:
+    return tuple(name for name in CONTENT_KINDS[kind].translation.model_fields if name != "source_fingerprint")
+
+
+# --- the stage ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Valid:
+    """A document whose front matter passed its schema."""
+
+    document: Document
+    meta: BaseModel
+
+
+@dataclass(frozen=True)
+class ValidContent:
+    raw: RawContent
+    site: SiteConfig
+    documents: tuple[Valid, ...]
+
+
+def validate_content(raw: RawContent) -> ValidContent:
+    problems: list[Problem] = []
+    site = _validate(raw.site, SiteConfig, problems)
+    valid: list[Valid] = []
+    for document in raw.documents:
+        kind = CONTENT_KINDS[document.kind]
+        schema = kind.meta if document.lang is None else kind.translation
+        meta = _validate(document, schema, problems)
+        if meta is not None:
+            valid.append(Valid(document, meta))
+    if problems or site is None:
+        raise BuildError(problems)
+    return ValidContent(raw=raw, site=site, documents=tuple(valid))
+
+
+def _validate(document: Document, schema: type[BaseModel], problems: list[Problem]) -> Any:
+    try:
+        return schema.model_validate(document.meta.data)
+    except ValidationError as error:
+        for detail in error.errors():
+            problems.append(schema_problem(document, schema, detail))
+        return None
+
+
+def schema_problem(document: Document, schema: type[BaseModel], detail: Any) -> Problem:
+    """Turn one pydantic error into ``path:line:col: field: message``."""
+    loc = tuple(detail["loc"])
+    # Union members add their type name to the location; drop them.
+    loc = tuple(part for part in loc if not (isinstance(part, str) and ("[" in part or part in ("str", "dict"))))
+    line, column = document.meta.locate(loc)
+    field = ".".join(str(part) for part in loc)
+    kind = detail["type"]
+    if kind == "missing":
+        message = f"missing required field '{field}'"
+        line, column = document.meta.locate(())
+        line = max(1, line - 1) if document.kind != "site" else line
+    elif kind == "extra_forbidden":
+        allowed = ", ".join(_allowed_keys(schema, loc[:-1]))
+        message = f"unknown field '{field}'" + (f" (allowed here: {allowed})" if allowed else "")
+    else:
+        text = detail["msg"].removeprefix("Value error, ")
+        message = f"{field}: {text}" if field else text
+    return Problem(document.display, line, message, column)
+
+
+def _allowed_keys(schema: type[BaseModel], parent: tuple) -> list[str]:
+    model: Any = schema
+    for part in parent:
+        field = getattr(model, "model_fields", {}).get(part) if isinstance(part, str) else None
+        if field is None:
+            return []
+        annotation = field.annotation
+        candidates = [annotation, *getattr(annotation, "__args__", ())]
+        model = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
+        if model is None:
+            return []
+    return list(getattr(model, "model_fields", {}))

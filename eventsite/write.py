@@ -1,0 +1,139 @@
+"""Stage 6, write: put the output on disk so that a reader never sees half a site.
+
+A full build writes into a fresh sibling folder and swaps it with the old
+output in one atomic ``renameat2(RENAME_EXCHANGE)`` where the kernel has it
+(two renames elsewhere). A build that fails or is killed leaves the previous
+output exactly as it was; its leftovers are removed by the next run.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+import tempfile
+from pathlib import Path, PurePosixPath
+
+from .errors import BuildError, Problem
+
+_TEMP_PREFIX = ".tmp-"
+_OLD_PREFIX = ".old-"
+
+
+class UnsafeOutputPath(ValueError):
+    pass
+
+
+def safe_output_file(root: Path, relative: str) -> Path:
+    """``root / relative``, refusing anything that could land outside ``root``."""
+    pure = PurePosixPath(relative)
+    if pure.is_absolute() or ".." in pure.parts or "\x00" in relative or "\\" in relative or not pure.parts:
+        raise UnsafeOutputPath(f"refusing to write outside the output folder: {relative!r}")
+    target = root.joinpath(*pure.parts)
+    if not str(target.resolve(strict=False)).startswith(str(root.resolve()) + os.sep):
+        raise UnsafeOutputPath(f"refusing to write outside the output folder: {relative!r}")
+    return target
+
+
+def check_output_folder(output: Path, protected: list[Path]) -> None:
+    """Refuse an output folder whose replacement would delete the sources."""
+    resolved = output.resolve()
+    if resolved == Path(resolved.anchor) or resolved == Path.home().resolve():
+        raise BuildError([Problem(str(output), 0, "refusing to use this folder as output: it would be replaced")])
+    for folder in protected:
+        folder = folder.resolve()
+        if folder == resolved or resolved in folder.parents:
+            raise BuildError([Problem(str(output), 0, f"output folder would replace {folder}: choose another --out")])
+
+
+class StagedOutput:
+    """A new output folder being written next to the old one."""
+
+    def __init__(self, output: Path):
+        self.output = output
+        output.parent.mkdir(parents=True, exist_ok=True)
+        remove_leftovers(output)
+        self.root = Path(tempfile.mkdtemp(prefix=f".{output.name}{_TEMP_PREFIX}", dir=output.parent))
+        self.written: list[str] = []
+
+    def write(self, relative: str, data: bytes) -> None:
+        target = safe_output_file(self.root, relative)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            raise BuildError([Problem(relative, 0, "two sources map to the same output file")])
+        target.write_bytes(data)
+        self.written.append(relative)
+
+    def copy(self, relative: str, source: Path) -> None:
+        target = safe_output_file(self.root, relative)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target, follow_symlinks=False)
+        self.written.append(relative)
+
+    def commit(self) -> None:
+        """Swap the new folder in; the old one is deleted afterwards."""
+        if self.output.exists() and not self.output.is_dir():
+            raise BuildError([Problem(str(self.output), 0, "output path exists and is not a folder")])
+        if self.output.exists():
+            if _exchange(self.root, self.output):
+                shutil.rmtree(self.root, ignore_errors=True)  # now holds the old output
+                return
+            old = Path(tempfile.mkdtemp(prefix=f".{self.output.name}{_OLD_PREFIX}", dir=self.output.parent))
+            old.rmdir()
+            os.rename(self.output, old)
+            os.rename(self.root, self.output)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.rename(self.root, self.output)
+
+    def abort(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def remove_leftovers(output: Path) -> None:
+    """Delete temporary folders of earlier builds that were killed mid-way."""
+    if not output.parent.is_dir():
+        return
+    for prefix in (_TEMP_PREFIX, _OLD_PREFIX):
+        for leftover in output.parent.glob(f".{output.name}{prefix}*"):
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
+
+
+def write_file_atomic(target: Path, data: bytes) -> bool:
+    """Write one file by rename (for incremental updates); False if unchanged."""
+    try:
+        if target.stat().st_size == len(data) and target.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return True
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2); False where unsupported."""
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return False
+    try:
+        libc = ctypes.CDLL(name, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    result = renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
+    return result == 0
