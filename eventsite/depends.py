@@ -15,11 +15,14 @@ from pathlib import Path
 @dataclass
 class Recorder:
     sources: set[Path] = field(default_factory=set)
+    active = True
 
     def record(self, *paths: Path) -> None:
         self.sources.update(paths)
 
 
 class NullRecorder(Recorder):
+    active = False
+
     def record(self, *paths: Path) -> None:  # a full build needs no record
         return None

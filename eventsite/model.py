@@ -254,7 +254,7 @@ class Site:
 def build_model(content: ValidContent) -> Site:
     config = content.site
     site_doc = content.raw.site
-    problems: list[Problem] = []
+    problems: list[Problem] = list(content.problems)
     warnings: list[Problem] = []
 
     def site_problem(path: tuple, message: str) -> None:
@@ -289,6 +289,8 @@ def build_model(content: ValidContent) -> Site:
         if document.lang is None:
             continue
         key = (document.kind, document.id)
+        if key in content.invalid:
+            continue  # its source's problems are reported already
         if key not in sources:
             problems.append(Problem(document.display, 0, f"translation of {document.id}.md, which does not exist"))
         elif document.lang not in languages:
@@ -352,7 +354,7 @@ def build_model(content: ValidContent) -> Site:
             ref_problem(document, ("room",), f"unknown room {smeta.room!r} (rooms are listed in site.yaml)")
         for role in ("speakers", "moderators"):
             for index, person_id in enumerate(getattr(smeta, role)):
-                if person_id not in people:
+                if person_id not in people and ("person", person_id) not in content.invalid:
                     ref_problem(document, (role, index), f"unknown person {person_id!r} (no people/{person_id}.md)")
         for index, code in enumerate(smeta.countries):
             check_country(document, ("countries", index), code)
@@ -390,7 +392,7 @@ def build_model(content: ValidContent) -> Site:
     news.sort(key=lambda item: (item.date, item.id), reverse=True)
 
     for index, entry in enumerate(config.nav):
-        if entry not in ("schedule", "exhibition", "people", "news") and entry not in pages:
+        if entry not in ("schedule", "exhibition", "people", "news") and entry not in pages and ("page", entry) not in content.invalid:
             site_problem(("nav", index), f"nav entry {entry!r} is neither a built-in listing nor a page id")
 
     if problems:

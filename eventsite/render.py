@@ -70,6 +70,7 @@ class Renderer:
         self._environments: dict[str, jinja2.Environment] = {}
         self._formatters: dict[str, Formatter] = {}
         self._template_files: dict[str, frozenset[Path]] = {}
+        self._references: dict[str, tuple[str, ...]] = {}
 
     def environment(self, lang: str) -> jinja2.Environment:
         environment = self._environments.get(lang)
@@ -99,21 +100,25 @@ class Renderer:
         """The template and every template it extends, includes or imports."""
         found = self._template_files.get(name)
         if found is None:
-            environment = self.environment(self.site.default_language)
             seen: set[str] = set()
             pending = [name]
             while pending:
                 current = pending.pop()
-                if current in seen:
-                    continue
-                seen.add(current)
-                source = environment.loader.get_source(environment, current)[0]  # type: ignore[union-attr]
-                for referenced in jinja_meta.find_referenced_templates(environment.parse(source)):
-                    if referenced:
-                        pending.append(referenced)
+                if current not in seen:
+                    seen.add(current)
+                    pending.extend(self._direct_references(current))
             found = frozenset(self.theme.templates / item for item in seen)
             self._template_files[name] = found
         return found
+
+    def _direct_references(self, name: str) -> tuple[str, ...]:
+        references = self._references.get(name)
+        if references is None:
+            environment = self.environment(self.site.default_language)
+            source = environment.loader.get_source(environment, name)[0]  # type: ignore[union-attr]
+            found = jinja_meta.find_referenced_templates(environment.parse(source))
+            references = self._references[name] = tuple(item for item in found if item)
+        return references
 
 
 @dataclass
@@ -272,7 +277,8 @@ def render_html(page: PageContext) -> bytes:
     renderer = page.renderer
     template_name = page.route.kind.template
     assert template_name is not None
-    page.recorder.record(*renderer.template_files(template_name))
+    if page.recorder.active:
+        page.recorder.record(*renderer.template_files(template_name))
     template = renderer.environment(page.lang).get_template(template_name)
     entry = page.entry
     html = template.render(

@@ -324,24 +324,36 @@ class Valid:
 
 @dataclass(frozen=True)
 class ValidContent:
+    """The documents that passed, and the problems of those that did not.
+
+    The model stage still cross-checks the valid ones, so one run reports a
+    schema error in one file and a dangling reference in another together.
+    """
+
     raw: RawContent
     site: SiteConfig
     documents: tuple[Valid, ...]
+    problems: tuple[Problem, ...] = ()
+    invalid: frozenset[tuple[str, str]] = frozenset()  # (kind, id) of sources that failed
 
 
 def validate_content(raw: RawContent) -> ValidContent:
     problems: list[Problem] = []
     site = _validate(raw.site, SiteConfig, problems)
     valid: list[Valid] = []
+    invalid: set[tuple[str, str]] = set()
     for document in raw.documents:
         kind = CONTENT_KINDS[document.kind]
         schema = kind.meta if document.lang is None else kind.translation
         meta = _validate(document, schema, problems)
         if meta is not None:
             valid.append(Valid(document, meta))
-    if problems or site is None:
+        elif document.lang is None:
+            invalid.add((document.kind, document.id))
+    if site is None:
+        # Without valid settings nothing else can be checked meaningfully.
         raise BuildError(problems)
-    return ValidContent(raw=raw, site=site, documents=tuple(valid))
+    return ValidContent(raw, site, tuple(valid), tuple(problems), frozenset(invalid))
 
 
 def _validate(document: Document, schema: type[BaseModel], problems: list[Problem]) -> Any:

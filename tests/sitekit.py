@@ -1,0 +1,145 @@
+"""Small fixture sites written by tests, and helpers to build and parse them."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import html5lib
+from lxml import etree
+
+from eventsite.build import BuildResult, Project, build_site
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SHARED = PROJECT_ROOT.parent / "shared"
+
+SITE_YAML = """\
+title:
+  en: Test Forum
+  ko: 테스트 포럼
+tagline: A small forum for tests
+languages: [en, ko, th]
+timezone: Asia/Seoul
+dates: {start: "2019-11-25", end: "2019-11-26"}
+base_url: https://example.org/forum/
+venue: {name: Test Hall, city: Busan, country: KR}
+organizer: {name: Test Ministry, url: "https://example.org/"}
+countries: [KR, TH, NO]
+rooms:
+  hall-a: {name: {en: Hall A, ko: A홀}}
+  hall-b: {name: Hall B}
+exhibition:
+  sections:
+    korea: {title: {en: Korea, ko: 한국}}
+nav: [schedule, exhibition, people, news, about]
+"""
+
+BASE_FILES: dict[str, str] = {
+    "site.yaml": SITE_YAML,
+    "sessions/opening.md": """\
+        ---
+        title: Opening ceremony
+        start: "2019-11-25 09:00"
+        end: "2019-11-25 10:00"
+        kind: ceremony
+        room: hall-a
+        speakers: [minister]
+        countries: [KR]
+        summary: The forum opens.
+        ---
+        Welcome. See [the about page](/about/) and [the programme](/schedule/).
+        """,
+    "sessions/opening.ko.md": """\
+        ---
+        title: 개회식
+        summary: 포럼이 시작됩니다.
+        ---
+        환영합니다. [소개](/about/)
+        """,
+    "sessions/talk.md": """\
+        ---
+        title: Talk on smart traffic
+        start: "2019-11-26 14:00"
+        end: "2019-11-26 15:30"
+        kind: roundtable
+        room: hall-b
+        moderators: [moderator]
+        countries: [TH, NO]
+        ---
+        ## Background
+        Traffic.
+        """,
+    "people/minister.md": """\
+        ---
+        name: The Minister
+        role: Minister
+        country: KR
+        ---
+        Bio.
+        """,
+    "people/moderator.md": """\
+        ---
+        name: A Moderator
+        country: NO
+        ---
+        Moderates.
+        """,
+    "pages/about.md": """\
+        ---
+        title: About
+        summary: About the forum.
+        ---
+        About text.
+        """,
+    "news/launch.md": """\
+        ---
+        title: Launch
+        date: "2019-11-20"
+        ---
+        News text.
+        """,
+    "exhibits/five-g.md": """\
+        ---
+        title: 5G disaster response
+        section: korea
+        country: KR
+        organization: Test Ministry
+        ---
+        Exhibit body.
+        """,
+}
+
+
+def write_site(root: Path, files: dict[str, str | bytes | None] | None = None, *, base: bool = True) -> Path:
+    """Write a content folder under ``root``; ``None`` as a value deletes a base file."""
+    content = root / "content"
+    merged: dict[str, str | bytes | None] = dict(BASE_FILES) if base else {}
+    merged.update(files or {})
+    for relative, text in merged.items():
+        if text is None:
+            continue
+        path = content / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return content
+
+
+def project_for(content: Path, output: Path, base_url: str | None = None) -> Project:
+    project = Project.at(PROJECT_ROOT, content=content, output=output, base_url=base_url)
+    return project
+
+
+def build(content: Path, output: Path, **kwargs) -> BuildResult:
+    return build_site(project_for(content, output), **kwargs)
+
+
+def parse_html(path: Path) -> etree._Element:
+    """Parse like a browser does (html5lib), into lxml elements without namespaces."""
+    return html5lib.parse(path.read_bytes(), treebuilder="lxml", namespaceHTMLElements=False)
+
+
+def text_of(element) -> str:
+    return " ".join("".join(element.itertext()).split())
