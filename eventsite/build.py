@@ -11,9 +11,9 @@ from pathlib import Path
 from .depends import NullRecorder, Recorder
 from .errors import BuildError, Problem, display_path
 from .l10n import load_translations
-from .load import load_content
+from .load import LoadCache, load_content
 from .model import Site, build_model
-from .render import Renderer, Theme, render_route
+from .render import Renderer, SharedBytecodeCache, Theme, render_route
 from .routes import RoutePlan, plan_routes
 from .validate import normalize_base_url, validate_content
 from .write import StagedOutput, check_output_folder
@@ -45,42 +45,56 @@ class BuildResult:
     pages_per_language: dict[str, int]
     warnings: list[Problem]
     seconds: float
-    dependencies: dict[str, set[Path]] = field(default_factory=dict)
+    dependencies: dict[str, Recorder] = field(default_factory=dict)  # output path → what it read
 
     def summary(self) -> str:
         counts = ", ".join(f"{lang} {count}" for lang, count in self.pages_per_language.items())
         return f"built {sum(self.pages_per_language.values())} pages ({counts}) in {self.seconds:.2f} s"
 
 
-def load_site(project: Project) -> Site:
+@dataclass
+class Caches:
+    """What a long-running process (the dev server) keeps between builds.
+
+    None of it changes the output: a build with fresh caches is identical.
+    """
+
+    documents: LoadCache = field(default_factory=LoadCache)
+    validated: dict = field(default_factory=dict)
+    templates: SharedBytecodeCache = field(default_factory=SharedBytecodeCache)
+
+
+def load_site(project: Project, caches: Caches | None = None) -> Site:
     """Stages 1–3: content folder → checked, typed model."""
-    site = build_model(validate_content(load_content(project.content)))
+    caches = caches or Caches()
+    site = build_model(validate_content(load_content(project.content, caches.documents), caches.validated))
     if project.base_url:
         config = site.config.model_copy(update={"base_url": normalize_base_url(project.base_url)})
         site = replace(site, config=config)
     return site
 
 
-def build_site(project: Project, *, record_dependencies: bool = False) -> BuildResult:
+def build_site(project: Project, *, record_dependencies: bool = False, caches: Caches | None = None) -> BuildResult:
     """Load → validate → model → plan routes → render → write; all or nothing."""
     started = time.perf_counter()
+    caches = caches or Caches()
     check_output_folder(project.output, [project.content, project.theme.templates, project.theme.locales])
-    site = load_site(project)
+    site = load_site(project, caches)
     plan = plan_routes(site)
     translations = load_translations(project.theme.locales, site.languages)
-    renderer = Renderer(site, plan, project.theme, translations)
+    renderer = Renderer(site, plan, project.theme, translations, caches.templates)
 
     staged = StagedOutput(project.output)
     try:
         problems: list[Problem] = []
-        dependencies: dict[str, set[Path]] = {}
+        dependencies: dict[str, Recorder] = {}
         for route in plan.routes:
             recorder = Recorder() if record_dependencies else NullRecorder()
             data, route_problems = render_route(renderer, route, recorder)
             problems.extend(route_problems)
             staged.write(route.output_path, data)
             if record_dependencies:
-                dependencies[route.output_path] = recorder.sources
+                dependencies[route.output_path] = recorder
         copy_files(site, project, staged, problems)
         errors = [problem for problem in problems if problem.severity == "error"]
         if errors:

@@ -15,14 +15,21 @@ from pathlib import Path
 @dataclass
 class Recorder:
     sources: set[Path] = field(default_factory=set)
+    facts: set[str] = field(default_factory=set)
     active = True
 
     def record(self, *paths: Path) -> None:
         self.sources.update(paths)
+
+    def record_fact(self, fact: str) -> None:
+        self.facts.add(fact)
 
 
 class NullRecorder(Recorder):
     active = False
 
     def record(self, *paths: Path) -> None:  # a full build needs no record
+        return None
+
+    def record_fact(self, fact: str) -> None:
         return None

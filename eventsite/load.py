@@ -62,7 +62,25 @@ class RawContent:
     media: list[MediaFile] = field(default_factory=list)
 
 
-def load_content(root: Path) -> RawContent:
+class LoadCache:
+    """Parsed documents by path and file signature (mtime, size, inode).
+
+    The dev server keeps one across rebuilds so that an edit re-reads and
+    re-parses only the files that changed.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[Path, tuple[tuple[int, int, int], Document]] = {}
+
+    def get(self, path: Path, signature: tuple[int, int, int]) -> Document | None:
+        found = self._entries.get(path)
+        return found[1] if found is not None and found[0] == signature else None
+
+    def put(self, path: Path, signature: tuple[int, int, int], document: Document) -> None:
+        self._entries[path] = (signature, document)
+
+
+def load_content(root: Path, cache: LoadCache | None = None) -> RawContent:
     """Read every content file under ``root``; raise BuildError with all problems."""
     root = root.resolve()
     problems: list[Problem] = []
@@ -70,7 +88,7 @@ def load_content(root: Path) -> RawContent:
         raise BuildError([Problem(str(root), 0, "content folder not found")])
 
     site_path = root / SITE_FILE
-    site = _read_document(site_path, root, "site", "site", None, problems, front_matter=False)
+    site = _read_document(site_path, root, "site", "site", None, problems, front_matter=False, cache=cache)
 
     documents: list[Document] = []
     for folder, kind in CONTENT_FOLDERS.items():
@@ -80,7 +98,7 @@ def load_content(root: Path) -> RawContent:
         if not _safe_entry(folder_path, root, problems):
             continue
         for entry in sorted(os.scandir(folder_path), key=lambda e: e.name):
-            document = _load_entry(Path(entry.path), root, kind, problems)
+            document = _load_entry(Path(entry.path), root, kind, problems, cache)
             if document is not None:
                 documents.append(document)
 
@@ -90,7 +108,7 @@ def load_content(root: Path) -> RawContent:
     return RawContent(root=root, site=site, documents=documents, media=media)
 
 
-def _load_entry(path: Path, root: Path, kind: str, problems: list[Problem]) -> Document | None:
+def _load_entry(path: Path, root: Path, kind: str, problems: list[Problem], cache: LoadCache | None) -> Document | None:
     name = paths.nfc(path.name)
     shown = display_path(path, root)
     if paths.is_editor_litter(name):
@@ -113,7 +131,7 @@ def _load_entry(path: Path, root: Path, kind: str, problems: list[Problem]) -> D
     if lang is not None and not _looks_like_language(lang):
         problems.append(Problem(shown, 0, f"{lang!r} is not a language code (expected e.g. 'ko', 'zh-Hant')"))
         return None
-    return _read_document(path, root, kind, item_id, lang, problems, front_matter=True)
+    return _read_document(path, root, kind, item_id, lang, problems, front_matter=True, cache=cache)
 
 
 def _looks_like_language(code: str) -> bool:
@@ -140,13 +158,20 @@ def _read_document(
     problems: list[Problem],
     *,
     front_matter: bool,
+    cache: LoadCache | None = None,
 ) -> Document | None:
     shown = display_path(path, root)
     if not path.is_file():
         if kind == "site":
             problems.append(Problem(shown, 0, "site.yaml is missing"))
         return None
-    size = path.stat().st_size
+    stat = path.stat()
+    signature = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    if cache is not None:
+        cached = cache.get(path, signature)
+        if cached is not None:
+            return cached
+    size = stat.st_size
     if size > MAX_FILE_BYTES:
         problems.append(Problem(shown, 0, f"file is {size} bytes; the limit is {MAX_FILE_BYTES}"))
         return None
@@ -171,7 +196,7 @@ def _read_document(
     if not isinstance(meta.data, dict):
         problems.append(Problem(shown, first_line, "front matter must be a mapping of keys to values"))
         return None
-    return Document(
+    document = Document(
         path=path,
         display=shown,
         kind=kind,
@@ -182,6 +207,9 @@ def _read_document(
         body_line=body_line,
         sha=hashlib.sha256(raw).hexdigest(),
     )
+    if cache is not None:
+        cache.put(path, signature, document)
+    return document
 
 
 def decode_text(raw: bytes, shown: str, problems: list[Problem]) -> str | None:

@@ -228,6 +228,7 @@ class Site:
     warnings: tuple[Problem, ...] = ()
     session_map: Mapping[str, Session] = field(default_factory=dict)
     news_map: Mapping[str, NewsItem] = field(default_factory=dict)
+    day_list: tuple[Day, ...] = ()
     # Indexes, so no page scans every session.
     sessions_by_person: Mapping[str, tuple[Session, ...]] = field(default_factory=dict)
     sessions_by_country: Mapping[str, tuple[Session, ...]] = field(default_factory=dict)
@@ -242,13 +243,46 @@ class Site:
 
     @property
     def days(self) -> tuple[Day, ...]:
-        by_date: dict[dt.date, list[Session]] = defaultdict(list)
-        for session in self.sessions:
-            by_date[session.start.date()].append(session)
-        return tuple(Day(date, tuple(by_date[date])) for date in sorted(by_date))
+        return self.day_list
 
     def chain(self, lang: str) -> tuple[str, ...]:
         return self.fallback_chains[lang]
+
+    def collection(self, name: str) -> tuple:
+        """A whole list of items, by name: see COLLECTIONS."""
+        return COLLECTIONS[name](self)
+
+    def facts(self) -> dict[str, tuple]:
+        """What listing pages read besides single entries, as comparable values.
+
+        The incremental builder compares these before and after an edit: a
+        page that read ``sessions_by_person:minister`` is stale when that
+        list of ids changed, even if none of the files it read did.
+        """
+        found: dict[str, tuple] = {}
+        for name, items in ((name, getter(self)) for name, getter in COLLECTIONS.items()):
+            found[f"collection:{name}"] = tuple(_fact_id(item) for item in items)
+        for index in INDEXES:
+            for key, items in getattr(self, index).items():
+                found[f"{index}:{key}"] = tuple(item.id for item in items)
+        return found
+
+
+def _fact_id(item) -> object:
+    if isinstance(item, Day):
+        return (item.date, tuple(session.id for session in item.sessions))
+    return item.id
+
+
+COLLECTIONS = {
+    "sessions": lambda site: site.sessions,
+    "days": lambda site: site.days,
+    "people": lambda site: tuple(site.people.values()),
+    "exhibits": lambda site: tuple(site.exhibits.values()),
+    "pages": lambda site: tuple(site.pages.values()),
+    "news": lambda site: site.news,
+}
+INDEXES = ("sessions_by_person", "sessions_by_country", "exhibits_by_section", "exhibits_by_country", "people_by_country")
 
 
 def build_model(content: ValidContent) -> Site:
@@ -423,12 +457,20 @@ def build_model(content: ValidContent) -> Site:
         warnings=tuple(warnings),
         session_map=MappingProxyType({session.id: session for session in sessions}),
         news_map=MappingProxyType({item.id: item for item in news}),
+        day_list=_days(sessions),
         sessions_by_person=_group(sessions, lambda s: [p.id for p in (*s.speakers, *s.moderators)]),
         sessions_by_country=_group(sessions, lambda s: s.countries),
         exhibits_by_section=_group(exhibits.values(), lambda e: [e.section.id]),
         exhibits_by_country=_group(exhibits.values(), lambda e: [e.country]),
         people_by_country=_group(people.values(), lambda p: [p.country] if p.country else []),
     )
+
+
+def _days(sessions: list[Session]) -> tuple[Day, ...]:
+    by_date: dict[dt.date, list[Session]] = defaultdict(list)
+    for session in sessions:
+        by_date[session.start.date()].append(session)
+    return tuple(Day(date, tuple(by_date[date])) for date in sorted(by_date))
 
 
 def _group(items: Iterable, keys_of) -> Mapping[str, tuple]:

@@ -30,7 +30,7 @@ from .routes import KINDS_BY_NAME, Route, RoutePlan, entry_of, language_url
 from .views import SiteView, view_of
 
 
-class _SharedBytecodeCache(jinja2.BytecodeCache):
+class SharedBytecodeCache(jinja2.BytecodeCache):
     """Compiled templates shared by the per-language environments."""
 
     def __init__(self) -> None:
@@ -60,13 +60,20 @@ class Theme:
 class Renderer:
     """Holds what is expensive to make and safe to reuse across pages."""
 
-    def __init__(self, site: Site, plan: RoutePlan, theme: Theme, translations: Mapping[str, gettext_module.NullTranslations]):
+    def __init__(
+        self,
+        site: Site,
+        plan: RoutePlan,
+        theme: Theme,
+        translations: Mapping[str, gettext_module.NullTranslations],
+        bytecode: jinja2.BytecodeCache | None = None,
+    ):
         self.site = site
         self.plan = plan
         self.theme = theme
         self.translations = translations
         self.markdown = MarkdownRenderer()
-        self._bytecode = _SharedBytecodeCache()
+        self._bytecode = bytecode or SharedBytecodeCache()
         self._environments: dict[str, jinja2.Environment] = {}
         self._formatters: dict[str, Formatter] = {}
         self._template_files: dict[str, frozenset[Path]] = {}
@@ -107,7 +114,7 @@ class Renderer:
                 if current not in seen:
                     seen.add(current)
                     pending.extend(self._direct_references(current))
-            found = frozenset(self.theme.templates / item for item in seen)
+            found = frozenset((self.theme.templates / item).resolve() for item in seen)
             self._template_files[name] = found
         return found
 
@@ -156,6 +163,16 @@ class PageContext:
 
     def gettext(self, message: str) -> str:
         return self.renderer.translations[self.lang].gettext(message)
+
+    def collection(self, name: str) -> tuple:
+        """A whole list of the site's items; the page now depends on that list."""
+        self.recorder.record_fact(f"collection:{name}")
+        return self.site.collection(name)
+
+    def lookup(self, index: str, key: str) -> tuple:
+        """One entry of a model index (e.g. a person's sessions), recorded."""
+        self.recorder.record_fact(f"{index}:{key}")
+        return getattr(self.site, index).get(key, ())
 
     # --- links -----------------------------------------------------------------
 
@@ -261,10 +278,13 @@ def resolve_site_link(page: PageContext, target: str) -> str | None:
     if not path.endswith("/") and "." not in path.rsplit("/", 1)[-1]:
         candidates += [language_url(page.lang, path + "/"), path + "/"]
     for candidate in candidates:
+        page.recorder.record_fact(f"route:{candidate}")
         if candidate in plan.by_url:
             return page.url(candidate) + suffix
-    if path.startswith("/media/") and path[len("/media/"):] in page.site.media:
-        return page.url(path) + suffix
+    if path.startswith("/media/"):
+        page.recorder.record_fact(f"media:{path[len('/media/'):]}")
+        if path[len("/media/"):] in page.site.media:
+            return page.url(path) + suffix
     if path.startswith("/static/") and (page.renderer.theme.static / path[len("/static/"):]).is_file():
         return page.url(path) + suffix
     return None

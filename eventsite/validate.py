@@ -337,7 +337,10 @@ class ValidContent:
     invalid: frozenset[tuple[str, str]] = frozenset()  # (kind, id) of sources that failed
 
 
-def validate_content(raw: RawContent) -> ValidContent:
+ValidationCache = dict  # (path, sha) → validated meta; kept by the dev server
+
+
+def validate_content(raw: RawContent, cache: ValidationCache | None = None) -> ValidContent:
     problems: list[Problem] = []
     site = _validate(raw.site, SiteConfig, problems)
     valid: list[Valid] = []
@@ -345,7 +348,12 @@ def validate_content(raw: RawContent) -> ValidContent:
     for document in raw.documents:
         kind = CONTENT_KINDS[document.kind]
         schema = kind.meta if document.lang is None else kind.translation
-        meta = _validate(document, schema, problems)
+        key = (document.path, document.sha)
+        meta = cache.get(key) if cache is not None else None
+        if meta is None:
+            meta = _validate(document, schema, problems)
+            if meta is not None and cache is not None:
+                cache[key] = meta
         if meta is not None:
             valid.append(Valid(document, meta))
         elif document.lang is None:

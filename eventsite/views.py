@@ -154,7 +154,7 @@ class PersonView(EntryView):
 
     @cached_property
     def sessions(self) -> list["SessionView"]:
-        return [SessionView(s, self._page) for s in self._page.site.sessions_by_person.get(self.id, ())]
+        return [SessionView(s, self._page) for s in self._page.lookup("sessions_by_person", self.id)]
 
 
 class SessionView(EntryView):
@@ -307,7 +307,7 @@ class SectionView:
 
     @cached_property
     def exhibits(self) -> list[ExhibitView]:
-        return [ExhibitView(e, self.page) for e in self.page.site.exhibits_by_section.get(self.id, ())]
+        return [ExhibitView(e, self.page) for e in self.page.lookup("exhibits_by_section", self.id)]
 
 
 @dataclass(frozen=True)
@@ -408,16 +408,16 @@ class SiteView:
 
     @cached_property
     def sessions(self) -> list[SessionView]:
-        return [SessionView(s, self._page) for s in self._site.sessions]
+        return [SessionView(s, self._page) for s in self._page.collection("sessions")]
 
     @cached_property
     def days(self) -> list[DayView]:
         by_id = {view.id: view for view in self.sessions}
-        return [DayView(day.date, [by_id[s.id] for s in day.sessions], self._page) for day in self._site.days]
+        return [DayView(day.date, [by_id[s.id] for s in day.sessions], self._page) for day in self._page.collection("days")]
 
     @cached_property
     def people(self) -> list[PersonView]:
-        return [PersonView(p, self._page) for p in self._site.people.values()]
+        return [PersonView(p, self._page) for p in self._page.collection("people")]
 
     @cached_property
     def sections(self) -> list[SectionView]:
@@ -425,10 +425,11 @@ class SiteView:
 
     @cached_property
     def exhibits(self) -> list[ExhibitView]:
-        return [ExhibitView(e, self._page) for e in self._site.exhibits.values()]
+        return [ExhibitView(e, self._page) for e in self._page.collection("exhibits")]
 
     def news(self, limit: int | None = None) -> list[NewsView]:
-        items = self._site.news if limit is None else self._site.news[:limit]
+        items = self._page.collection("news")
+        items = items if limit is None else items[:limit]
         return [NewsView(item, self._page) for item in items]
 
     @property
@@ -441,7 +442,7 @@ class SiteView:
 
     @property
     def kinds(self) -> list[tuple[str, str]]:
-        used = dict.fromkeys(s.session_kind for s in self._site.sessions)
+        used = dict.fromkeys(s.session_kind for s in self._page.collection("sessions"))
         return [(kind, self._page.gettext(KIND_LABELS[kind])) for kind in used]
 
     @cached_property
@@ -473,10 +474,10 @@ class SiteView:
         """Delegations in the order of site.yaml countries; people without a country last."""
         groups: list[tuple[CountryView | None, list[PersonView]]] = []
         for code in self._site.config.countries:
-            members = self._site.people_by_country.get(code, ())
+            members = self._page.lookup("people_by_country", code)
             if members:
                 groups.append((CountryView(code, self._page), [PersonView(p, self._page) for p in members]))
-        others = [PersonView(p, self._page) for p in self._site.people.values() if not p.country]
+        others = [PersonView(p, self._page) for p in self._page.collection("people") if not p.country]
         if others:
             groups.append((None, others))
         return groups

@@ -1,0 +1,119 @@
+"""Incremental rebuilds give exactly the bytes of a full build."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from eventsite.build import Project
+from eventsite.errors import BuildError
+from eventsite.incremental import IncrementalBuilder
+from eventsite.render import Theme
+
+from .sitekit import PROJECT_ROOT, build, write_site
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def own_theme(tmp_path: Path) -> Theme:
+    """A private copy of the templates, so tests may edit them."""
+    templates = tmp_path / "templates"
+    shutil.copytree(PROJECT_ROOT / "templates", templates)
+    return Theme(templates=templates, locales=PROJECT_ROOT / "locales")
+
+
+def session_text(title: str, day: int, hour: int, speakers: str = "[minister]", room: str = "hall-a") -> str:
+    return (
+        f"---\ntitle: {title}\nstart: \"2019-11-2{day} {hour:02d}:00\"\nend: \"2019-11-2{day} {hour:02d}:45\"\n"
+        f"kind: plenary\nroom: {room}\nspeakers: {speakers}\n---\nBody of {title}. [About](/about/)\n"
+    )
+
+
+EDITS = [
+    lambda c, r: (c / "sessions/opening.md", session_text(f"Opening {r.randint(0, 99)}", 5, r.choice([8, 9, 10]))),
+    lambda c, r: (c / "sessions/opening.md", session_text("Opening", 5, 9, speakers="[moderator]")),
+    lambda c, r: (c / "sessions/talk.md", session_text("Talk", r.choice([5, 6]), 14, speakers="[]", room="hall-b")),
+    lambda c, r: (c / "sessions/opening.ko.md", f"---\ntitle: 개회식 {r.randint(0, 9)}\n---\n본문.\n"),
+    lambda c, r: (c / "sessions/talk.th.md", f"---\ntitle: การบรรยาย {r.randint(0, 9)}\n---\nเนื้อหา\n"),
+    lambda c, r: (c / "sessions/talk.th.md", None),
+    lambda c, r: (c / f"sessions/extra-{r.randint(1, 3)}.md", session_text("Extra", 6, r.choice([9, 11]), room="hall-b")),
+    lambda c, r: (c / f"sessions/extra-{r.randint(1, 3)}.md", None),
+    lambda c, r: (c / "people/minister.md", f"---\nname: Minister {r.randint(0, 99)}\ncountry: {r.choice(['KR', 'TH'])}\n---\nBio.\n"),
+    lambda c, r: (c / "people/moderator.ko.md", f"---\nname: 사회자 {r.randint(0, 9)}\n---\n"),
+    lambda c, r: (c / f"news/item-{r.randint(1, 2)}.md", f"---\ntitle: News {r.randint(0, 9)}\ndate: \"2019-11-2{r.randint(0, 6)}\"\n---\nText.\n"),
+    lambda c, r: (c / "pages/about.md", f"---\ntitle: About {r.randint(0, 9)}\n---\nAbout.\n"),
+    lambda c, r: (c / "exhibits/five-g.md", f"---\ntitle: 5G {r.randint(0, 9)}\nsection: korea\ncountry: {r.choice(['KR', 'TH'])}\n---\nText.\n"),
+    lambda c, r: (c / "media/plan.txt", f"plan {r.randint(0, 9)}\n"),
+]
+
+
+def apply(path: Path, text: str | None) -> None:
+    if text is None:
+        path.unlink(missing_ok=True)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_random_edits_match_full_builds(tmp_path: Path, seed: int) -> None:
+    content = write_site(tmp_path)
+    theme = own_theme(tmp_path)
+    project = Project(content=content, output=tmp_path / "site", theme=theme)
+    builder = IncrementalBuilder(project)
+    builder.full_build()
+    rng = random.Random(seed)
+    for step in range(12):
+        path, text = rng.choice(EDITS)(content, rng)
+        apply(path, text)
+        changed = {path}
+        if rng.random() < 0.15:
+            template = theme.templates / "_macros.html"
+            template.write_text(template.read_text() + f"\n{{# edit {step} #}}\n")
+            changed.add(template)
+        builder.update(changed)
+        reference = tmp_path / f"full-{step}"
+        from eventsite.build import build_site
+
+        build_site(Project(content=content, output=reference, theme=theme))
+        assert tree(project.output) == tree(reference), f"seed {seed}, step {step}: {path.name}"
+        shutil.rmtree(reference)
+
+
+def test_one_session_edit_renders_only_dependent_pages(tmp_path: Path) -> None:
+    content = write_site(tmp_path)
+    project = Project(content=content, output=tmp_path / "site", theme=own_theme(tmp_path))
+    builder = IncrementalBuilder(project)
+    full = builder.full_build()
+    path = content / "sessions/talk.md"
+    path.write_text(path.read_text().replace("Talk on smart traffic", "Talk on smarter traffic"))
+    update = builder.update({path})
+    assert not update.full
+    assert 0 < update.rendered < len(full.plan.routes) / 2
+    written = set(update.written)
+    assert "en/sessions/talk/index.html" in written and "en/schedule/index.html" in written
+    assert "en/about/index.html" not in written
+    assert "Talk on smarter traffic" in (project.output / "th/sessions/talk/index.html").read_text()
+
+
+def test_a_broken_edit_writes_nothing_and_the_next_good_one_recovers(tmp_path: Path) -> None:
+    content = write_site(tmp_path)
+    project = Project(content=content, output=tmp_path / "site", theme=own_theme(tmp_path))
+    builder = IncrementalBuilder(project)
+    builder.full_build()
+    before = tree(project.output)
+    path = content / "sessions/talk.md"
+    good = path.read_text()
+    path.write_text(good.replace("room: hall-b", "room: nowhere"))
+    with pytest.raises(BuildError) as raised:
+        builder.update({path})
+    assert raised.value.problems[0].path == "content/sessions/talk.md"
+    assert tree(project.output) == before
+    path.write_text(good.replace("Talk on smart traffic", "Fixed talk"))
+    builder.update({path})
+    assert "Fixed talk" in (project.output / "en/sessions/talk/index.html").read_text()
