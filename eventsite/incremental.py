@@ -62,6 +62,9 @@ class IncrementalBuilder:
         self.project = project
         self.caches = Caches()
         self._state: _State | None = None
+        # Changes of a failed update, applied with the next one: fixing file B
+        # must also bring in the earlier edit of A that failed because of B.
+        self._unapplied: set[Path] = set()
 
     def full_build(self) -> BuildResult:
         result = build_site(self.project, record_dependencies=True, caches=self.caches)
@@ -71,7 +74,15 @@ class IncrementalBuilder:
     def update(self, changed: set[Path]) -> Update:
         """Bring the output up to date after ``changed`` files changed (or appeared, or vanished)."""
         started = time.perf_counter()
-        changed = {Path(path).resolve() for path in changed}
+        changed = {Path(path).resolve() for path in changed} | self._unapplied
+        self._unapplied = changed
+        update = self._update(changed)
+        self._unapplied = set()
+        update.seconds = time.perf_counter() - started
+        return update
+
+    def _update(self, changed: set[Path]) -> Update:
+        started = time.perf_counter()
         if self._state is None or self._needs_full_build(changed):
             result = self.full_build()
             return Update(full=True, rendered=len(result.plan.routes), seconds=time.perf_counter() - started, warnings=result.warnings)
@@ -119,7 +130,6 @@ class IncrementalBuilder:
         dependencies = {path: recorder for path, recorder in state.dependencies.items() if path in current}
         dependencies.update(recorders)
         self._state = _State(site, plan, facts, dependencies)
-        update.seconds = time.perf_counter() - started
         return update
 
     def _needs_full_build(self, changed: set[Path]) -> bool:

@@ -45,48 +45,75 @@ def language(code: str) -> Language:
     return Language(code, locale, own, locale.get_display_name(Locale("en")) or code, direction)
 
 
+def _memoized(method):
+    """Cache a Formatter method per instance: pages ask for the same dates again and again."""
+
+    def wrapper(self, *args):
+        key = (method.__name__, *args)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = method(self, *args)
+        return found
+
+    wrapper.__name__ = method.__name__
+    wrapper.__doc__ = method.__doc__
+    return wrapper
+
+
 class Formatter:
     """Dates, times, countries and languages for one language, from CLDR."""
 
     def __init__(self, code: str, zone: ZoneInfo):
+        self._memo: dict[tuple, str] = {}
         self.language = language(code)
         self.locale = self.language.locale
         self.zone = zone
         # CLDR's preferred hour cycle for this language: 'h' (12-hour) or 'H'.
         self._hour = "h" if "h" in str(self.locale.time_formats["short"].pattern) else "H"
 
+    @_memoized
     def day(self, value: dt.date) -> str:
         """A day heading: 'Tuesday, 26 November 2019', '2019년 11월 26일 (화)'."""
         return babel_dates.format_skeleton("yMMMEd", value, locale=self.locale)
 
+    @_memoized
     def weekday(self, value: dt.date) -> str:
         return babel_dates.format_date(value, "EEEE", locale=self.locale)
 
+    @_memoized
     def short_day(self, value: dt.date) -> str:
         return babel_dates.format_skeleton("MMMEd", value, locale=self.locale)
 
+    @_memoized
     def date(self, value: dt.date) -> str:
         return babel_dates.format_date(value, "long", locale=self.locale)
 
+    @_memoized
     def date_range(self, start: dt.date, end: dt.date) -> str:
         return babel_dates.format_interval(start, end, "yMMMd", locale=self.locale)
 
+    @_memoized
     def time(self, value: dt.datetime) -> str:
         return babel_dates.format_skeleton(self._hour + "m", value, tzinfo=self.zone, locale=self.locale)
 
+    @_memoized
     def time_range(self, start: dt.datetime, end: dt.datetime) -> str:
         return babel_dates.format_interval(start, end, self._hour + "m", tzinfo=self.zone, locale=self.locale)
 
+    @_memoized
     def zone_name(self, value: dt.datetime) -> str:
         """The event's zone as readers know it ('GMT+09:00', 'Korean Standard Time')."""
         return babel_dates.get_timezone_name(value.astimezone(self.zone), width="long", locale=self.locale)
 
+    @_memoized
     def zone_offset(self, value: dt.datetime) -> str:
         return babel_dates.get_timezone_gmt(value.astimezone(self.zone), width="short", locale=self.locale)
 
+    @_memoized
     def country(self, code: str) -> str:
         return self.locale.territories.get(code, code)
 
+    @_memoized
     def language_name(self, code: str) -> str:
         """Another language's name in this page's language."""
         return Locale.parse(code, sep="-").get_display_name(self.locale) or code

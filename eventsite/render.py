@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gettext as gettext_module
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Callable, Mapping
 
@@ -21,9 +22,10 @@ from markupsafe import Markup
 from . import l10n
 from .depends import Recorder
 from .errors import Problem, display_path
+from .formats import atom, c3voc, frab, ics
 from .l10n import Formatter
 from .load import Document
-from .markup import MarkdownRenderer, locate_in_body
+from .markup import MarkdownRenderer, Rendered, locate_in_body
 from .model import Site
 from .paths import relative_url
 from .routes import KINDS_BY_NAME, Route, RoutePlan, entry_of, language_url
@@ -73,6 +75,7 @@ class Renderer:
         self.theme = theme
         self.translations = translations
         self.markdown = MarkdownRenderer()
+        self.markdown_memo: dict[tuple[str, str], tuple[Rendered, frozenset[str]]] = {}
         self._bytecode = bytecode or SharedBytecodeCache()
         self._environments: dict[str, jinja2.Environment] = {}
         self._formatters: dict[str, Formatter] = {}
@@ -141,11 +144,11 @@ class PageContext:
     def site(self) -> Site:
         return self.renderer.site
 
-    @property
+    @cached_property
     def lang(self) -> str:
         return self.route.lang or self.site.default_language
 
-    @property
+    @cached_property
     def chain(self) -> tuple[str, ...]:
         return self.site.chain(self.lang)
 
@@ -253,10 +256,17 @@ class PageContext:
     # --- content -----------------------------------------------------------------
 
     def markdown(self, text: str, document: Document) -> Markup:
-        def resolve(target: str) -> str | None:
-            return resolve_site_link(self, target)
-
-        rendered = self.renderer.markdown.render(text, resolve)
+        # Relative links from /th/sessions/x/ and /en/sessions/x/ are the same
+        # strings, so a body converts once for all languages that show it.
+        key = (text, self.route.kind.url(self.route.key))
+        memo = self.renderer.markdown_memo.get(key)
+        if memo is None:
+            facts = Recorder()
+            rendered = self.renderer.markdown.render(text, lambda target: resolve_site_link(self, target, facts))
+            memo = self.renderer.markdown_memo[key] = (rendered, frozenset(facts.facts))
+        rendered, facts_read = memo
+        for fact in facts_read:
+            self.recorder.record_fact(fact)
         for target in rendered.unresolved_links:
             line = locate_in_body(text, f"({target}", document.body_line)
             self.problems.append(Problem(document.display, line, f"link to {target}: no such page or file"))
@@ -268,7 +278,7 @@ class PageContext:
         return Markup(rendered.html)
 
 
-def resolve_site_link(page: PageContext, target: str) -> str | None:
+def resolve_site_link(page: PageContext, target: str, recorder: Recorder) -> str | None:
     """``/sessions/x/#a`` → this language's page, relative to ``page``; None if absent."""
     path, hash_mark, fragment = target.partition("#")
     path, query_mark, query = path.partition("?")
@@ -278,11 +288,11 @@ def resolve_site_link(page: PageContext, target: str) -> str | None:
     if not path.endswith("/") and "." not in path.rsplit("/", 1)[-1]:
         candidates += [language_url(page.lang, path + "/"), path + "/"]
     for candidate in candidates:
-        page.recorder.record_fact(f"route:{candidate}")
+        recorder.record_fact(f"route:{candidate}")
         if candidate in plan.by_url:
             return page.url(candidate) + suffix
     if path.startswith("/media/"):
-        page.recorder.record_fact(f"media:{path[len('/media/'):]}")
+        recorder.record_fact(f"media:{path[len('/media/'):]}")
         if path[len("/media/"):] in page.site.media:
             return page.url(path) + suffix
     if path.startswith("/static/") and (page.renderer.theme.static / path[len("/static/"):]).is_file():
@@ -312,6 +322,10 @@ def render_html(page: PageContext) -> bytes:
 # One table of output formats; page kinds name theirs in routes.PAGE_KINDS.
 OUTPUT_FORMATS: dict[str, Callable[[PageContext], bytes]] = {
     "html": render_html,
+    "ics": ics.render,
+    "frab-xml": frab.render,
+    "c3voc-json": c3voc.render,
+    "atom": atom.render,
 }
 
 

@@ -64,7 +64,7 @@ class Shown:
             return str(escape(self.value))
         info = l10n.language(self.lang)
         direction = f' dir="{info.direction}"' if info.direction != l10n.language(self.page_lang).direction else ""
-        return str(Markup('<span lang="{}"{}>{}</span>').format(self.lang, Markup(direction), self.value))
+        return f'<span lang="{escape(self.lang)}"{direction}>{escape(self.value)}</span>'
 
 
 def session_guid(site: Site, session_id: str) -> str:
@@ -361,7 +361,7 @@ class SiteView:
         text = value.get(self._page.chain)
         return Shown(text.value, text.lang, self._page.lang)
 
-    @property
+    @cached_property
     def title(self) -> Shown:
         return self._localized(self._site.title)  # type: ignore[return-value]
 
@@ -369,7 +369,7 @@ class SiteView:
     def tagline(self) -> Shown | None:
         return self._localized(self._site.tagline)
 
-    @property
+    @cached_property
     def dates(self) -> str:
         config = self._site.config.dates
         return self._page.formatter.date_range(config.start, config.end)
@@ -382,7 +382,7 @@ class SiteView:
     def end_date(self) -> dt.date:
         return self._site.config.dates.end
 
-    @property
+    @cached_property
     def venue(self) -> dict | None:
         venue = self._site.config.venue
         if venue is None:
@@ -396,7 +396,7 @@ class SiteView:
             "url": venue.url,
         }
 
-    @property
+    @cached_property
     def organizer(self) -> dict | None:
         organizer = self._site.config.organizer
         if organizer is None:

@@ -25,13 +25,17 @@ class UnsafeOutputPath(ValueError):
     pass
 
 
-def safe_output_file(root: Path, relative: str) -> Path:
-    """``root / relative``, refusing anything that could land outside ``root``."""
+def safe_output_file(root: Path, relative: str, *, follow_links: bool = True) -> Path:
+    """``root / relative``, refusing anything that could land outside ``root``.
+
+    ``follow_links=False`` skips resolving symlinks, for a fresh staging
+    folder that only this build has written to.
+    """
     pure = PurePosixPath(relative)
     if pure.is_absolute() or ".." in pure.parts or "\x00" in relative or "\\" in relative or not pure.parts:
         raise UnsafeOutputPath(f"refusing to write outside the output folder: {relative!r}")
     target = root.joinpath(*pure.parts)
-    if not str(target.resolve(strict=False)).startswith(str(root.resolve()) + os.sep):
+    if follow_links and not str(target.resolve(strict=False)).startswith(str(root.resolve()) + os.sep):
         raise UnsafeOutputPath(f"refusing to write outside the output folder: {relative!r}")
     return target
 
@@ -58,7 +62,7 @@ class StagedOutput:
         self.written: list[str] = []
 
     def write(self, relative: str, data: bytes) -> None:
-        target = safe_output_file(self.root, relative)
+        target = safe_output_file(self.root, relative, follow_links=False)
         target.parent.mkdir(parents=True, exist_ok=True)
         if target.exists():
             raise BuildError([Problem(relative, 0, "two sources map to the same output file")])

@@ -17,6 +17,7 @@ from ..render import Theme
 
 COMMANDS: dict[str, str] = {
     "build": "eventsite.commands.build",
+    "serve": "eventsite.commands.serve",
 }
 
 

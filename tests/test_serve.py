@@ -1,0 +1,161 @@
+"""The dev server, for real: HTTP on 127.0.0.1, file edits, live errors, path attacks."""
+
+from __future__ import annotations
+
+import http.client
+import shutil
+import socket
+import time
+from pathlib import Path
+from urllib.request import Request, urlopen
+from urllib.error import HTTPError
+
+import pytest
+
+from eventsite.build import Project
+from eventsite.render import Theme
+from eventsite.serve import DevServer
+
+from .sitekit import PROJECT_ROOT, write_site
+
+
+@pytest.fixture()
+def served(tmp_path: Path):
+    content = write_site(tmp_path)
+    templates = tmp_path / "templates"
+    shutil.copytree(PROJECT_ROOT / "templates", templates)
+    (tmp_path / "secret.txt").write_text("top secret")
+    project = Project(content=content, output=tmp_path / "site", theme=Theme(templates, PROJECT_ROOT / "locales"))
+    server = DevServer(project, port=0, log=lambda line: None)
+    url = server.start_in_thread()
+    yield server, url, content, templates, tmp_path
+    server.stop()
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8")
+    except HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace")
+
+
+def wait_for(url: str, predicate, timeout: float = 1.0) -> tuple[float, str]:
+    """Poll until predicate(body) holds; returns the seconds it took."""
+    started = time.perf_counter()
+    while True:
+        status, body = fetch(url)
+        if predicate(status, body):
+            return time.perf_counter() - started, body
+        if time.perf_counter() - started > timeout:
+            raise AssertionError(f"not seen within {timeout} s; last status {status}: {body[:300]}")
+        time.sleep(0.02)
+
+
+def raw_get(port: int, path: str, host: str | None = None) -> tuple[int, bytes]:
+    """Send the path exactly as given (no client-side normalization), like curl --path-as-is."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {host or f'127.0.0.1:{port}'}\r\nConnection: close\r\n\r\n".encode())
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    status = int(data.split(b" ", 2)[1])
+    return status, data.split(b"\r\n\r\n", 1)[-1]
+
+
+def test_serves_pages_with_the_livereload_script(served) -> None:
+    server, url, *_ = served
+    status, body = fetch(url + "en/")
+    assert status == 200
+    assert f'<script src="/livereload.js?port={server.port}"></script></body>' in body
+    assert fetch(url + "livereload.js")[0] == 200
+
+
+def test_content_edit_is_served_within_a_second(served) -> None:
+    server, url, content, *_ = served
+    path = content / "sessions" / "talk.md"
+    path.write_text(path.read_text().replace("Talk on smart traffic", "Talk on smart mobility"))
+    seconds, _ = wait_for(url + "en/sessions/talk/", lambda status, body: "Talk on smart mobility" in body)
+    assert seconds < 1.0
+
+
+def test_template_edit_is_served(served) -> None:
+    server, url, content, templates, _ = served
+    base = templates / "base.html"
+    base.write_text(base.read_text().replace("<footer class=\"site-footer\">", "<footer class=\"site-footer\" data-edited=\"yes\">"))
+    wait_for(url + "en/people/", lambda status, body: 'data-edited="yes"' in body)
+
+
+def test_broken_file_shows_overlay_and_fix_recovers(served) -> None:
+    server, url, content, *_ = served
+    path = content / "sessions" / "talk.md"
+    good = path.read_text()
+    path.write_text(good.replace("room: hall-b", "room: <b>nowhere</b>"))
+    _, body = wait_for(url + "en/", lambda status, body: status == 500)
+    assert "content/sessions/talk.md:6" in body
+    assert "<b>nowhere</b>" not in body and "&lt;b&gt;nowhere&lt;/b&gt;" in body  # escaped
+    assert "livereload.js" in body  # so the fix reloads the page by itself
+    path.write_text(good.replace("Talk on smart traffic", "Recovered talk"))
+    wait_for(url + "en/sessions/talk/", lambda status, body: status == 200 and "Recovered talk" in body)
+
+
+def test_burst_of_saves_and_editor_litter(served) -> None:
+    server, url, content, *_ = served
+    path = content / "sessions" / "talk.md"
+    text = path.read_text()
+    for index in range(10):
+        (content / "sessions" / ".talk.md.swp").write_bytes(b"\x00garbage")
+        (content / "sessions" / "4913").write_text("vim probe")
+        path.write_text(text.replace("Talk on smart traffic", f"Talk number {index}"))
+        time.sleep(0.02)
+    wait_for(url + "en/sessions/talk/", lambda status, body: status == 200 and "Talk number 9" in body, timeout=3)
+    assert server.state.problems == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/../secret.txt", "/..%2fsecret.txt", "/%2e%2e/secret.txt", "/%2e%2e%2fsecret.txt", "//../secret.txt",
+     "/en/../../secret.txt", "/..\\secret.txt", "/%00", "//etc/passwd", "/../../../../etc/passwd"],
+)
+def test_no_file_outside_the_output_is_served(served, path: str) -> None:
+    server, *_ = served
+    status, body = raw_get(server.port, path)
+    assert status in (400, 403, 404)
+    assert b"top secret" not in body and b"root:" not in body
+
+
+def test_symlink_inside_output_pointing_out_is_not_followed(served) -> None:
+    server, url, content, templates, tmp_path = served
+    (tmp_path / "site" / "leak.txt").symlink_to(tmp_path / "secret.txt")
+    status, body = raw_get(server.port, "/leak.txt")
+    assert status == 404 and b"top secret" not in body
+
+
+def test_foreign_host_header_is_refused(served) -> None:
+    server, *_ = served
+    status, _ = raw_get(server.port, "/en/", host="evil.example:80")
+    assert status == 400
+
+
+def test_websocket_from_foreign_origin_is_refused(served) -> None:
+    from tornado.httpclient import HTTPClientError, HTTPRequest
+    from tornado.ioloop import IOLoop
+    from tornado.websocket import websocket_connect
+
+    server, *_ = served
+
+    async def connect(origin: str) -> bool:
+        request = HTTPRequest(f"ws://127.0.0.1:{server.port}/livereload", headers={"Origin": origin})
+        try:
+            connection = await websocket_connect(request)
+        except HTTPClientError:
+            return False
+        connection.close()
+        return True
+
+    loop = IOLoop(make_current=False)
+    try:
+        assert loop.run_sync(lambda: connect(f"http://127.0.0.1:{server.port}")) is True
+        assert loop.run_sync(lambda: connect("http://evil.example")) is False
+    finally:
+        loop.close()
