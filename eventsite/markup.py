@@ -119,7 +119,7 @@ class MarkdownRenderer:
                 "fenced_code",
                 "abbr",
                 "def_list",
-                TocExtension(slugify=slugify, baselevel=2, toc_depth="2-6"),
+                TocExtension(slugify=slugify, toc_depth="2-6"),
                 _RewriteExtension(self._state),
             ],
             output_format="html",

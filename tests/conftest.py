@@ -6,3 +6,27 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 pytest_plugins = ["tests.support.fixtures"]
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def busan_site(tmp_path_factory):
+    """The real Busan content, built once per test run."""
+    from tests.sitekit import PROJECT_ROOT, build
+
+    output = tmp_path_factory.mktemp("busan") / "site"
+    build(PROJECT_ROOT / "content", output)
+    return output
+
+
+@pytest.fixture(scope="session")
+def busan_rtl_site(tmp_path_factory):
+    """The real content with Arabic and Japanese added to `languages` and no other change."""
+    from tests.sitekit import build, busan_with_languages
+
+    root = tmp_path_factory.mktemp("busan-rtl")
+    content = busan_with_languages(root, ["ar", "ja"])
+    build(content, root / "site")
+    return root / "site"

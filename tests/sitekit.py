@@ -143,3 +143,18 @@ def parse_html(path: Path) -> etree._Element:
 
 def text_of(element) -> str:
     return " ".join("".join(element.itertext()).split())
+
+
+def busan_with_languages(root: Path, extra: list[str]) -> Path:
+    """A copy of the real content with languages appended to site.yaml, nothing else changed."""
+    import re
+    import shutil
+
+    content = root / "content"
+    shutil.copytree(PROJECT_ROOT / "content", content)
+    site_yaml = content / "site.yaml"
+    text = site_yaml.read_text(encoding="utf-8")
+    text, count = re.subn(r"^languages: \[(.*)\]$", lambda m: f"languages: [{m.group(1)}, {', '.join(extra)}]", text, flags=re.M)
+    assert count == 1, "site.yaml languages must be a one-line list"
+    site_yaml.write_text(text, encoding="utf-8")
+    return content

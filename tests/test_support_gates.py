@@ -25,7 +25,6 @@ from tests.support.vnu import (
     validate_html,
 )
 
-# Until tests/conftest.py registers it for the whole suite.
 
 CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'"
 
