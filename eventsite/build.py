@@ -13,6 +13,7 @@ from .errors import BuildError, Problem, display_path
 from .l10n import load_translations
 from .load import LoadCache, load_content
 from .model import Site, build_model
+from .publish import BuildOptions, Finished, run_post_build
 from .render import Renderer, SharedBytecodeCache, Theme, render_route
 from .routes import RoutePlan, plan_routes
 from .validate import normalize_base_url, validate_content
@@ -46,10 +47,12 @@ class BuildResult:
     warnings: list[Problem]
     seconds: float
     dependencies: dict[str, Recorder] = field(default_factory=dict)  # output path → what it read
+    notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         counts = ", ".join(f"{lang} {count}" for lang, count in self.pages_per_language.items())
-        return f"built {sum(self.pages_per_language.values())} pages ({counts}) in {self.seconds:.2f} s"
+        line = f"built {sum(self.pages_per_language.values())} pages ({counts}) in {self.seconds:.2f} s"
+        return "\n".join([line, *self.notes])
 
 
 @dataclass
@@ -74,7 +77,13 @@ def load_site(project: Project, caches: Caches | None = None) -> Site:
     return site
 
 
-def build_site(project: Project, *, record_dependencies: bool = False, caches: Caches | None = None) -> BuildResult:
+def build_site(
+    project: Project,
+    *,
+    record_dependencies: bool = False,
+    caches: Caches | None = None,
+    options: BuildOptions | None = None,
+) -> BuildResult:
     """Load → validate → model → plan routes → render → write; all or nothing."""
     started = time.perf_counter()
     caches = caches or Caches()
@@ -96,6 +105,8 @@ def build_site(project: Project, *, record_dependencies: bool = False, caches: C
             if record_dependencies:
                 dependencies[route.output_path] = recorder
         copy_files(site, project, staged, problems)
+        finished = Finished(site, plan, staged.root, options or BuildOptions(), problems)
+        run_post_build(finished)
         errors = [problem for problem in problems if problem.severity == "error"]
         if errors:
             raise BuildError(errors)
@@ -106,7 +117,7 @@ def build_site(project: Project, *, record_dependencies: bool = False, caches: C
 
     pages = Counter(route.lang or "-" for route in plan.routes if route.kind.format == "html")
     warnings = sorted(set(site.warnings) | {p for p in problems if p.severity == "warning"})
-    return BuildResult(site, plan, dict(pages), warnings, time.perf_counter() - started, dependencies)
+    return BuildResult(site, plan, dict(pages), warnings, time.perf_counter() - started, dependencies, finished.notes)
 
 
 def copy_files(site: Site, project: Project, staged: StagedOutput, problems: list[Problem]) -> None:

@@ -1,0 +1,56 @@
+"""Stage 6b, publish: steps that run over the whole staged output before it is swapped in.
+
+Things that need every page to exist first — a search index, asset
+fingerprints, host configuration files — are steps in one table,
+:data:`POST_BUILD_STEPS`, run in order by :func:`run_post_build`. Each step
+works on the staged folder only, so a failing step leaves the live output
+untouched like any other build error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .errors import Problem
+from .model import Site
+from .routes import RoutePlan
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """Switches of one build that change what is published (not what is read)."""
+
+    minify: bool = False
+    search: bool = True
+    dev: bool = False  # the dev server: skip slow, publish-only steps
+
+
+@dataclass
+class Finished:
+    """What a post-build step sees: the model, the routes and the staged folder."""
+
+    site: Site
+    plan: RoutePlan
+    root: Path  # the staged output folder
+    options: BuildOptions
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # one-line remarks for the build summary
+
+
+@dataclass(frozen=True)
+class PostBuildStep:
+    name: str
+    run: Callable[[Finished], None]
+    in_dev: bool = True  # also run by the dev server's full builds
+
+
+POST_BUILD_STEPS: tuple[PostBuildStep, ...] = ()
+
+
+def run_post_build(finished: Finished) -> None:
+    for step in POST_BUILD_STEPS:
+        if finished.options.dev and not step.in_dev:
+            continue
+        step.run(finished)
