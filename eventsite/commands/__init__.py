@@ -17,6 +17,9 @@ from ..render import Theme
 
 COMMANDS: dict[str, str] = {
     "build": "eventsite.commands.build",
+    "check": "eventsite.commands.check",
+    "schemas": "eventsite.commands.schemas",
+    "new": "eventsite.commands.new",
     "serve": "eventsite.commands.serve",
 }
 

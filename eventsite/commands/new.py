@@ -1,0 +1,37 @@
+"""``build.py new``: start a content file or a translation from a scaffold."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+HELP = "create a content file with every field: new KIND ID, or new translation FOLDER/ID LANG"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("kind", help="session, exhibit, person, page, news, or translation")
+    parser.add_argument("target", help="the new id (e.g. opening-ceremony); for a translation FOLDER/ID, e.g. sessions/opening")
+    parser.add_argument("lang", nargs="?", help="for a translation: the language, e.g. ko")
+    parser.add_argument("--content", type=Path, help="content folder (default: ./content)")
+
+
+def run(args: argparse.Namespace, root: Path) -> int:
+    from ..errors import display_path
+    from ..scaffold import ScaffoldError, new_entry, new_translation
+
+    content = args.content or root / "content"
+    try:
+        if args.kind == "translation":
+            if not args.lang:
+                raise ScaffoldError("which language? e.g. `python build.py new translation sessions/opening ko`")
+            written = new_translation(content, args.target, args.lang)
+        else:
+            if args.lang:
+                raise ScaffoldError(f"unexpected {args.lang!r}: only a translation takes a language")
+            written = new_entry(content, args.kind, args.target)
+    except ScaffoldError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"wrote {display_path(written, content)}")
+    return 0

@@ -1,0 +1,235 @@
+"""``build.py check``: every mistake reported at once, with its file and line."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from eventsite.check import github_command
+from eventsite.cli import main
+from eventsite.errors import Problem
+
+from .sitekit import PROJECT_ROOT, write_site
+
+# Ten-plus different content mistakes, each in its own file, made at once. Two
+# stop the loader (a bad file name, broken YAML); check must still report the rest.
+TEN_MISTAKES = {
+    "sessions/opening.md": """\
+        ---
+        title: Opening ceremony
+        start: "2019-11-25 09:00"
+        end: "2019-11-25 10:00"
+        kind: ceremony
+        room: nowhere
+        speakers: [minister, ghost]
+        countries: [KR]
+        ---
+        Welcome.
+        """,
+    "sessions/talk.md": """\
+        ---
+        title: Talk on smart traffic
+        start: "2019-11-26 14:00"
+        end: "2019-11-26 13:00"
+        room: hall-b
+        moderators: [moderator]
+        ---
+        Traffic.
+        """,
+    "sessions/late.md": '---\ntitle: Late\nstart: "2019-12-01 10:00"\nend: "2019-12-01 11:00"\n---\n',
+    "sessions/Bad_Name.md": '---\ntitle: Bad\nstart: "2019-11-25 09:00"\nend: "2019-11-25 10:00"\n---\n',
+    "sessions/talk.vi.md": "---\ntitle: Nói chuyện\n---\n",
+    "people/minister.md": "---\nname: [The Minister\nrole: Minister\n---\nBio.\n",
+    "people/moderator.md": "---\nname: A Moderator\ncountry: XX\n---\n",
+    "pages/about.md": "---\ntitle: About\nsubtitle: More about us\n---\nAbout text.\n",
+    "exhibits/five-g.md": "---\ntitle: 5G\nsection: korea\ncountry: FR\n---\n",
+    "exhibits/untitled.md": "---\nsection: korea\ncountry: KR\n---\n",
+    "news/launch.md": '---\ntitle: Launch\ndate: "20 Nov 2019"\n---\n',
+}
+
+# (file, line) → a piece of the message; line 0 means "the whole file".
+EXPECTED = {
+    ("content/sessions/opening.md", 6): "unknown room 'nowhere'",
+    ("content/sessions/opening.md", 7): "unknown person 'ghost'",
+    ("content/sessions/talk.md", 4): "end 13:00 is not after start 14:00",
+    ("content/sessions/late.md", 3): "outside the event's dates",
+    ("content/sessions/Bad_Name.md", 0): "file name: id 'Bad_Name'",
+    ("content/sessions/talk.vi.md", 0): "language 'vi' is not in site.yaml languages",
+    ("content/people/minister.md", 3): "YAML syntax error",
+    ("content/people/moderator.md", 3): "'XX' is not an ISO 3166 alpha-2 country code",
+    ("content/pages/about.md", 3): "unknown field 'subtitle'",
+    ("content/exhibits/five-g.md", 4): "'FR' is not in site.yaml countries",
+    ("content/exhibits/untitled.md", 1): "missing required field 'title'",
+    ("content/news/launch.md", 3): "expected a date as 'YYYY-MM-DD'",
+}
+
+LINE = re.compile(r"^(?P<path>[^:]+?)(?::(?P<line>\d+))?(?::(?P<col>\d+))?: (?P<warning>warning: )?(?P<message>.*)$")
+
+
+def run_check(capsys, content: Path, *options: str, root: Path | None = None) -> tuple[int, list[str]]:
+    argv = ["check", "--content", str(content), "--templates", str(PROJECT_ROOT / "templates"),
+            "--locales", str(PROJECT_ROOT / "locales"), *options]
+    code = main(argv, root=root or content.parent)
+    return code, capsys.readouterr().out.splitlines()
+
+
+def parsed(lines: list[str]) -> dict[tuple[str, int], list[str]]:
+    found: dict[tuple[str, int], list[str]] = {}
+    for line in lines:
+        match = LINE.match(line)
+        if match and match["path"].startswith("content/"):
+            found.setdefault((match["path"], int(match["line"] or 0)), []).append(line)
+    return found
+
+
+def test_ten_content_mistakes_reported_together_with_file_and_line(tmp_path: Path, capsys) -> None:
+    content = write_site(tmp_path, TEN_MISTAKES)
+    code, lines = run_check(capsys, content)
+    assert code == 1
+    found = parsed(lines)
+    for (path, line), fragment in EXPECTED.items():
+        assert any(fragment in text for text in found.get((path, line), [])), (path, line, fragment, lines)
+    # The broken minister.md must not cause "unknown person 'minister'" in opening.md.
+    assert not [text for text in lines if "'minister'" in text]
+    assert lines[-1] == f"{len(EXPECTED)} errors, 0 warnings"
+    assert any(text.startswith("note: ") and "not checked" in text for text in lines)
+    problem_lines = [text for text in lines if LINE.match(text) and text.startswith("content/")]
+    assert problem_lines == sorted(problem_lines, key=_sort_key), "grouped by file, in order"
+
+
+def _sort_key(text: str) -> tuple:
+    match = LINE.match(text)
+    assert match
+    return match["path"], int(match["line"] or 0), int(match["col"] or 0)
+
+
+def test_column_is_reported(tmp_path: Path, capsys) -> None:
+    content = write_site(tmp_path, TEN_MISTAKES)
+    _, lines = run_check(capsys, content)
+    [ghost] = [text for text in lines if "'ghost'" in text]
+    assert ghost.startswith("content/sessions/opening.md:7:22: ")
+
+
+def test_github_format(tmp_path: Path, capsys) -> None:
+    content = write_site(tmp_path, TEN_MISTAKES)
+    code, lines = run_check(capsys, content, "--format", "github")
+    assert code == 1
+    commands = [line for line in lines if line.startswith("::")]
+    assert len(commands) == len(EXPECTED)
+    assert "::error file=content/sessions/opening.md,line=6,col=7::unknown room 'nowhere'" in "\n".join(commands)
+    assert any(line.startswith("::error file=content/sessions/Bad_Name.md::file name:") for line in commands)
+    assert lines[-1] == f"{len(EXPECTED)} errors, 0 warnings"
+
+
+def test_github_escaping() -> None:
+    problem = Problem("content/a,b:c.md", 3, "50% done\r\nnext: a, b", column=2)
+    assert github_command(problem) == "::error file=content/a%2Cb%3Ac.md,line=3,col=2::50%25 done%0D%0Anext: a, b"
+    warning = Problem("content/x.md", 0, "no line", severity="warning")
+    assert github_command(warning) == "::warning file=content/x.md::no line"
+
+
+# --- problems only the built site shows ------------------------------------------------
+
+BUILT_SITE_MISTAKES: dict[str, str | bytes | None] = {
+    "pages/about.md": """\
+        ---
+        title: About
+        ---
+        About text.
+
+        See [the programme](/schedule/#nope) and [the talk](/sessions/talk/).
+
+        ![](/media/photo.png)
+
+        <script>alert(1)</script>
+        """,
+    "sessions/overlap.md": '---\ntitle: Overlap\nstart: "2019-11-25 09:30"\nend: "2019-11-25 10:30"\nroom: hall-a\n---\n',
+    "people/nobody.md": "---\nname: Nobody\n---\n",
+    "exhibits/pictured.md": "---\ntitle: Pictured\nsection: korea\ncountry: KR\nimage: photo.png\n---\n",
+    "media/photo.png": b"\x89PNG\r\n\x1a\n" + bytes(1000),
+    "media/huge.jpg": b"\xff\xd8\xff" + bytes(600 * 1024),
+}
+
+
+def test_built_site_problems(tmp_path: Path, capsys) -> None:
+    content = write_site(tmp_path, BUILT_SITE_MISTAKES)
+    code, lines = run_check(capsys, content)
+    assert code == 1, lines  # the broken anchor is an error; the rest are warnings
+    found = parsed(lines)
+
+    def has(path: str, line: int, *fragments: str) -> bool:
+        return any(all(f in text for f in fragments) for text in found.get((path, line), []))
+
+    assert has("content/pages/about.md", 6, "#nope", "no element with id 'nope'")
+    assert has("content/pages/about.md", 8, "warning:", "photo.png", "no alt text")
+    assert has("content/pages/about.md", 10, "warning:", "removed unsafe HTML", "<script>")
+    assert has("content/sessions/overlap.md", 3, "warning:", "overlaps opening in room hall-a")
+    assert has("content/people/nobody.md", 0, "warning:", "not a speaker or moderator")
+    assert has("content/exhibits/pictured.md", 5, "warning:", "no image_alt")
+    assert has("content/media/huge.jpg", 0, "warning:", "600 KB", "500 KB")
+    assert has("content/sessions/talk.md", 0, "warning:", "no translation into Korean (ko), Thai (th)")
+    assert not any("photo.png" in text and "KB" in text for text in lines)  # small images are fine
+    errors = [text for text in lines if LINE.match(text) and not LINE.match(text)["warning"]]
+    assert len(errors) == 1, errors  # the anchor once, though every language shows the page
+    assert lines[-1].startswith("1 error, ")
+    assert not any(text.startswith("note: ") for text in lines)
+
+
+def test_a_clean_fixture_has_no_errors_and_site_is_not_touched(tmp_path: Path, capsys) -> None:
+    content = write_site(tmp_path)
+    code, lines = run_check(capsys, content, root=tmp_path)
+    assert code == 0, lines
+    assert lines[-1].startswith("0 errors, ")
+    assert not (tmp_path / "site").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name not in ("content",)]
+
+
+def test_strict_turns_warnings_into_errors(tmp_path: Path, capsys) -> None:
+    content = write_site(tmp_path)  # builds, with warnings (missing translations)
+    code, lines = run_check(capsys, content)
+    warnings = int(re.match(r"0 errors, (\d+) warnings?", lines[-1])[1])
+    assert code == 0 and warnings > 0
+    code, lines = run_check(capsys, content, "--strict")
+    assert code == 1
+    assert lines[-1] == f"{warnings} error{'s' * (warnings != 1)}, 0 warnings"
+    assert not any("warning:" in text for text in lines)
+    code, lines = run_check(capsys, content, "--strict", "--format", "github")
+    assert code == 1 and all(not text.startswith("::warning") for text in lines)
+
+
+def test_a_render_error_is_reported_and_link_checks_are_skipped(tmp_path: Path, capsys) -> None:
+    content = write_site(tmp_path, {"pages/about.md": "---\ntitle: About\n---\nFirst.\n\nSee [gone](/sessions/nope/).\n"})
+    code, lines = run_check(capsys, content)
+    assert code == 1
+    assert any(text.startswith("content/pages/about.md:6: ") and "/sessions/nope/" in text for text in lines)
+    assert any(text.startswith("note: ") for text in lines)
+
+
+def test_template_links_are_checked_against_the_built_pages(tmp_path: Path, capsys) -> None:
+    templates = tmp_path / "templates"
+    subprocess.run(["cp", "-r", str(PROJECT_ROOT / "templates"), str(templates)], check=True)
+    base = templates / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("</body>", '<a href="missing/">x</a></body>', 1), encoding="utf-8")
+    content = write_site(tmp_path)
+    argv = ["check", "--content", str(content), "--templates", str(templates), "--locales", str(PROJECT_ROOT / "locales")]
+    code = main(argv, root=tmp_path)
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 1
+    about = [text for text in lines if text.startswith("en/about/index.html: in the built page: link to missing/")]
+    assert about and "other language versions" in about[0], lines
+
+
+@pytest.mark.parametrize("fmt", ["text", "github"])
+def test_check_via_subprocess(tmp_path: Path, fmt: str) -> None:
+    content = write_site(tmp_path, TEN_MISTAKES)
+    command = [sys.executable, str(PROJECT_ROOT / "build.py"), "check", "--content", str(content), "--format", fmt]
+    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.splitlines()[-1] == f"{len(EXPECTED)} errors, 0 warnings"
+    marker = "::error file=content/pages/about.md,line=3" if fmt == "github" else "content/pages/about.md:3:11: unknown field"
+    assert marker in done.stdout
+    assert not (tmp_path / "site").exists()
