@@ -226,10 +226,20 @@ def differences(folder: Path) -> list[str]:
 def property_help(model: type[BaseModel], name: str) -> str:
     """One line about a field, for comments in scaffolded files."""
     field = model.model_fields[name]
-    if field.description:
-        return field.description
     schema = json_schema(model)["properties"].get(name, {})
+    choices = _choices(schema)
+    if field.description:
+        return field.description + (f" ({choices})" if choices else "")
     return _describe(schema)
+
+
+def _choices(schema: dict[str, Any]) -> str:
+    if "enum" in schema:
+        return "one of: " + ", ".join(map(str, schema["enum"]))
+    for choice in schema.get("anyOf", []):
+        if "enum" in choice:
+            return _choices(choice)
+    return ""
 
 
 def _describe(schema: dict[str, Any]) -> str:

@@ -170,19 +170,29 @@ def normalize_base_url(value: str) -> str:
 class SiteConfig(Strict):
     """Event-wide settings: content/site.yaml."""
 
-    title: LocalizedText
-    tagline: LocalizedText | None = None
+    title: LocalizedText = Field(description="the event's name")
+    tagline: LocalizedText | None = Field(None, description="one line under the name")
     languages: list[Language] = Field(min_length=1, description="BCP 47 codes; the first is the default language")
-    fallbacks: dict[Language, list[Language]] = Field(default_factory=dict)
-    timezone: Annotated[str, AfterValidator(_check_timezone)]
-    dates: DateRange
-    venue: Venue | None = None
-    base_url: Annotated[str, AfterValidator(normalize_base_url)]
-    organizer: Organizer | None = None
-    countries: list[Country] = Field(default_factory=list)
-    rooms: dict[Id, Room] = Field(default_factory=dict)
-    exhibition: Exhibition = Field(default_factory=Exhibition)
-    nav: list[Id] = Field(default_factory=list)
+    fallbacks: dict[Language, list[Language]] = Field(
+        default_factory=dict, description="where a missing translation looks first, e.g. {ms: [id, en]}"
+    )
+    timezone: Annotated[str, AfterValidator(_check_timezone)] = Field(
+        description="IANA zone; every time in the content is local time here (e.g. Asia/Seoul)"
+    )
+    dates: DateRange = Field(description="the event's first and last day; sessions must fall inside")
+    venue: Venue | None = Field(None, description="where the event happens")
+    base_url: Annotated[str, AfterValidator(normalize_base_url)] = Field(
+        description="absolute URL the site is published at; may include a sub-path"
+    )
+    organizer: Organizer | None = Field(None, description="who organizes the event")
+    countries: list[Country] = Field(
+        default_factory=list, description="participating states as ISO 3166 alpha-2 codes; names come from CLDR"
+    )
+    rooms: dict[Id, Room] = Field(default_factory=dict, description="rooms that sessions refer to, by id")
+    exhibition: Exhibition = Field(default_factory=Exhibition, description="exhibition sections, by id")
+    nav: list[Id] = Field(
+        default_factory=list, description="menu entries in order: schedule, exhibition, people, news and page ids"
+    )
 
     @model_validator(mode="after")
     def _unique_languages(self) -> "SiteConfig":
@@ -211,53 +221,53 @@ class SessionKind(str, enum.Enum):
 class SessionMeta(Strict):
     """A programme item: content/sessions/<id>.md."""
 
-    title: Line
-    start: LocalTime
-    end: LocalTime
-    kind: SessionKind = SessionKind.other
-    room: Id | None = None
-    speakers: list[Id] = Field(default_factory=list)
-    moderators: list[Id] = Field(default_factory=list)
-    countries: list[Country] = Field(default_factory=list)
-    summary: Line | None = None
+    title: Line = Field(description="the session's title")
+    start: LocalTime = Field(description="local start time in the event's zone, 'YYYY-MM-DD HH:MM'")
+    end: LocalTime = Field(description="local end time, after start, 'YYYY-MM-DD HH:MM'")
+    kind: SessionKind = Field(SessionKind.other, description="what kind of programme item this is")
+    room: Id | None = Field(None, description="a room id from site.yaml rooms")
+    speakers: list[Id] = Field(default_factory=list, description="people ids (files in people/)")
+    moderators: list[Id] = Field(default_factory=list, description="people ids (files in people/)")
+    countries: list[Country] = Field(default_factory=list, description="alpha-2 codes of the countries taking part")
+    summary: Line | None = Field(None, description="one sentence shown in listings")
 
 
 class ExhibitMeta(Strict):
     """An exhibition exhibit: content/exhibits/<id>.md."""
 
-    title: Line
-    section: Id
-    country: Country
-    organization: Line | None = None
-    image: MediaPath | None = None
-    image_alt: Line | None = None
-    url: Url | None = None
-    summary: Line | None = None
+    title: Line = Field(description="the exhibit's title")
+    section: Id = Field(description="a section id from site.yaml exhibition.sections")
+    country: Country = Field(description="alpha-2 code of the presenting country")
+    organization: Line | None = Field(None, description="who presents it")
+    image: MediaPath | None = Field(None, description="an image below media/, e.g. exhibits/5g.jpg")
+    image_alt: Line | None = Field(None, description="the image's text alternative")
+    url: Url | None = Field(None, description="the service's own website (http or https)")
+    summary: Line | None = Field(None, description="one sentence for the exhibit cards")
 
 
 class PersonMeta(Strict):
     """A speaker, minister or moderator: content/people/<id>.md."""
 
-    name: Line
-    role: Line | None = None
-    organization: Line | None = None
-    country: Country | None = None
-    photo: MediaPath | None = None
+    name: Line = Field(description="the person's name as it should be printed")
+    role: Line | None = Field(None, description="title or function, e.g. Minister of the Interior and Safety")
+    organization: Line | None = Field(None, description="ministry, agency or organization")
+    country: Country | None = Field(None, description="alpha-2 code of the delegation")
+    photo: MediaPath | None = Field(None, description="a portrait below media/")
 
 
 class PageMeta(Strict):
     """A free page: content/pages/<id>.md."""
 
-    title: Line
-    summary: Line | None = None
+    title: Line = Field(description="the page's title")
+    summary: Line | None = Field(None, description="one sentence under the title and in search results")
 
 
 class NewsMeta(Strict):
     """A dated announcement: content/news/<id>.md."""
 
-    title: Line
-    date: Date
-    summary: Line | None = None
+    title: Line = Field(description="the headline")
+    date: Date = Field(description="publication date, 'YYYY-MM-DD'")
+    summary: Line | None = Field(None, description="one sentence for the news list")
 
 
 Fingerprint = Annotated[str, Field(pattern=r"^[0-9a-f]{12,64}$")]

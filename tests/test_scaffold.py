@@ -46,7 +46,7 @@ def test_session_placeholder_is_the_first_day_nine_to_ten(tmp_path: Path, capsys
     text = (content / "sessions" / "keynote.md").read_text(encoding="utf-8")
     assert 'start: "2019-11-25 09:00"' in text and 'end: "2019-11-25 10:00"' in text
     assert 'title: "Keynote"' in text
-    assert "# kind: \"other\"  # one of: roundtable," in text
+    assert "# kind: \"other\"  # what kind of programme item this is (one of: roundtable," in text
 
 
 def test_uncommenting_optional_fields_keeps_a_valid_file(tmp_path: Path, capsys) -> None:
