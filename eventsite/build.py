@@ -90,7 +90,7 @@ def build_site(
     check_output_folder(project.output, [project.content, project.theme.templates, project.theme.locales])
     site = load_site(project, caches)
     plan = plan_routes(site)
-    translations = load_translations(project.theme.locales, site.languages)
+    translations = load_translations(project.theme.locales, site.languages, site.fallback_chains)
     renderer = Renderer(site, plan, project.theme, translations, caches.templates)
 
     staged = StagedOutput(project.output)

@@ -101,7 +101,7 @@ class IncrementalBuilder:
             or not state.dependencies[route.output_path].sources.isdisjoint(changed_sources)
             or not state.dependencies[route.output_path].facts.isdisjoint(changed_facts)
         ]
-        translations = load_translations(self.project.theme.locales, site.languages)
+        translations = load_translations(self.project.theme.locales, site.languages, site.fallback_chains)
         renderer = Renderer(site, plan, self.project.theme, translations, self.caches.templates)
         rendered: dict[str, bytes] = {}
         recorders: dict[str, Recorder] = {}

@@ -60,6 +60,19 @@ def _memoized(method):
     return wrapper
 
 
+@lru_cache(maxsize=None)
+def og_locale(code: str) -> str:
+    """Open Graph's language_TERRITORY form (ko → ko_KR), from CLDR's likely subtags."""
+    from babel.core import get_global
+
+    locale = Locale.parse(code, sep="-")
+    territory = locale.territory
+    if territory is None:
+        likely = get_global("likely_subtags").get(locale.language, "")
+        territory = likely.split("_")[-1] if "_" in likely else None
+    return f"{locale.language}_{territory}" if territory else locale.language
+
+
 class Formatter:
     """Dates, times, countries and languages for one language, from CLDR."""
 
@@ -126,34 +139,38 @@ def catalog_path(locales_dir: Path, lang: str) -> Path:
     return locales_dir / lang.replace("-", "_") / "LC_MESSAGES" / f"{CATALOG_DOMAIN}.po"
 
 
-def load_translations(locales_dir: Path, languages: tuple[str, ...]) -> Mapping[str, gettext.NullTranslations]:
+def load_translations(
+    locales_dir: Path, languages: tuple[str, ...], chains: Mapping[str, tuple[str, ...]] | None = None
+) -> Mapping[str, gettext.NullTranslations]:
     """Compile each language's .po catalog in memory (no .mo files on disk).
 
-    A string missing from a catalog falls back to the default language's
-    catalog, then to the template's own text. A plural message with any form
-    left empty counts as untranslated as a whole, so an incomplete plural
-    never shows the singular where the plural belongs.
+    A string missing from a catalog is looked up along the language's
+    fallback chain (site.yaml ``fallbacks``; by default straight to the
+    default language), then falls back to the template's own text. A plural
+    message with any form left empty counts as untranslated as a whole, so
+    an incomplete plural never shows the singular where the plural belongs.
     """
     problems: list[Problem] = []
-    compiled: dict[str, gettext.NullTranslations] = {}
-    default = languages[0]
-    order = [default, *languages[1:]]
-    for lang in order:
+    catalogs: dict[str, bytes] = {}  # compiled .mo data
+    for lang in languages:
         path = catalog_path(locales_dir, lang)
-        translations: gettext.NullTranslations
         if path.is_file():
             try:
-                translations = compile_catalog(path, lang)
+                catalogs[lang] = compile_mo(path, lang)
             except (PoFileError, ValueError) as error:
                 problems.append(Problem(display_path(path, locales_dir), _po_error_line(error), f"catalog error: {error}"))
-                continue
-        else:
-            translations = gettext.NullTranslations()
-        if lang != default and default in compiled:
-            translations.add_fallback(compiled[default])
-        compiled[lang] = translations
     if problems:
         raise BuildError(problems)
+    default = languages[0]
+    compiled: dict[str, gettext.NullTranslations] = {}
+    for lang in languages:
+        chain = (chains or {}).get(lang) or (lang, default)
+        # Each language gets its own objects: add_fallback mutates the chain.
+        links = [gettext.GNUTranslations(io.BytesIO(catalogs[code])) for code in dict.fromkeys(chain) if code in catalogs]
+        head: gettext.NullTranslations = links[0] if links else gettext.NullTranslations()
+        for link in links[1:]:
+            head.add_fallback(link)
+        compiled[lang] = head
     return compiled
 
 
@@ -163,6 +180,11 @@ def read_catalog(path: Path, lang: str) -> Catalog:
 
 
 def compile_catalog(path: Path, lang: str) -> gettext.GNUTranslations:
+    return gettext.GNUTranslations(io.BytesIO(compile_mo(path, lang)))
+
+
+def compile_mo(path: Path, lang: str) -> bytes:
+    """The .mo bytes of the catalog's complete, non-fuzzy messages."""
     catalog = read_catalog(path, lang)
     complete = Catalog(locale=catalog.locale, domain=CATALOG_DOMAIN)
     for message in catalog:
@@ -170,8 +192,7 @@ def compile_catalog(path: Path, lang: str) -> gettext.GNUTranslations:
             complete[message.id] = message
     buffer = io.BytesIO()
     write_mo(buffer, complete)
-    buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
+    return buffer.getvalue()
 
 
 def is_translated(message, num_plurals: int) -> bool:

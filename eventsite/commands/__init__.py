@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "schemas": "eventsite.commands.schemas",
     "new": "eventsite.commands.new",
     "serve": "eventsite.commands.serve",
+    "i18n": "eventsite.commands.i18n",
 }
 
 
