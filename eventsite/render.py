@@ -97,6 +97,8 @@ class Renderer:
             )
             environment.install_gettext_translations(self.translations[lang], newstyle=True)  # type: ignore[attr-defined]
             environment.filters["iso"] = lambda value: value.isoformat()
+            # Readable, stable JSON-LD; |tojson still escapes <, >, & and '.
+            environment.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
             self._environments[lang] = environment
         return environment
 
@@ -188,6 +190,16 @@ class PageContext:
         target_lang = None if not page_kind.per_language else (lang or self.lang)
         return self.url(language_url(target_lang, page_kind.url(key)))
 
+    def route_url(self, kind: str, key: str | None = None, lang: str | None = None) -> str:
+        """The site-absolute URL of a page (for absolute links: canonical, feeds, JSON-LD)."""
+        page_kind = KINDS_BY_NAME[kind]
+        return language_url(None if not page_kind.per_language else (lang or self.lang), page_kind.url(key))
+
+    def json_ld(self, site, entry) -> dict:
+        from .structured import json_ld
+
+        return json_ld(self, site, entry)
+
     def asset(self, path: str) -> str:
         return self.url("/static/" + path)
 
@@ -234,6 +246,13 @@ class PageContext:
         links = [(lang, self.absolute(self._url_in(lang))) for lang in self.translated_languages]
         links.append(("x-default", self.absolute(self._url_in(self.site.default_language))))
         return links
+
+    @property
+    def og_locales(self) -> tuple[str, list[str]]:
+        """This page's Open Graph locale and those of its other translations."""
+        own = l10n.og_locale(self.lang)
+        others = [l10n.og_locale(lang) for lang in self.translated_languages if lang != self.lang]
+        return own, others if self.is_translated else []
 
     @property
     def switcher(self) -> list[dict]:

@@ -58,6 +58,15 @@ PAGE_KINDS: tuple[PageKind, ...] = (
         lambda site: site.pages.keys(), entry=lambda site, key: site.pages[key],
     ),
     PageKind("language-chooser", "html", "root.html", lambda key: "/", _single, per_language=False),
+    # Calendars, schedule exchange files and the news feed (eventsite/formats/).
+    PageKind("schedule-ics", "ics", None, lambda key: "/schedule.ics", _single),
+    PageKind(
+        "session-ics", "ics", None, lambda key: f"/sessions/{key}.ics",
+        lambda site: (s.id for s in site.sessions), entry=lambda site, key: site.session_map[key],
+    ),
+    PageKind("schedule-xml", "frab-xml", None, lambda key: "/schedule.xml", _single, per_language=False),
+    PageKind("schedule-json", "c3voc-json", None, lambda key: "/schedule.json", _single, per_language=False),
+    PageKind("news-atom", "atom", None, lambda key: "/news/atom.xml", _single),
 )
 KINDS_BY_NAME = {kind.name: kind for kind in PAGE_KINDS}
 

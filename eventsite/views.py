@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 from markupsafe import Markup, escape
 
 from . import l10n
+from .agenda import Grid, room_grid
 from .model import Entry, Exhibit, Localized, NewsItem, Person, Session, Site, Text
 from .paths import relative_url
 
@@ -231,9 +232,13 @@ class ExhibitView(EntryView):
         return self._entry.meta.url  # type: ignore[attr-defined]
 
     @property
+    def image_path(self) -> str | None:
+        """The image below media/, as written in the front matter."""
+        return self._entry.meta.image  # type: ignore[attr-defined]
+
+    @property
     def image(self) -> str | None:
-        image = self._entry.meta.image  # type: ignore[attr-defined]
-        return self._page.media_url(image) if image else None
+        return self._page.media_url(self.image_path) if self.image_path else None
 
     @property
     def image_alt(self) -> Shown | None:
@@ -338,6 +343,18 @@ class DayView:
     @property
     def anchor(self) -> str:
         return f"day-{self.date.isoformat()}"
+
+    @cached_property
+    def grid(self) -> "Grid[SessionView] | None":
+        """The room-by-time grid, for days with parallel sessions."""
+        placed = [(view, view.room.id, view.start, view.end) for view in self.sessions if view.room]
+        return room_grid(placed, list(self.page.site.rooms))
+
+    def room_name(self, room_id: str) -> Shown:
+        return RoomView(room_id, self.page.site.rooms[room_id].name, self.page).name
+
+    def time(self, moment: dt.datetime) -> str:
+        return self.page.formatter.time(moment)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,371 @@
+"""Output formats besides HTML: calendars, schedule exchange files, news feed.
+
+Each module here exposes ``render(page) -> bytes`` and is registered in
+``render.OUTPUT_FORMATS``; ``routes.PAGE_KINDS`` says where its files go.
+
+This package module holds what several formats share, so that
+``schedule.xml``, ``schedule.json`` and the ``.ics`` files cannot disagree
+about GUIDs, numbers, rooms, days or instants:
+
+- all arithmetic on times is done in UTC (Python subtracts two aware
+  datetimes of the *same* zone as wall-clock times, which is wrong across a
+  DST switch);
+- identifiers are UUIDv5 of ``base_url`` + a path, like
+  :func:`eventsite.views.session_guid`, so they survive rebuilds and are the
+  same in every language;
+- nothing depends on the build clock (reproducible output).
+
+Schedule days follow the HTML programme (``Site.days``): a session belongs to
+the local calendar day it starts on, and a day runs from local midnight to
+the next local midnight (23 or 25 hours on a DST switch). frab's usual 04:00
+day change is not used, so the apps show the same days as the website; a
+session may run past its day's end, which the frab format permits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import re
+import unicodedata
+import uuid
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable
+from urllib.parse import urljoin, urlsplit
+from zoneinfo import ZoneInfo
+
+from ..model import Entry, Localized, Person, Session, Site, Text
+from ..routes import KINDS_BY_NAME, language_url
+from ..views import KIND_LABELS, session_guid
+
+if TYPE_CHECKING:
+    from ..render import PageContext
+
+UTC = dt.timezone.utc
+
+
+# --- time ------------------------------------------------------------------------
+
+
+def utc(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(UTC)
+
+
+def minutes_between(start: dt.datetime, end: dt.datetime) -> int:
+    """Elapsed minutes (not wall-clock minutes: a DST switch counts)."""
+    return int((utc(end) - utc(start)).total_seconds() // 60)
+
+
+def hours_minutes(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def local_midnight(day: dt.date, zone: ZoneInfo) -> dt.datetime:
+    """The first instant of ``day`` in ``zone`` (normalized if midnight falls in a DST gap)."""
+    return dt.datetime.combine(day, dt.time(0), tzinfo=zone).astimezone(UTC).astimezone(zone)
+
+
+def event_dates(site: Site) -> list[dt.date]:
+    start, end = site.config.dates.start, site.config.dates.end
+    return [start + dt.timedelta(days=offset) for offset in range((end - start).days + 1)]
+
+
+def content_stamp(site: Site) -> dt.datetime:
+    """A fixed 'generated at' instant derived from content, never the build clock."""
+    return dt.datetime.combine(site.config.dates.start, dt.time(0), tzinfo=UTC)
+
+
+def xml_document(root: ET.Element) -> bytes:
+    """Indented UTF-8 XML with the conventional double-quoted declaration."""
+    ET.indent(root)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode").encode("utf-8") + b"\n"
+
+
+def xml_text(parent: ET.Element, tag: str, text: str, **attributes: str) -> ET.Element:
+    element = ET.SubElement(parent, tag, attributes)
+    element.text = text
+    return element
+
+
+# --- identifiers -----------------------------------------------------------------
+
+
+def stable_uuid(site: Site, path: str) -> str:
+    """UUIDv5 of an absolute URL below base_url: the same in every build and language."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, site.config.base_url + path))
+
+
+def person_guid(site: Site, person_id: str) -> str:
+    return stable_uuid(site, f"people/{person_id}")
+
+
+def room_guid(site: Site, room_id: str | None) -> str:
+    # Room ids are never empty, so "#venue" cannot collide with a real room.
+    return stable_uuid(site, f"rooms/{room_id}" if room_id else "#venue")
+
+
+def host_of(site: Site) -> str:
+    return urlsplit(site.config.base_url).hostname or "localhost"
+
+
+def stable_numbers(ids: Iterable[str], namespace: str) -> dict[str, int]:
+    """Positive 31-bit integers for formats that insist on numeric ids.
+
+    Derived from a hash of the id (not from a position), so adding a session
+    does not renumber the others; a rare collision moves to the next free
+    number, deterministically because ids are visited in sorted order.
+    """
+    numbers: dict[str, int] = {}
+    taken: set[int] = set()
+    for item in sorted(ids):
+        digest = hashlib.sha256(f"{namespace}/{item}".encode()).digest()
+        number = int.from_bytes(digest[:4], "big") % (2**31 - 1) + 1
+        while number in taken:
+            number = number % (2**31 - 1) + 1
+        taken.add(number)
+        numbers[item] = number
+    return numbers
+
+
+def acronym_of(site: Site) -> str:
+    """A conference acronym both schemas accept: [a-z0-9_], at least 4 characters.
+
+    From the last segment of base_url's path, else the default-language title,
+    else the host name; short ones get the event's year appended.
+    """
+    parsed = urlsplit(site.config.base_url)
+    segments = [part for part in parsed.path.split("/") if part]
+    candidates = [
+        segments[-1] if segments else "",
+        site.title.get(site.chain(site.default_language)).value,
+        (parsed.hostname or "").removeprefix("www.").split(".")[0],
+    ]
+    for candidate in candidates:
+        ascii_text = unicodedata.normalize("NFKD", candidate).encode("ascii", "ignore").decode()
+        slug = re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")
+        if slug:
+            return slug if len(slug) >= 4 else f"{slug}{site.config.dates.start.year}"
+    return f"event{site.config.dates.start.year}"
+
+
+# --- localized text ----------------------------------------------------------------
+
+
+def absolute_link(page: "PageContext", kind: str, key: str | None = None, lang: str | None = None) -> str:
+    """The absolute URL of a planned page (in ``lang``, default the page's)."""
+    page_kind = KINDS_BY_NAME[kind]
+    target_lang = (lang or page.lang) if page_kind.per_language else None
+    return page.absolute(language_url(target_lang, page_kind.url(key)))
+
+
+def localized(page: "PageContext", value: Localized) -> Text:
+    return value.get(page.chain)
+
+
+def field_text(page: "PageContext", entry: Entry, name: str) -> Text | None:
+    page.recorder.record(*entry.sources)
+    return entry.field(name, page.chain)
+
+
+def body_text(page: "PageContext", entry: Entry) -> Text:
+    """The Markdown source of the body, which reads well enough as plain text.
+
+    Site-relative link targets (``](/about/)``) mean nothing in a calendar or
+    an app, so they become absolute URLs of the pages in this language.
+    """
+    page.recorder.record(*entry.sources)
+    text = entry.body_text(page.chain)
+    return Text(_SITE_LINK.sub(lambda match: match[1] + absolute_target(page, match[2]), text.value.strip()), text.lang)
+
+
+# An inline link/image target or a reference definition that starts with one '/'.
+_SITE_LINK = re.compile(r"(\]\(\s*|^[ ]{0,3}\[[^\]]+\]:[ \t]*)(/(?!/)[^)\s]*)", re.MULTILINE)
+
+
+def absolute_target(page: "PageContext", target: str) -> str:
+    """``/about/`` → the absolute URL of this language's page, as the HTML links it."""
+    from ..render import resolve_site_link  # at call time: render imports this package
+
+    resolved = resolve_site_link(page, target, page.recorder)
+    return urljoin(page.absolute(page.route.url), resolved) if resolved is not None else page.absolute(target)
+
+
+def kind_label(page: "PageContext", session: Session) -> str:
+    return page.gettext(KIND_LABELS[session.session_kind])
+
+
+def venue_name(page: "PageContext") -> Text | None:
+    venue = page.site.config.venue
+    if venue is None:
+        return None
+    return localized(page, Localized.of(venue.name, page.site.default_language))  # type: ignore[arg-type]
+
+
+def person_name(page: "PageContext", person: Person) -> Text:
+    found = field_text(page, person, "name")
+    return found or Text(person.name, person.default_language)
+
+
+# --- the programme, as schedule.xml and schedule.json both describe it -------------
+
+
+@dataclass(frozen=True)
+class ScheduleRoom:
+    name: str
+    guid: str
+    id: str | None  # None for the venue pseudo-room
+
+
+@dataclass(frozen=True)
+class SchedulePerson:
+    id: str
+    number: int
+    guid: str
+    name: str
+    role: str  # "SPEAKER" or "MODERATOR" (the vocabulary of C3VOC schedule v2)
+    url: str
+
+
+@dataclass(frozen=True)
+class ScheduleEvent:
+    session: Session
+    guid: str
+    number: int
+    slug: str
+    url: str
+    room: ScheduleRoom
+    title: Text
+    abstract: str
+    description: str
+    track: str  # the localized kind label
+    type: str  # the kind id
+    persons: tuple[SchedulePerson, ...]
+
+    @property
+    def start(self) -> dt.datetime:
+        return self.session.start
+
+    @property
+    def end(self) -> dt.datetime:
+        return self.session.end
+
+    @property
+    def duration(self) -> str:
+        return hours_minutes(minutes_between(self.start, self.end))
+
+
+@dataclass(frozen=True)
+class ScheduleDay:
+    index: int  # from 1
+    date: dt.date
+    start: dt.datetime
+    end: dt.datetime
+    events: tuple[ScheduleEvent, ...]
+
+    def rooms(self, all_rooms: Iterable[ScheduleRoom]) -> list[tuple[ScheduleRoom, list[ScheduleEvent]]]:
+        """Every room of the programme, each with its events of this day."""
+        return [(room, [event for event in self.events if event.room == room]) for room in all_rooms]
+
+
+@dataclass(frozen=True)
+class Schedule:
+    title: str
+    acronym: str
+    start: dt.date
+    end: dt.date
+    time_zone_name: str
+    timeslot_duration: str
+    base_url: str
+    rooms: tuple[ScheduleRoom, ...]
+    tracks: tuple[tuple[str, str], ...]  # (kind id, label)
+    days: tuple[ScheduleDay, ...]
+    version: str
+
+    @property
+    def events(self) -> list[ScheduleEvent]:
+        return [event for day in self.days for event in day.events]
+
+
+def schedule_of(page: "PageContext") -> Schedule:
+    """The whole programme in the page's language (the default one for the feeds)."""
+    site = page.site
+    acronym = acronym_of(site)
+    sessions = page.collection("sessions")  # recorded: the feeds list every session
+    numbers = stable_numbers((s.id for s in sessions), "sessions")
+    person_numbers = stable_numbers((p.id for p in page.collection("people")), "people")
+    venue = venue_name(page)
+    pseudo_room = ScheduleRoom((venue or localized(page, site.title)).value, room_guid(site, None), None)
+    rooms = {room_id: ScheduleRoom(localized(page, room.name).value, room_guid(site, room_id), room_id) for room_id, room in site.rooms.items()}
+
+    def persons_of(session: Session) -> tuple[SchedulePerson, ...]:
+        found: dict[str, SchedulePerson] = {}
+        for role, people in (("SPEAKER", session.speakers), ("MODERATOR", session.moderators)):
+            for person in people:
+                if person.id not in found:  # one entry per person; the first role wins
+                    found[person.id] = SchedulePerson(
+                        person.id, person_numbers[person.id], person_guid(site, person.id),
+                        person_name(page, person).value, role, absolute_link(page, "person", person.id),
+                    )
+        return tuple(found.values())
+
+    def event_of(session: Session) -> ScheduleEvent:
+        summary = field_text(page, session, "summary")
+        return ScheduleEvent(
+            session=session,
+            guid=session_guid(site, session.id),
+            number=numbers[session.id],
+            slug=f"{acronym}-{numbers[session.id]}-{session.id}",
+            url=absolute_link(page, "session", session.id),
+            room=rooms[session.room.id] if session.room else pseudo_room,
+            title=field_text(page, session, "title") or Text(session.id, site.default_language),
+            abstract=summary.value if summary else "",
+            description=body_text(page, session).value,
+            track=kind_label(page, session),
+            type=session.session_kind,
+            persons=persons_of(session),
+        )
+
+    events = [event_of(session) for session in sessions]
+    by_date: dict[dt.date, list[ScheduleEvent]] = {}
+    for event in events:
+        by_date.setdefault(event.start.date(), []).append(event)
+    days = tuple(
+        ScheduleDay(index, day, local_midnight(day, site.timezone), local_midnight(day + dt.timedelta(days=1), site.timezone), tuple(by_date.get(day, ())))
+        for index, day in enumerate(event_dates(site), start=1)
+    )
+    used = {event.room for event in events}
+    ordered_rooms = tuple(room for room in (*rooms.values(), pseudo_room) if room in used)
+    tracks = tuple(dict.fromkeys((event.type, event.track) for event in events))
+    return Schedule(
+        title=localized(page, site.title).value,
+        acronym=acronym,
+        start=site.config.dates.start,
+        end=site.config.dates.end,
+        time_zone_name=site.timezone.key,
+        timeslot_duration=hours_minutes(_timeslot_minutes(events)),
+        base_url=site.config.base_url,
+        rooms=ordered_rooms,
+        tracks=tracks,
+        days=days,
+        version=_version(events),
+    )
+
+
+def _timeslot_minutes(events: list[ScheduleEvent]) -> int:
+    """The coarsest grid (a divisor of 60) that every start and length fits."""
+    grid = 60
+    for event in events:
+        grid = math.gcd(grid, event.start.hour * 60 + event.start.minute, minutes_between(event.start, event.end))
+    return grid or 1
+
+
+def _version(events: list[ScheduleEvent]) -> str:
+    """Changes exactly when the published programme does (apps show it to users)."""
+    data = [
+        [e.guid, utc(e.start).isoformat(), utc(e.end).isoformat(), e.room.name, e.title.value, e.abstract, e.description, [p.name for p in e.persons]]
+        for e in events
+    ]
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()[:12]

@@ -1,0 +1,102 @@
+"""iCalendar (RFC 5545): ``/<lang>/schedule.ics`` and ``/<lang>/sessions/<id>.ics``.
+
+Times are written in the event's zone (``DTSTART;TZID=…``) with a generated
+``VTIMEZONE``, so calendar apps show the local time of the venue and convert
+correctly across DST. ``UID`` is the session GUID (the one in schedule.xml),
+so re-importing the programme in another language updates the same events
+instead of duplicating them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from icalendar import Calendar, Event
+
+from ..model import Session
+from ..views import session_guid
+from . import (
+    absolute_link,
+    body_text,
+    content_stamp,
+    field_text,
+    host_of,
+    kind_label,
+    localized,
+    person_name,
+    stable_uuid,
+    venue_name,
+)
+
+if TYPE_CHECKING:
+    from ..render import PageContext
+
+
+def render(page: "PageContext") -> bytes:
+    site = page.site
+    entry = page.entry
+    sessions = (entry,) if isinstance(entry, Session) else page.collection("sessions")
+    title = localized(page, site.title)
+    calendar = Calendar.new(
+        prodid=f"-//eventsite//{page.lang}",
+        name=title.value,  # NAME and X-WR-CALNAME
+        uid=stable_uuid(site, page.route.url.lstrip("/")),  # Calendar.new would pick a random one
+        url=absolute_link(page, "schedule"),
+        source=page.absolute(page.route.url),
+        method="PUBLISH",
+    )
+    for session in sessions:
+        calendar.add_component(_event(page, session))
+    # Only the years the event touches: a compact VTIMEZONE that is still exact.
+    dates = site.config.dates
+    calendar.add_missing_timezones(first_date=dt.date(dates.start.year, 1, 1), last_date=dt.date(dates.end.year + 1, 1, 1))
+    return calendar.to_ical()
+
+
+def _event(page: "PageContext", session: Session) -> Event:
+    site = page.site
+    event = Event()
+    title = field_text(page, session, "title")
+    url = absolute_link(page, "session", session.id)
+    event.add("uid", f"{session_guid(site, session.id)}@{host_of(site)}")
+    event.add("dtstamp", content_stamp(site))  # reproducible builds: never the clock
+    event.add("sequence", 0)
+    event.add("dtstart", session.start)  # aware, in the event zone → TZID parameter
+    event.add("dtend", session.end)
+    if title:
+        event.add("summary", title.value, parameters={"LANGUAGE": title.lang})
+    event.add("description", _description(page, session, url))
+    location = _location(page, session)
+    if location:
+        event.add("location", location)
+    event.add("categories", [kind_label(page, session)])
+    event.add("url", url)
+    return event
+
+
+def _location(page: "PageContext", session: Session) -> str:
+    parts = [localized(page, session.room.name).value] if session.room else []
+    venue = venue_name(page)
+    if venue:
+        parts.append(venue.value)
+    return ", ".join(parts)
+
+
+def _description(page: "PageContext", session: Session, url: str) -> str:
+    """Plain text: summary, body (Markdown reads as text), people, and the page URL.
+
+    The URL is repeated here because several calendar apps ignore ``URL``.
+    """
+    parts = []
+    summary = field_text(page, session, "summary")
+    if summary:
+        parts.append(summary.value)
+    body = body_text(page, session)
+    if body.value:
+        parts.append(body.value)
+    for label, people in ((page.gettext("Speakers"), session.speakers), (page.gettext("Moderators"), session.moderators)):
+        if people:
+            parts.append(f"{label}: " + ", ".join(person_name(page, person).value for person in people))
+    parts.append(url)
+    return "\n\n".join(parts)
