@@ -48,6 +48,10 @@ PAGE_KINDS: tuple[PageKind, ...] = (
         "person", "html", "person.html", lambda key: f"/people/{key}/",
         lambda site: site.people.keys(), entry=lambda site, key: site.people[key],
     ),
+    PageKind(
+        "country", "html", "country.html", lambda key: f"/countries/{key.lower()}/",  # type: ignore[union-attr]
+        lambda site: site.config.countries,
+    ),
     PageKind("news-index", "html", "news_index.html", lambda key: "/news/", _single),
     PageKind(
         "news", "html", "news.html", lambda key: f"/news/{key}/",

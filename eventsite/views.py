@@ -329,6 +329,25 @@ class CountryView:
         """The flag emoji (regional indicator symbols); decorative only."""
         return "".join(chr(0x1F1E6 + ord(letter) - ord("A")) for letter in self.code)
 
+    @property
+    def url(self) -> str | None:
+        """The country's page, for participating countries."""
+        if self.code not in self.page.site.config.countries:
+            return None
+        return self.page.link("country", self.code)
+
+    @cached_property
+    def delegation(self) -> list[PersonView]:
+        return [PersonView(p, self.page) for p in self.page.lookup("people_by_country", self.code)]
+
+    @cached_property
+    def sessions(self) -> list[SessionView]:
+        return [SessionView(s, self.page) for s in self.page.lookup("sessions_by_country", self.code)]
+
+    @cached_property
+    def exhibits(self) -> list[ExhibitView]:
+        return [ExhibitView(e, self.page) for e in self.page.lookup("exhibits_by_country", self.code)]
+
 
 @dataclass(frozen=True)
 class DayView:
@@ -452,6 +471,12 @@ class SiteView:
     @property
     def countries(self) -> list[CountryView]:
         return [CountryView(code, self._page) for code in self._site.config.countries]
+
+    @property
+    def country(self) -> CountryView | None:
+        """The country a country page is about."""
+        route = self._page.route
+        return CountryView(route.key, self._page) if route.kind.name == "country" and route.key else None
 
     @property
     def rooms(self) -> list[RoomView]:

@@ -1,0 +1,83 @@
+"""Languages as a visitor sees them: root negotiation, scripts, direction, screenshots.
+
+Screenshots of the Korean, Thai, Khmer and Arabic home pages are written to
+tests/artifacts/screenshots/ (git-ignored) on every run, for reviewers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.support.browser import launch_browser, screenshot
+
+from .sitekit import PROJECT_ROOT
+
+SCREENSHOTS = PROJECT_ROOT / "tests" / "artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with launch_browser() as browser:
+        yield browser
+
+
+def visit_root(chromium, base: str, locale: str, then: str | None = None) -> str:
+    context = chromium.new_context(locale=locale)
+    try:
+        page = context.new_page()
+        page.goto(base + ("?choose" if then else ""))  # ?choose: stay on the chooser
+        page.wait_for_load_state("load")
+        if then:
+            page.click(f"a[hreflang='{then}']")
+            page.wait_for_url(f"**/{then}/")
+            page.goto(base)
+            page.wait_for_load_state("load")
+        page.wait_for_timeout(200)
+        return page.url
+    finally:
+        context.close()
+
+
+def test_root_sends_visitors_to_their_language(busan_site: Path, serve, chromium) -> None:
+    base = serve(busan_site, "/busan2019/")
+    assert visit_root(chromium, base, "th-TH").endswith("/busan2019/th/")
+    assert visit_root(chromium, base, "ko-KR").endswith("/busan2019/ko/")
+    assert visit_root(chromium, base, "tl-PH").endswith("/busan2019/fil/")  # Tagalog → Filipino
+    assert visit_root(chromium, base, "fr-FR").endswith("/busan2019/")  # no match: the visitor chooses
+
+
+def test_an_explicit_choice_is_remembered(busan_site: Path, serve, chromium) -> None:
+    base = serve(busan_site, "/busan2019/")
+    assert visit_root(chromium, base, "th-TH", then="vi").endswith("/busan2019/vi/")
+
+
+def test_root_without_script_lists_every_language(busan_site: Path, serve, chromium) -> None:
+    base = serve(busan_site, "/busan2019/")
+    context = chromium.new_context(java_script_enabled=False, locale="th-TH")
+    page = context.new_page()
+    page.goto(base)
+    assert page.url.endswith("/busan2019/")
+    names = page.locator("a[hreflang]").all_text_contents()
+    assert names == ["English", "한국어", "ไทย", "Tiếng Việt", "Indonesia", "Melayu", "ខ្មែរ", "ລາວ", "မြန်မာ", "Filipino"]
+    context.close()
+
+
+@pytest.mark.parametrize("lang", ["ko", "th", "km", "ar"])
+def test_home_pages_render_their_script(busan_rtl_site: Path, serve, chromium, lang: str) -> None:
+    base = serve(busan_rtl_site)
+    context = chromium.new_context(viewport={"width": 1000, "height": 900})
+    page = context.new_page()
+    page.goto(f"{base}{lang}/")
+    direction = page.evaluate("getComputedStyle(document.body).direction")
+    assert direction == ("rtl" if lang == "ar" else "ltr")
+    if lang == "ar":
+        # logical properties mirror the layout: the brand sits at the right edge
+        box = page.locator(".brand").bounding_box()
+        assert box is not None and box["x"] > 400
+    # the page's words are laid out without overflowing the viewport (no broken line breaking)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = screenshot(page, SCREENSHOTS / f"home-{lang}.png")
+    assert path.stat().st_size > 10_000
+    context.close()
