@@ -8,13 +8,18 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .depends import NullRecorder, Recorder
+import jinja2
+
+from .cache import DiskCache
+from .depends import Recorder
 from .errors import BuildError, Problem, display_path
 from .l10n import load_translations
 from .load import LoadCache, load_content
 from .model import Site, build_model
 from .publish import BuildOptions, Finished, run_post_build
-from .render import Renderer, SharedBytecodeCache, Theme, render_route
+from .parallel import default_workers, render_routes
+from .progress import Progress
+from .render import Renderer, SharedBytecodeCache, Theme
 from .routes import RoutePlan, plan_routes
 from .validate import normalize_base_url, validate_content
 from .write import StagedOutput, check_output_folder
@@ -28,6 +33,7 @@ class Project:
     output: Path
     theme: Theme
     base_url: str | None = None  # overrides site.yaml, e.g. for pull-request previews
+    cache: Path | None = None  # speeds up later builds; never changes their output
 
     @classmethod
     def at(cls, root: Path, content: Path | None = None, output: Path | None = None, base_url: str | None = None) -> "Project":
@@ -36,6 +42,7 @@ class Project:
             output=(output or root / "site"),
             theme=Theme(templates=root / "templates", locales=root / "locales"),
             base_url=base_url,
+            cache=root / ".cache" / "eventsite",
         )
 
 
@@ -64,7 +71,19 @@ class Caches:
 
     documents: LoadCache = field(default_factory=LoadCache)
     validated: dict = field(default_factory=dict)
-    templates: SharedBytecodeCache = field(default_factory=SharedBytecodeCache)
+    templates: jinja2.BytecodeCache = field(default_factory=SharedBytecodeCache)
+    markdown: DiskCache | None = None
+
+    @classmethod
+    def for_project(cls, project: "Project") -> "Caches":
+        """In-memory caches, backed by the project's cache folder when it has one."""
+        if project.cache is None:
+            return cls()
+        (project.cache / "templates").mkdir(parents=True, exist_ok=True)
+        return cls(
+            templates=jinja2.FileSystemBytecodeCache(str(project.cache / "templates")),
+            markdown=DiskCache(project.cache, "markdown"),
+        )
 
 
 def load_site(project: Project, caches: Caches | None = None) -> Site:
@@ -83,34 +102,38 @@ def build_site(
     record_dependencies: bool = False,
     caches: Caches | None = None,
     options: BuildOptions | None = None,
+    progress: Progress | None = None,
 ) -> BuildResult:
     """Load → validate → model → plan routes → render → write; all or nothing."""
     started = time.perf_counter()
-    caches = caches or Caches()
+    caches = caches or Caches.for_project(project)
+    options = options or BuildOptions()
+    progress = progress or Progress()
     check_output_folder(project.output, [project.content, project.theme.templates, project.theme.locales])
-    site = load_site(project, caches)
-    plan = plan_routes(site)
-    translations = load_translations(project.theme.locales, site.languages, site.fallback_chains)
-    renderer = Renderer(site, plan, project.theme, translations, caches.templates)
+    with progress.phase("load"):
+        site = load_site(project, caches)
+    with progress.phase("plan"):
+        plan = plan_routes(site)
+        translations = load_translations(project.theme.locales, site.languages, site.fallback_chains)
+        renderer = Renderer(site, plan, project.theme, translations, caches.templates, caches.markdown)
 
     staged = StagedOutput(project.output)
     try:
-        problems: list[Problem] = []
-        dependencies: dict[str, Recorder] = {}
-        for route in plan.routes:
-            recorder = Recorder() if record_dependencies else NullRecorder()
-            data, route_problems = render_route(renderer, route, recorder)
-            problems.extend(route_problems)
-            staged.write(route.output_path, data)
-            if record_dependencies:
-                dependencies[route.output_path] = recorder
-        copy_files(site, project, staged, problems)
-        finished = Finished(site, plan, staged.root, options or BuildOptions(), problems)
-        run_post_build(finished)
+        workers = options.workers or default_workers(len(plan.routes))
+        with progress.phase("render", total=len(plan.routes)):
+            problems, dependencies = render_routes(
+                renderer, plan.routes, staged, record=record_dependencies, workers=workers, advance=progress.advance
+            )
+        with progress.phase("copy"):
+            copy_files(site, project, staged, problems)
+        finished = Finished(site, plan, staged.root, options, problems)
+        with progress.phase("publish"):
+            run_post_build(finished)
         errors = [problem for problem in problems if problem.severity == "error"]
         if errors:
             raise BuildError(errors)
-        staged.commit()
+        with progress.phase("swap"):
+            staged.commit()
     except BaseException:
         staged.abort()
         raise

@@ -25,6 +25,7 @@ class BuildOptions:
     minify: bool = False
     search: bool = True
     dev: bool = False  # the dev server: skip slow, publish-only steps
+    workers: int | None = None  # render processes; None: as many as cores for large builds (same bytes either way)
 
 
 @dataclass

@@ -20,6 +20,7 @@ from jinja2 import meta as jinja_meta
 from markupsafe import Markup
 
 from . import l10n
+from .cache import DiskCache
 from .depends import Recorder
 from .errors import Problem, display_path
 from .formats import atom, c3voc, frab, ics
@@ -69,6 +70,7 @@ class Renderer:
         theme: Theme,
         translations: Mapping[str, gettext_module.NullTranslations],
         bytecode: jinja2.BytecodeCache | None = None,
+        disk_cache: DiskCache | None = None,
     ):
         self.site = site
         self.plan = plan
@@ -76,6 +78,7 @@ class Renderer:
         self.translations = translations
         self.markdown = MarkdownRenderer()
         self.markdown_memo: dict[tuple[str, str], tuple[Rendered, frozenset[str]]] = {}
+        self.disk_cache = disk_cache  # Markdown conversions kept between builds
         self._bytecode = bytecode or SharedBytecodeCache()
         self._environments: dict[str, jinja2.Environment] = {}
         self._formatters: dict[str, Formatter] = {}
@@ -280,9 +283,7 @@ class PageContext:
         key = (text, self.route.kind.url(self.route.key))
         memo = self.renderer.markdown_memo.get(key)
         if memo is None:
-            facts = Recorder()
-            rendered = self.renderer.markdown.render(text, lambda target: resolve_site_link(self, target, facts))
-            memo = self.renderer.markdown_memo[key] = (rendered, frozenset(facts.facts))
+            memo = self.renderer.markdown_memo[key] = self._convert(text, key[1])
         rendered, facts_read = memo
         for fact in facts_read:
             self.recorder.record_fact(fact)
@@ -295,6 +296,31 @@ class PageContext:
                 Problem(document.display, line, f"removed unsafe HTML: {removed}", severity="warning")
             )
         return Markup(rendered.html)
+
+
+    def _convert(self, text: str, where: str) -> tuple[Rendered, frozenset[str]]:
+        """Markdown → HTML through the disk cache; an entry counts only if its links resolve the same today."""
+        cache = self.renderer.disk_cache
+        key = cache.key(text, where) if cache is not None else ""
+        entry = cache.get(key) if cache is not None else None
+        if isinstance(entry, dict) and all(self.fact_holds(fact) == held for fact, held in entry.get("facts", [])):
+            rendered = Rendered(entry["html"], list(entry["unresolved"]), list(entry["removed"]))
+            return rendered, frozenset(fact for fact, _ in entry["facts"])
+        facts = Recorder()
+        rendered = self.renderer.markdown.render(text, lambda target: resolve_site_link(self, target, facts))
+        if cache is not None:
+            held = sorted((fact, self.fact_holds(fact)) for fact in facts.facts)
+            cache.put(key, {"html": rendered.html, "unresolved": rendered.unresolved_links, "removed": rendered.removed, "facts": held})
+        return rendered, frozenset(facts.facts)
+
+    def fact_holds(self, fact: str) -> bool:
+        """Whether a recorded link fact ('route:/en/x/', 'media:a.pdf') is true for this build."""
+        kind, _, value = fact.partition(":")
+        if kind == "route":
+            return value in self.renderer.plan.by_url
+        if kind == "media":
+            return value in self.site.media
+        return False
 
 
 def resolve_site_link(page: PageContext, target: str, recorder: Recorder) -> str | None:

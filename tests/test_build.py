@@ -238,7 +238,7 @@ def test_cli_exit_codes_and_summary(tmp_path: Path) -> None:
     command = [sys.executable, str(PROJECT_ROOT / "build.py"), "--content", str(content), "--out", str(tmp_path / "out")]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
-    assert "built" in done.stdout and "en 12" in done.stdout
+    assert "built" in done.stdout and "en 15" in done.stdout
     (content / "site.yaml").write_text("title: [unclosed\n")
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     assert done.returncode == 1

@@ -37,6 +37,7 @@ def add_project_arguments(parser: argparse.ArgumentParser, *, writes: bool) -> N
     if writes:
         parser.add_argument("--out", type=Path, help="output folder (default: ./site)")
         parser.add_argument("--base-url", help="override site.yaml base_url (e.g. for a preview deploy)")
+        parser.add_argument("--no-cache", action="store_true", help="ignore the cache folder .cache/eventsite (same output, slower)")
 
 
 def project_from(args: argparse.Namespace, root: Path) -> Project:
@@ -50,4 +51,5 @@ def project_from(args: argparse.Namespace, root: Path) -> Project:
         output=getattr(args, "out", None) or defaults.output,
         theme=theme,
         base_url=getattr(args, "base_url", None),
+        cache=None if getattr(args, "no_cache", False) else defaults.cache,
     )

@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 from ..build import build_site
+from ..progress import stderr_progress
+from ..publish import BuildOptions
 from ..errors import BuildError, Problem
 from ..validate import normalize_base_url
 from . import add_project_arguments, project_from
@@ -16,6 +18,8 @@ HELP = "build the site into --out (the default command)"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_project_arguments(parser, writes=True)
+    parser.add_argument("--timings", action="store_true", help="print how long each phase took")
+    parser.add_argument("--workers", type=int, help="render processes (default: one per core for large sites)")
 
 
 def run(args: argparse.Namespace, root: Path) -> int:
@@ -25,8 +29,11 @@ def run(args: argparse.Namespace, root: Path) -> int:
             normalize_base_url(project.base_url)
         except ValueError as error:
             raise BuildError([Problem("--base-url", 0, str(error))]) from None
-    result = build_site(project)
+    progress = stderr_progress()
+    result = build_site(project, options=BuildOptions(workers=args.workers), progress=progress)
     for warning in result.warnings:
         print(warning.format(), file=sys.stderr)
     print(result.summary())
+    if args.timings:
+        print(progress.table())
     return 0

@@ -1,0 +1,88 @@
+"""Rendering many routes on every core.
+
+Markdown and Jinja are pure Python, so threads would queue on the GIL:
+large builds fork worker processes instead. Each worker inherits the
+renderer (site, routes, compiled templates) through ``fork`` — nothing is
+pickled but route numbers going in and problems coming out — and writes its
+pages straight into the staged folder. Small sites render in-process: a
+pool costs more than it saves below :data:`THRESHOLD` routes.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from typing import Callable, Sequence
+
+from .depends import NullRecorder, Recorder
+from .errors import Problem
+from .render import Renderer, render_route
+from .routes import Route
+from .write import StagedOutput
+
+THRESHOLD = 1500  # routes; measured in docs/performance.md
+CHUNK = 64
+
+# Set in each worker by _start_worker (the pool initializer): process-local, never shared.
+_worker: tuple[Renderer, StagedOutput] | None = None
+
+
+def default_workers(routes: int) -> int:
+    if routes < THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def render_routes(
+    renderer: Renderer,
+    routes: Sequence[Route],
+    staged: StagedOutput,
+    *,
+    record: bool,
+    workers: int,
+    advance: Callable[[int], None] = lambda count: None,
+) -> tuple[list[Problem], dict[str, Recorder]]:
+    """Render and write every route; returns problems and (if ``record``) dependency records."""
+    problems: list[Problem] = []
+    dependencies: dict[str, Recorder] = {}
+    if workers <= 1 or record:
+        # The dev server records dependencies: it renders in-process.
+        for route in routes:
+            recorder = Recorder() if record else NullRecorder()
+            data, route_problems = render_route(renderer, route, recorder)
+            problems.extend(route_problems)
+            staged.write(route.output_path, data)
+            if record:
+                dependencies[route.output_path] = recorder
+            advance(1)
+        return problems, dependencies
+
+    chunks = [list(range(start, min(start + CHUNK, len(routes)))) for start in range(0, len(routes), CHUNK)]
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, initializer=_start_worker, initargs=(renderer, staged, list(routes))) as pool:
+        for chunk_problems, count in pool.imap_unordered(_render_chunk, chunks):
+            problems.extend(chunk_problems)
+            advance(count)
+    problems.sort()
+    return problems, dependencies
+
+
+_routes: list[Route] = []
+
+
+def _start_worker(renderer: Renderer, staged: StagedOutput, routes: list[Route]) -> None:
+    global _worker, _routes
+    _worker = (renderer, staged)
+    _routes = routes
+
+
+def _render_chunk(indexes: list[int]) -> tuple[list[Problem], int]:
+    assert _worker is not None
+    renderer, staged = _worker
+    problems: list[Problem] = []
+    for index in indexes:
+        route = _routes[index]
+        data, route_problems = render_route(renderer, route, NullRecorder())
+        problems.extend(route_problems)
+        staged.write(route.output_path, data)
+    return problems, len(indexes)
