@@ -14,10 +14,11 @@ checks that with random edits).
 
 from __future__ import annotations
 
-import os
+import gettext
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Mapping
 
 from .build import BuildResult, Caches, Project, build_site, load_site
 from .depends import Recorder
@@ -26,7 +27,7 @@ from .l10n import catalog_path, load_translations
 from .load import CONTENT_FOLDERS, MEDIA_FOLDER, SITE_FILE
 from .model import Site
 from .render import Renderer, render_route
-from .routes import RoutePlan, plan_routes
+from .routes import Route, RoutePlan, entry_of, plan_routes
 from .write import safe_output_file, write_file_atomic
 
 
@@ -39,6 +40,8 @@ class Update:
     rendered: int = 0
     full: bool = False
     seconds: float = 0.0
+    first_seconds: float = 0.0  # until the edited items' own pages were on disk
+    pending: int = 0  # outputs still to render after the first batch
     warnings: list[Problem] = field(default_factory=list)
 
 
@@ -65,29 +68,48 @@ class IncrementalBuilder:
         # Changes of a failed update, applied with the next one: fixing file B
         # must also bring in the earlier edit of A that failed because of B.
         self._unapplied: set[Path] = set()
+        self._translations: Mapping[str, gettext.NullTranslations] | None = None
+        self._translations_for: tuple[str, ...] = ()
+        self._environments: dict = {}
 
     def full_build(self) -> BuildResult:
+        self._translations = None  # catalogs may have changed
         result = build_site(self.project, record_dependencies=True, caches=self.caches)
         self._state = _State(result.site, result.plan, site_facts(result.site, result.plan), result.dependencies)
         return result
 
-    def update(self, changed: set[Path]) -> Update:
-        """Bring the output up to date after ``changed`` files changed (or appeared, or vanished)."""
+    def update(self, changed: set[Path], on_first: Callable[[Update], None] | None = None) -> Update:
+        """Bring the output up to date after ``changed`` files changed (or appeared, or vanished).
+
+        ``on_first`` is called once the edited items' own pages are on disk,
+        before the listings and feeds that mention them are rendered.
+        """
         started = time.perf_counter()
         changed = {Path(path).resolve() for path in changed} | self._unapplied
         self._unapplied = changed
-        update = self._update(changed)
+
+        def first(update: Update) -> None:
+            update.first_seconds = time.perf_counter() - started
+            if on_first is not None:
+                on_first(update)
+
+        update = self._update(changed, first)
         self._unapplied = set()
         update.seconds = time.perf_counter() - started
         return update
 
-    def _update(self, changed: set[Path]) -> Update:
+    def _update(self, changed: set[Path], on_first: Callable[[Update], None]) -> Update:
         started = time.perf_counter()
         if self._state is None or self._needs_full_build(changed):
             result = self.full_build()
             return Update(full=True, rendered=len(result.plan.routes), seconds=time.perf_counter() - started, warnings=result.warnings)
 
         state = self._state
+        templates = self.project.theme.templates.resolve()
+        if any(_is_below(path, templates) for path in changed):
+            # includes/extends may have changed: recompute the template graph
+            self._environments.pop("template_files", None)
+            self._environments.pop("references", None)
         site = load_site(self.project, self.caches)
         plan = plan_routes(site)
         facts = site_facts(site, plan)
@@ -101,26 +123,18 @@ class IncrementalBuilder:
             or not state.dependencies[route.output_path].sources.isdisjoint(changed_sources)
             or not state.dependencies[route.output_path].facts.isdisjoint(changed_facts)
         ]
-        translations = load_translations(self.project.theme.locales, site.languages, site.fallback_chains)
-        renderer = Renderer(site, plan, self.project.theme, translations, self.caches.templates)
-        rendered: dict[str, bytes] = {}
+        renderer = self._renderer(site, plan)
+        # The edited item's own pages first (usually the page the editor is
+        # looking at), then listings and feeds that mention it.
+        own = [route for route in stale if _shows(route, site, changed_sources)]
+        rest = [route for route in stale if not _shows(route, site, changed_sources)]
+        update = Update(rendered=len(stale), pending=len(rest))
         recorders: dict[str, Recorder] = {}
-        problems: list[Problem] = []
-        for route in stale:
-            recorder = Recorder()
-            data, route_problems = render_route(renderer, route, recorder)
-            problems.extend(route_problems)
-            rendered[route.output_path] = data
-            recorders[route.output_path] = recorder
-        errors = [problem for problem in problems if problem.severity == "error"]
-        if errors:
-            raise BuildError(errors)
-
-        update = Update(rendered=len(stale), warnings=[p for p in problems if p.severity == "warning"])
+        self._render_and_write(renderer, own, recorders, update)
+        on_first(update)
+        self._render_and_write(renderer, rest, recorders, update)
+        update.pending = 0
         output = self.project.output
-        for relative, data in rendered.items():
-            if write_file_atomic(safe_output_file(output, relative), data):
-                update.written.append(relative)
         current = {route.output_path for route in plan.routes}
         for relative in sorted(set(state.dependencies) - current):
             _delete(output, relative)
@@ -131,6 +145,40 @@ class IncrementalBuilder:
         dependencies.update(recorders)
         self._state = _State(site, plan, facts, dependencies)
         return update
+
+    def _renderer(self, site: Site, plan: RoutePlan) -> Renderer:
+        """A renderer for the new model that reuses the compiled per-language environments.
+
+        They depend only on templates (reloaded by Jinja when a file changes)
+        and catalogs (a catalog change is a full build).
+        """
+        translations = self._translations
+        if translations is None or self._translations_for != site.languages:
+            translations = load_translations(self.project.theme.locales, site.languages, site.fallback_chains)
+            self._translations, self._translations_for = translations, site.languages
+            self._environments = {}
+        renderer = Renderer(site, plan, self.project.theme, translations, self.caches.templates, self.caches.markdown)
+        renderer.share_environments(self._environments)
+        return renderer
+
+    def _render_and_write(self, renderer: Renderer, routes: list[Route], recorders: dict[str, Recorder], update: Update) -> None:
+        """Render a batch in memory; write it (each file atomically) only if all of it rendered."""
+        rendered: dict[str, bytes] = {}
+        problems: list[Problem] = []
+        for route in routes:
+            recorder = Recorder()
+            data, route_problems = render_route(renderer, route, recorder)
+            problems.extend(route_problems)
+            rendered[route.output_path] = data
+            recorders[route.output_path] = recorder
+        errors = [problem for problem in problems if problem.severity == "error"]
+        if errors:
+            raise BuildError(errors)
+        update.warnings.extend(problem for problem in problems if problem.severity == "warning")
+        output = self.project.output
+        for relative, data in rendered.items():
+            if write_file_atomic(safe_output_file(output, relative), data):
+                update.written.append(relative)
 
     def _needs_full_build(self, changed: set[Path]) -> bool:
         """site.yaml and catalogs change every page; a full build is simplest and exact."""
@@ -170,6 +218,14 @@ class IncrementalBuilder:
             elif not path.exists():
                 _delete(output, relative)
                 update.deleted.append(relative)
+
+
+def _shows(route: Route, site: Site, changed: set[Path]) -> bool:
+    """Whether ``route`` is the HTML page of an item whose files changed."""
+    if route.kind.format != "html":
+        return False
+    entry = entry_of(site, route)
+    return entry is not None and not changed.isdisjoint(entry.sources)
 
 
 def _is_below(path: Path, folder: Path) -> bool:

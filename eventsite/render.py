@@ -105,6 +105,16 @@ class Renderer:
             self._environments[lang] = environment
         return environment
 
+    def share_environments(self, environments: dict) -> None:
+        """Use (and fill) environments kept by a long-running process across builds.
+
+        The template dependency graph is kept with them; a template edit
+        clears it (the builder calls :meth:`forget_templates`).
+        """
+        self._environments = environments.setdefault("environments", {})
+        self._template_files = environments.setdefault("template_files", {})
+        self._references = environments.setdefault("references", {})
+
     def formatter(self, lang: str) -> Formatter:
         formatter = self._formatters.get(lang)
         if formatter is None:

@@ -36,6 +36,7 @@ from .errors import BuildError, Problem
 from .incremental import IncrementalBuilder
 from .paths import is_editor_litter
 
+EARLY_RELOAD_AFTER = 100  # outputs left to render after the edited pages: reload twice rather than wait
 SETTLE_SECONDS = 0.05  # a burst of saves (or an editor's write-rename dance) becomes one rebuild
 LIVERELOAD_SCRIPT = b'<script src="/livereload.js?port={port}"></script>'
 
@@ -140,8 +141,11 @@ class DevServer:
             if self.state.builds == 0:
                 self.builder.full_build()  # the first build failed: start over
             else:
-                update = self.builder.update(changed)
-                self.log(f"rebuilt {len(update.written)} file(s) in {update.seconds * 1000:.0f} ms")
+                update = self.builder.update(changed, on_first=self._first_pages_ready)
+                self.log(
+                    f"rebuilt {len(update.written)} file(s) in {update.seconds * 1000:.0f} ms"
+                    f" (edited pages after {update.first_seconds * 1000:.0f} ms)"
+                )
             return ServerState([], self.state.builds + 1, time.perf_counter() - started)
         except BuildError as error:
             self._log_problems(error.problems)
@@ -150,6 +154,11 @@ class DevServer:
             problem = Problem("(build)", 0, f"internal error: {type(error).__name__}: {error}")
             self._log_problems([problem])
             return ServerState([problem], self.state.builds, time.perf_counter() - started)
+
+    def _first_pages_ready(self, update) -> None:
+        """The edited pages are on disk: show them now if the rest will take a while."""
+        if update.pending > EARLY_RELOAD_AFTER and self._loop is not None:
+            self._loop.add_callback(LiveReloadHandler.reload_waiters, "*")
 
     def _rebuilt(self, future) -> None:
         self.state = future.result()

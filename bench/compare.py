@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+"""The same Markdown pages built by eventsite, Hugo, Jekyll, Pelican and MkDocs.
+
+    python bench/compare.py --pages 1000 [--runs 3] [--tools eventsite,hugo,jekyll,pelican,mkdocs]
+
+Every tool gets the same N pages (same titles, same ~600-word bodies) and a
+minimal equivalent template (title, body, a link home). Tools run one after
+another inside each round, so they share the machine's state; the table
+shows the median wall time over the rounds, pages per second, peak resident
+memory of the tool's process tree, and each tool's time as a multiple of
+ours. Deleting the previous output is not timed. A tool that is not
+installed is skipped, and the table says so.
+
+eventsite is measured twice: *cold* (``--no-cache``: every Markdown body
+converted) and *warm* (its cache folder filled by a previous build, the way
+an editor or CI with a cache rebuilds). Install the peers with
+``apt-get install hugo jekyll`` and ``pip install pelican mkdocs``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from make_site import body  # noqa: E402
+
+import random  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head><body><main><h1>{title}</h1>{content}</main><a href=\"{home}\">Home</a></body></html>\n"
+
+
+@dataclass
+class Tool:
+    name: str
+    setup: "callable"  # (workdir, pages) -> (command, output dir)
+    available: "callable"
+
+
+def pages(count: int, seed: int = 7) -> list[tuple[str, str, str]]:
+    """(slug, title, body) × count, ~600 words each."""
+    rng = random.Random(seed)
+    found = []
+    for index in range(count):
+        text = body(rng, "en", ["/about/"]) + "\n" + body(rng, "en", [])[:1200]
+        found.append((f"page-{index}", f"Page {index}: " + " ".join(text.split()[1:5]), text.replace("(/about/)", "(https://example.org/)")))
+    return found
+
+
+def setup_eventsite(work: Path, items, *, cache: bool) -> tuple[list[str], Path]:
+    content = work / "content"
+    (content / "pages").mkdir(parents=True)
+    (content / "site.yaml").write_text(
+        'title: Benchmark\nlanguages: [en]\ntimezone: UTC\ndates: {start: "2030-01-01", end: "2030-01-01"}\n'
+        "base_url: https://bench.example.org/\n",
+        encoding="utf-8",
+    )
+    for slug, title, text in items:
+        (content / "pages" / f"{slug}.md").write_text(f'---\ntitle: "{title}"\n---\n{text}', encoding="utf-8")
+    command = [sys.executable, str(ROOT / "build.py"), "--content", str(content), "--out", str(work / "out")]
+    if not cache:
+        command.append("--no-cache")
+    return command, work / "out"
+
+
+def setup_hugo(work: Path, items) -> tuple[list[str], Path]:
+    (work / "layouts" / "_default").mkdir(parents=True)
+    (work / "content").mkdir()
+    (work / "hugo.toml").write_text('baseURL = "https://bench.example.org/"\ntitle = "Benchmark"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n')
+    (work / "layouts" / "_default" / "single.html").write_text(PAGE.format(title="{{ .Title }}", content="{{ .Content }}", home="/"))
+    (work / "layouts" / "_default" / "list.html").write_text(PAGE.format(title="{{ .Title }}", content="", home="/"))
+    for slug, title, text in items:
+        (work / "content" / f"{slug}.md").write_text(f'---\ntitle: "{title}"\n---\n{text}', encoding="utf-8")
+    return ["hugo", "--quiet", "--destination", str(work / "out")], work / "out"
+
+
+def setup_jekyll(work: Path, items) -> tuple[list[str], Path]:
+    (work / "_layouts").mkdir(parents=True)
+    (work / "_config.yml").write_text("title: Benchmark\nmarkdown: kramdown\n")
+    (work / "_layouts" / "default.html").write_text(PAGE.format(title="{{ page.title }}", content="{{ content }}", home="/"))
+    for slug, title, text in items:
+        (work / f"{slug}.md").write_text(f'---\nlayout: default\ntitle: "{title}"\n---\n{text}', encoding="utf-8")
+    return ["jekyll", "build", "--quiet", "--source", str(work), "--destination", str(work / "out")], work / "out"
+
+
+def setup_pelican(work: Path, items) -> tuple[list[str], Path]:
+    theme = work / "theme" / "templates"
+    theme.mkdir(parents=True)
+    (work / "content").mkdir()
+    for name in ("article", "page"):
+        (theme / f"{name}.html").write_text(PAGE.format(title="{{ %s.title }}" % name, content="{{ %s.content }}" % name, home="/"))
+    for name in ("index", "archives", "tags", "categories", "authors", "period_archives", "tag", "category", "author"):
+        (theme / f"{name}.html").write_text(PAGE.format(title="Benchmark", content="", home="/"))
+    (work / "pelicanconf.py").write_text(
+        "SITENAME = 'Benchmark'\nPATH = 'content'\nTHEME = 'theme'\nTIMEZONE = 'UTC'\nDEFAULT_DATE = (2030, 1, 1)\n"
+        "FEED_ALL_ATOM = None\nCATEGORY_FEED_ATOM = None\nAUTHOR_FEED_ATOM = None\nAUTHOR_FEED_RSS = None\nTRANSLATION_FEED_ATOM = None\n"
+        "DIRECT_TEMPLATES = []\nARCHIVES_SAVE_AS = ''\nTAGS_SAVE_AS = ''\nCATEGORIES_SAVE_AS = ''\nAUTHORS_SAVE_AS = ''\n"
+        "CATEGORY_SAVE_AS = ''\nTAG_SAVE_AS = ''\nAUTHOR_SAVE_AS = ''\nCACHE_CONTENT = False\nLOAD_CONTENT_CACHE = False\n"
+    )
+    for slug, title, text in items:
+        (work / "content" / f"{slug}.md").write_text(f"Title: {title}\nSlug: {slug}\n\n{text}", encoding="utf-8")
+    return [sys.executable, "-m", "pelican", str(work / "content"), "-s", str(work / "pelicanconf.py"), "-o", str(work / "out"), "-q"], work / "out"
+
+
+def setup_mkdocs(work: Path, items) -> tuple[list[str], Path]:
+    (work / "docs").mkdir(parents=True)
+    (work / "theme").mkdir()
+    (work / "theme" / "main.html").write_text(PAGE.format(title="{{ page.title }}", content="{{ page.content }}", home="/"))
+    (work / "mkdocs.yml").write_text("site_name: Benchmark\ntheme:\n  name: null\n  custom_dir: theme\n")
+    (work / "docs" / "index.md").write_text("# Benchmark\n")
+    for slug, title, text in items:
+        (work / "docs" / f"{slug}.md").write_text(f"# {title}\n\n{text}", encoding="utf-8")
+    return [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(work / "mkdocs.yml"), "-d", str(work / "out")], work / "out"
+
+
+def module_available(name: str) -> bool:
+    return subprocess.run([sys.executable, "-c", f"import {name}"], capture_output=True).returncode == 0
+
+
+TOOLS = {
+    "eventsite-cold": (lambda work, items: setup_eventsite(work, items, cache=False), lambda: True),
+    "eventsite-warm": (lambda work, items: setup_eventsite(work, items, cache=True), lambda: True),
+    "hugo": (setup_hugo, lambda: shutil.which("hugo") is not None),
+    "jekyll": (setup_jekyll, lambda: shutil.which("jekyll") is not None),
+    "pelican": (setup_pelican, lambda: module_available("pelican")),
+    "mkdocs": (setup_mkdocs, lambda: module_available("mkdocs")),
+}
+
+
+def run_once(command: list[str], output: Path, cwd: Path) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one build; the old output is removed first, untimed."""
+    if output.exists():
+        shutil.rmtree(output)
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if status != 0:
+        raise RuntimeError(f"{command[0]} failed: {process.stderr.read().decode(errors='replace')[-2000:]}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--tools", default=",".join(TOOLS))
+    args = parser.parse_args()
+    items = pages(args.pages)
+    chosen = [name for name in args.tools.split(",") if name]
+    results: dict[str, list[tuple[float, float]]] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-compare-") as temporary:
+        prepared = {}
+        for name in chosen:
+            setup, available = TOOLS[name]
+            if not available():
+                print(f"skipping {name}: not installed", file=sys.stderr)
+                continue
+            work = Path(temporary) / name
+            work.mkdir()
+            prepared[name] = (*setup(work, items), work)
+            results[name] = []
+        if "eventsite-warm" in prepared:  # fill the cache once, untimed
+            command, output, work = prepared["eventsite-warm"]
+            run_once(command, output, work)
+        for round_index in range(args.runs):
+            for name, (command, output, work) in prepared.items():
+                results[name].append(run_once(command, output, work))
+                print(f"round {round_index + 1}: {name} {results[name][-1][0]:.2f} s", file=sys.stderr)
+    ours = statistics.median(seconds for seconds, _ in results["eventsite-cold"]) if "eventsite-cold" in results else None
+    print(f"\n{args.pages} pages, {args.runs} runs, {platform.node()} ({os.cpu_count()} cores, Python {platform.python_version()})\n")
+    print(f"| tool | median wall (s) | pages/s | peak RSS (MB) | time ÷ eventsite cold |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for name, samples in results.items():
+        wall = statistics.median(seconds for seconds, _ in samples)
+        peak = max(memory for _, memory in samples)
+        ratio = f"{wall / ours:.2f}" if ours else "–"
+        print(f"| {name} | {wall:.2f} | {args.pages / wall:.0f} | {peak:.0f} | {ratio} |")
+    for name in chosen:
+        if name not in results:
+            print(f"| {name} | not installed | | | |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
