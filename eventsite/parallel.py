@@ -20,7 +20,7 @@ from .render import Renderer, render_route
 from .routes import Route
 from .write import StagedOutput
 
-THRESHOLD = 1500  # routes; measured in docs/performance.md
+THRESHOLD = 500  # routes; below it a pool costs more than it saves (docs/performance.md)
 CHUNK = 64
 
 # Set in each worker by _start_worker (the pool initializer): process-local, never shared.
