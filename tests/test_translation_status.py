@@ -308,3 +308,25 @@ def test_diff_says_why_it_cannot_and_exits_2(repo: Path, tmp_path_factory, capsy
         pytest.skip("the temporary folder is inside a git repository")
     assert diff(elsewhere, OPENING_KO) == 2
     assert "cannot show the change" in capsys.readouterr().err
+
+
+def test_adding_a_language_lists_everything_still_missing_for_it(tmp_path) -> None:
+    """Issue 3: add `ar` to the real site's languages and nothing else; the report lists all of it."""
+    import json as json_module
+    import subprocess
+    import sys
+
+    from .sitekit import PROJECT_ROOT, busan_with_languages
+
+    content = busan_with_languages(tmp_path, ["ar"])
+    done = subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "build.py"), "i18n", "--content", str(content), "--format", "json"],
+        capture_output=True, text=True, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    arabic = json_module.loads(done.stdout)["languages"]["ar"]
+    sources = [p for p in (PROJECT_ROOT / "content").rglob("*.md") if p.name.count(".") == 1]
+    # every content item is missing in Arabic, each listed, and so is every interface string
+    assert arabic["content"]["total"] == arabic["content"]["missing"] == len(sources) == len(arabic["content"]["items"])
+    assert arabic["ui"]["exists"] is False
+    assert arabic["ui"]["missing"] == arabic["ui"]["total"] > 50
