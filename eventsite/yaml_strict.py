@@ -46,33 +46,40 @@ class ParsedYaml:
         return self.locations.get(path, (1, 1))
 
 
-class _Loader(yaml.SafeLoader):
-    """Composes nodes but refuses tags, anchors and aliases up front."""
-
-    def compose_node(self, parent, index):  # type: ignore[override]
-        event = self.peek_event()
-        mark = event.start_mark
-        if isinstance(event, yaml.AliasEvent):
-            raise YamlProblem("aliases (*name) are not allowed in content", mark.line + 1, mark.column + 1)
-        if getattr(event, "anchor", None):
-            raise YamlProblem("anchors (&name) are not allowed in content", mark.line + 1, mark.column + 1)
-        tag = getattr(event, "tag", None)
-        if tag not in (None, "!"):
-            raise YamlProblem(f"tags such as {tag!r} are not allowed in content", mark.line + 1, mark.column + 1)
-        return super().compose_node(parent, index)
+# libyaml's C parser when PyYAML was built with it (3× faster); the same events either way.
+_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def parse(text: str, first_line: int = 1) -> ParsedYaml:
-    """Parse one YAML document of content. ``first_line`` offsets reported lines."""
+    """Parse one YAML document of content. ``first_line`` offsets reported lines.
+
+    We compose the document from the parser's *events* ourselves, which is
+    where the strict rules live: every scalar stays a string, and tags,
+    anchors, aliases and duplicate keys are refused where they appear.
+    """
     offset = first_line - 1
+    parsed = ParsedYaml(data=None)
+    loader = _Parser(text)
     try:
-        loader = _Loader(text)
-        try:
-            node = loader.get_single_node()
-        finally:
-            loader.dispose()
-    except YamlProblem as problem:
-        raise YamlProblem(problem.message, problem.line + offset, problem.column) from None
+        loader.get_event()  # StreamStart
+        if loader.check_event(yaml.StreamEndEvent):
+            parsed.data = {}
+            return parsed
+        loader.get_event()  # DocumentStart
+        parsed.data = _compose(loader, (), parsed.locations, offset, [0])
+        loader.get_event()  # DocumentEnd
+        if not loader.check_event(yaml.StreamEndEvent):
+            mark = loader.peek_event().start_mark
+            raise YamlProblem("only one YAML document is allowed here", mark.line + 1 + offset, mark.column + 1)
+    except YamlProblem:
+        raise
+    except yaml.reader.ReaderError as error:
+        # A control character (a paste from a word processor): locate it in the text.
+        position = error.position
+        line = text.count("\n", 0, position) + 1 + offset
+        column = position - (text.rfind("\n", 0, position) + 1) + 1
+        character = error.character if isinstance(error.character, int) else ord(str(error.character)[:1] or "?")
+        raise YamlProblem(f"YAML error: unacceptable character #x{character:04x}: {error.reason}", line, column) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = (mark.line + 1 if mark else 1) + offset
@@ -81,38 +88,52 @@ def parse(text: str, first_line: int = 1) -> ParsedYaml:
         raise YamlProblem(f"YAML syntax error: {message}", line, column) from None
     except yaml.YAMLError as error:
         raise YamlProblem(f"YAML error: {error}", first_line, 0) from None
-
-    parsed = ParsedYaml(data=None)
-    if node is None:
-        parsed.data = {}
-        return parsed
-    counter = [0]
-    parsed.data = _convert(node, (), parsed.locations, offset, counter)
+    finally:
+        loader.dispose()
     return parsed
 
 
-def _convert(node: yaml.Node, path: KeyPath, locations: dict, offset: int, counter: list[int]) -> Any:
+def _compose(loader, path: KeyPath, locations: dict, offset: int, counter: list[int]) -> Any:
+    event = loader.get_event()
+    mark = event.start_mark
+    line, column = mark.line + 1 + offset, mark.column + 1
     counter[0] += 1
     if counter[0] > MAX_NODES:
-        raise YamlProblem(f"more than {MAX_NODES} values in one file", node.start_mark.line + 1 + offset, 0)
-    locations[path] = (node.start_mark.line + 1 + offset, node.start_mark.column + 1)
-    if isinstance(node, yaml.ScalarNode):
-        if node.style is None and node.value in _NULLS:
+        raise YamlProblem(f"more than {MAX_NODES} values in one file", line, 0)
+    if isinstance(event, yaml.AliasEvent):
+        raise YamlProblem("aliases (*name) are not allowed in content", line, column)
+    if getattr(event, "anchor", None):
+        raise YamlProblem("anchors (&name) are not allowed in content", line, column)
+    tag = getattr(event, "tag", None)
+    if tag not in (None, "!"):
+        raise YamlProblem(f"tags such as {tag!r} are not allowed in content", line, column)
+    locations[path] = (line, column)
+    if isinstance(event, yaml.ScalarEvent):
+        if not event.style and event.value in _NULLS:  # plain style: None in PyYAML, "" in libyaml
             return None
-        return node.value
-    if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, path + (index,), locations, offset, counter) for index, item in enumerate(node.value)]
-    if isinstance(node, yaml.MappingNode):
+        return event.value
+    if isinstance(event, yaml.SequenceStartEvent):
+        items = []
+        while not loader.check_event(yaml.SequenceEndEvent):
+            items.append(_compose(loader, path + (len(items),), locations, offset, counter))
+        loader.get_event()
+        return items
+    if isinstance(event, yaml.MappingStartEvent):
         result: dict[str, Any] = {}
         seen_at: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            line = key_node.start_mark.line + 1 + offset
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise YamlProblem("keys must be plain text", line, key_node.start_mark.column + 1)
-            key = key_node.value
+        while not loader.check_event(yaml.MappingEndEvent):
+            key_event = loader.peek_event()
+            key_line, key_column = key_event.start_mark.line + 1 + offset, key_event.start_mark.column + 1
+            if not isinstance(key_event, yaml.ScalarEvent) or getattr(key_event, "anchor", None) or getattr(key_event, "tag", None) not in (None, "!"):
+                if isinstance(key_event, yaml.AliasEvent) or getattr(key_event, "anchor", None):
+                    raise YamlProblem("anchors and aliases are not allowed in content", key_line, key_column)
+                raise YamlProblem("keys must be plain text", key_line, key_column)
+            loader.get_event()
+            key = key_event.value
             if key in seen_at:
-                raise YamlProblem(f"duplicate key {key!r} (first at line {seen_at[key]})", line, key_node.start_mark.column + 1)
-            seen_at[key] = line
-            result[key] = _convert(value_node, path + (key,), locations, offset, counter)
+                raise YamlProblem(f"duplicate key {key!r} (first at line {seen_at[key]})", key_line, key_column)
+            seen_at[key] = key_line
+            result[key] = _compose(loader, path + (key,), locations, offset, counter)
+        loader.get_event()
         return result
-    raise YamlProblem("unsupported YAML node", node.start_mark.line + 1 + offset, 0)  # pragma: no cover
+    raise YamlProblem("unsupported YAML", line, column)  # pragma: no cover
