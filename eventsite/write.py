@@ -49,6 +49,8 @@ def check_output_folder(output: Path, protected: list[Path]) -> None:
         folder = folder.resolve()
         if folder == resolved or resolved in folder.parents:
             raise BuildError([Problem(str(output), 0, f"output folder would replace {folder}: choose another --out")])
+        if folder in resolved.parents:
+            raise BuildError([Problem(str(output), 0, f"output folder is inside {folder}: choose another --out")])
 
 
 class StagedOutput:
