@@ -13,6 +13,7 @@ import jinja2
 from .cache import DiskCache
 from .depends import Recorder
 from .errors import BuildError, Problem, display_path
+from .images import ImageCatalog, scan_images, thumbnail_cache, thumbnails
 from .l10n import load_translations
 from .load import LoadCache, load_content
 from .model import Site, build_model
@@ -73,6 +74,7 @@ class Caches:
     validated: dict = field(default_factory=dict)
     templates: jinja2.BytecodeCache = field(default_factory=SharedBytecodeCache)
     markdown: DiskCache | None = None
+    images: dict = field(default_factory=dict)  # image sizes by file signature (images.scan_images)
 
     @classmethod
     def for_project(cls, project: "Project") -> "Caches":
@@ -115,7 +117,8 @@ def build_site(
     with progress.phase("plan"):
         plan = plan_routes(site)
         translations = load_translations(project.theme.locales, site.languages, site.fallback_chains)
-        renderer = Renderer(site, plan, project.theme, translations, caches.templates, caches.markdown)
+        images = scan_images(site, caches.images)
+        renderer = Renderer(site, plan, project.theme, translations, caches.templates, caches.markdown, images=images)
 
     staged = StagedOutput(project.output)
     try:
@@ -124,8 +127,9 @@ def build_site(
             problems, dependencies = render_routes(
                 renderer, plan.routes, staged, record=record_dependencies, workers=workers, advance=progress.advance
             )
+        problems.extend(images.problems)
         with progress.phase("copy"):
-            copy_files(site, project, staged, problems)
+            copy_files(site, project, staged, problems, images)
         finished = Finished(site, plan, staged.root, options, problems)
         with progress.phase("publish"):
             run_post_build(finished)
@@ -143,10 +147,20 @@ def build_site(
     return BuildResult(site, plan, dict(pages), warnings, time.perf_counter() - started, dependencies, finished.notes)
 
 
-def copy_files(site: Site, project: Project, staged: StagedOutput, problems: list[Problem]) -> None:
-    """Media as they are, and the theme's static assets."""
+def copy_files(
+    site: Site, project: Project, staged: StagedOutput, problems: list[Problem], images: ImageCatalog | None = None
+) -> None:
+    """Media as they are, thumbnails of raster images (eventsite/images.py), and the theme's static assets."""
+    images = images if images is not None else scan_images(site)
+    cache = thumbnail_cache(project.cache)
     for media in site.media.values():
         staged.copy(f"media/{media.relative}", media.path)
+        info = images.get(media.relative)
+        if info is not None and info.variants:
+            made, thumbnail_problems = thumbnails(info, media, cache, site.root)
+            problems.extend(thumbnail_problems)
+            for relative, data in made:
+                staged.write(f"media/{relative}", data)
     static = project.theme.static
     if not static.is_dir():
         return

@@ -23,9 +23,11 @@ from typing import Callable, Mapping
 from .build import BuildResult, Caches, Project, build_site, load_site
 from .depends import Recorder
 from .errors import BuildError, Problem
+from .images import ImageCatalog, scan_images, thumbnail_cache, thumbnail_paths, thumbnails
 from .l10n import catalog_path, load_translations
 from .load import CONTENT_FOLDERS, MEDIA_FOLDER, SITE_FILE
 from .model import Site
+from .paths import nfc
 from .render import Renderer, render_route
 from .routes import Route, RoutePlan, entry_of, plan_routes
 from .write import safe_output_file, write_file_atomic
@@ -112,6 +114,11 @@ class IncrementalBuilder:
             self._environments.pop("references", None)
         site = load_site(self.project, self.caches)
         plan = plan_routes(site)
+        images = scan_images(site, self.caches.images)
+        image_errors = [problem for problem in images.problems if problem.severity == "error"]
+        if image_errors:
+            raise BuildError(image_errors)
+        made_thumbnails = self._make_thumbnails(site, images, changed)  # before any write: may fail
         facts = site_facts(site, plan)
         changed_facts = {key for key in facts.keys() | state.facts.keys() if facts.get(key) != state.facts.get(key)}
         changed_sources = self._affected_sources(changed)
@@ -123,12 +130,13 @@ class IncrementalBuilder:
             or not state.dependencies[route.output_path].sources.isdisjoint(changed_sources)
             or not state.dependencies[route.output_path].facts.isdisjoint(changed_facts)
         ]
-        renderer = self._renderer(site, plan)
+        renderer = self._renderer(site, plan, images)
         # The edited item's own pages first (usually the page the editor is
         # looking at), then listings and feeds that mention it.
         own = [route for route in stale if _shows(route, site, changed_sources)]
         rest = [route for route in stale if not _shows(route, site, changed_sources)]
         update = Update(rendered=len(stale), pending=len(rest))
+        update.warnings.extend(problem for problem in images.problems if problem.severity == "warning")
         recorders: dict[str, Recorder] = {}
         self._render_and_write(renderer, own, recorders, update)
         on_first(update)
@@ -140,13 +148,14 @@ class IncrementalBuilder:
             _delete(output, relative)
             update.deleted.append(relative)
         self._sync_files(site, state.site, changed, update)
+        self._sync_thumbnails(made_thumbnails, update)
 
         dependencies = {path: recorder for path, recorder in state.dependencies.items() if path in current}
         dependencies.update(recorders)
         self._state = _State(site, plan, facts, dependencies)
         return update
 
-    def _renderer(self, site: Site, plan: RoutePlan) -> Renderer:
+    def _renderer(self, site: Site, plan: RoutePlan, images: ImageCatalog | None = None) -> Renderer:
         """A renderer for the new model that reuses the compiled per-language environments.
 
         They depend only on templates (reloaded by Jinja when a file changes)
@@ -157,7 +166,9 @@ class IncrementalBuilder:
             translations = load_translations(self.project.theme.locales, site.languages, site.fallback_chains)
             self._translations, self._translations_for = translations, site.languages
             self._environments = {}
-        renderer = Renderer(site, plan, self.project.theme, translations, self.caches.templates, self.caches.markdown)
+        renderer = Renderer(
+            site, plan, self.project.theme, translations, self.caches.templates, self.caches.markdown, images=images
+        )
         renderer.share_environments(self._environments)
         return renderer
 
@@ -218,6 +229,39 @@ class IncrementalBuilder:
             elif not path.exists():
                 _delete(output, relative)
                 update.deleted.append(relative)
+
+    def _make_thumbnails(self, site: Site, images: ImageCatalog, changed: set[Path]) -> dict[str, list[tuple[str, bytes]]]:
+        """The thumbnails of each changed media file (path below media/ → files), an empty list when it has none."""
+        media_root = (self.project.content / MEDIA_FOLDER).resolve()
+        cache = thumbnail_cache(self.project.cache)
+        made: dict[str, list[tuple[str, bytes]]] = {}
+        problems: list[Problem] = []
+        for path in sorted(changed):
+            if not _is_below(path, media_root) or path == media_root:
+                continue
+            relative = nfc(path.relative_to(media_root).as_posix())
+            info, media = images.get(relative), site.media.get(relative)
+            files: list[tuple[str, bytes]] = []
+            if info is not None and media is not None:
+                files, failed = thumbnails(info, media, cache, site.root)
+                problems.extend(failed)
+            made[relative] = files
+        if problems:
+            raise BuildError(problems)
+        return made
+
+    def _sync_thumbnails(self, made: dict[str, list[tuple[str, bytes]]], update: Update) -> None:
+        """Write the thumbnails of changed images; delete those an image no longer has (or a removed image had)."""
+        output = self.project.output
+        for relative, files in made.items():
+            for thumbnail, data in files:
+                if write_file_atomic(safe_output_file(output, "media/" + thumbnail), data):
+                    update.written.append("media/" + thumbnail)
+            kept = {thumbnail for thumbnail, _ in files}
+            for thumbnail in thumbnail_paths(relative):
+                if thumbnail not in kept and safe_output_file(output, "media/" + thumbnail).is_file():
+                    _delete(output, "media/" + thumbnail)
+                    update.deleted.append("media/" + thumbnail)
 
 
 def _shows(route: Route, site: Site, changed: set[Path]) -> bool:

@@ -12,6 +12,7 @@ them, before anything is rendered.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -235,6 +236,7 @@ class Site:
     exhibits_by_section: Mapping[str, tuple[Exhibit, ...]] = field(default_factory=dict)
     exhibits_by_country: Mapping[str, tuple[Exhibit, ...]] = field(default_factory=dict)
     people_by_country: Mapping[str, tuple[Person, ...]] = field(default_factory=dict)
+    sessions_by_exhibit: Mapping[str, tuple[Session, ...]] = field(default_factory=dict)  # sessions whose text links to it
 
     @property
     def default_language(self) -> str:
@@ -282,7 +284,21 @@ COLLECTIONS = {
     "pages": lambda site: tuple(site.pages.values()),
     "news": lambda site: site.news,
 }
-INDEXES = ("sessions_by_person", "sessions_by_country", "exhibits_by_section", "exhibits_by_country", "people_by_country")
+INDEXES = (
+    "sessions_by_person", "sessions_by_country", "exhibits_by_section", "exhibits_by_country", "people_by_country",
+    "sessions_by_exhibit",
+)
+
+# A site-relative link to an exhibit page in a Markdown body (inline, reference or raw HTML link),
+# optionally with a language prefix: (/exhibits/5g/), [x]: /exhibits/5g/, href="/th/exhibits/5g/#a".
+EXHIBIT_LINK = re.compile(r"(?<![\w./-])(?:/[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*)?/exhibits/([a-z0-9]+(?:-[a-z0-9]+)*)(?=[/#?)\s\"'>]|$)")
+
+
+def linked_exhibits(session: Entry, exhibits: Mapping[str, "Exhibit"]) -> list[str]:
+    """Ids of the exhibits a session's body links to, in any of its languages (first mention first)."""
+    bodies = [session.body, *(translation.body for translation in session.translations.values())]
+    found = (match.group(1) for body in bodies for match in EXHIBIT_LINK.finditer(body))
+    return [exhibit_id for exhibit_id in dict.fromkeys(found) if exhibit_id in exhibits]
 
 
 def build_model(content: ValidContent) -> Site:
@@ -463,6 +479,7 @@ def build_model(content: ValidContent) -> Site:
         exhibits_by_section=_group(exhibits.values(), lambda e: [e.section.id]),
         exhibits_by_country=_group(exhibits.values(), lambda e: [e.country]),
         people_by_country=_group(people.values(), lambda p: [p.country] if p.country else []),
+        sessions_by_exhibit=_group(sessions, lambda s: linked_exhibits(s, exhibits)),
     )
 
 

@@ -24,6 +24,7 @@ from .cache import DiskCache
 from .depends import Recorder
 from .errors import Problem, display_path
 from .formats import atom, c3voc, frab, ics
+from .images import ImageCatalog, ImageInfo, scan_images
 from .l10n import Formatter
 from .load import Document
 from .markup import MarkdownRenderer, Rendered, locate_in_body
@@ -71,6 +72,7 @@ class Renderer:
         translations: Mapping[str, gettext_module.NullTranslations],
         bytecode: jinja2.BytecodeCache | None = None,
         disk_cache: DiskCache | None = None,
+        images: ImageCatalog | None = None,
     ):
         self.site = site
         self.plan = plan
@@ -79,6 +81,7 @@ class Renderer:
         self.markdown = MarkdownRenderer()
         self.markdown_memo: dict[tuple[str, str], tuple[Rendered, frozenset[str]]] = {}
         self.disk_cache = disk_cache  # Markdown conversions kept between builds
+        self.images = images if images is not None else scan_images(site)  # sizes and thumbnails of raster media
         self._bytecode = bytecode or SharedBytecodeCache()
         self._environments: dict[str, jinja2.Environment] = {}
         self._formatters: dict[str, Formatter] = {}
@@ -218,6 +221,13 @@ class PageContext:
 
     def media_url(self, path: str) -> str:
         return self.url("/media/" + path)
+
+    def image(self, path: str) -> ImageInfo | None:
+        """Size and thumbnails of the raster image at ``path`` below media/; the page now depends on the file."""
+        media = self.site.media.get(path)
+        if media is not None:
+            self.recorder.record(media.path)
+        return self.renderer.images.get(path)
 
     def absolute(self, url: str) -> str:
         return self.site.config.base_url + url.lstrip("/")

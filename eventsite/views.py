@@ -24,6 +24,7 @@ from .model import Entry, Exhibit, Localized, NewsItem, Person, Session, Site, T
 from .paths import relative_url
 
 if TYPE_CHECKING:
+    from .images import ImageInfo
     from .render import PageContext
 
 # The translatable label of each session kind, in template-extraction form.
@@ -243,6 +244,49 @@ class ExhibitView(EntryView):
     @property
     def image_alt(self) -> Shown | None:
         return self._text("image_alt")
+
+    @cached_property
+    def _image_info(self) -> "ImageInfo | None":
+        """Real size and thumbnails (eventsite/images.py); records the image file for rebuilds."""
+        return self._page.image(self.image_path) if self.image_path else None
+
+    @property
+    def image_width(self) -> int | None:
+        """The image's real (displayed) width in pixels, for the width attribute."""
+        return self._image_info.width if self._image_info else None
+
+    @property
+    def image_height(self) -> int | None:
+        return self._image_info.height if self._image_info else None
+
+    @property
+    def srcset(self) -> str | None:
+        """Thumbnails and the original as a srcset ('… 480w, … 960w, … 1200w'); None without thumbnails."""
+        info = self._image_info
+        if info is None or not info.variants:
+            return None
+        return ", ".join(f"{self._page.media_url(path)} {width}w" for path, width in info.candidates())
+
+    @property
+    def image_small(self) -> str | None:
+        """The narrowest file of the image (for cards); the original when it has no thumbnails."""
+        info = self._image_info
+        if info is not None and info.variants:
+            return self._page.media_url(info.variants[0].relative)
+        return self.image
+
+    @property
+    def image_large(self) -> str | None:
+        """The widest thumbnail (for the exhibit's own page); the original when it has none."""
+        info = self._image_info
+        if info is not None and info.variants:
+            return self._page.media_url(info.variants[-1].relative)
+        return self.image
+
+    @cached_property
+    def related_sessions(self) -> list["SessionView"]:
+        """Sessions whose description links to this exhibit (model index sessions_by_exhibit)."""
+        return [SessionView(s, self._page) for s in self._page.lookup("sessions_by_exhibit", self.id)]
 
 
 class NewsView(EntryView):

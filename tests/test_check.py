@@ -134,6 +134,18 @@ def test_github_escaping() -> None:
 
 # --- problems only the built site shows ------------------------------------------------
 
+
+def _small_png() -> bytes:
+    """A real (readable) PNG: an exhibit's image must be one Pillow can open."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (11, 79, 138)).save(out, "PNG")
+    return out.getvalue()
+
+
 BUILT_SITE_MISTAKES: dict[str, str | bytes | None] = {
     "pages/about.md": """\
         ---
@@ -150,7 +162,7 @@ BUILT_SITE_MISTAKES: dict[str, str | bytes | None] = {
     "sessions/overlap.md": '---\ntitle: Overlap\nstart: "2019-11-25 09:30"\nend: "2019-11-25 10:30"\nroom: hall-a\n---\n',
     "people/nobody.md": "---\nname: Nobody\n---\n",
     "exhibits/pictured.md": "---\ntitle: Pictured\nsection: korea\ncountry: KR\nimage: photo.png\n---\n",
-    "media/photo.png": b"\x89PNG\r\n\x1a\n" + bytes(1000),
+    "media/photo.png": _small_png(),
     "media/huge.jpg": b"\xff\xd8\xff" + bytes(600 * 1024),
 }
 
