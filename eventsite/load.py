@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import paths
 from .errors import BuildError, Problem, display_path
-from .yaml_strict import ParsedYaml, YamlProblem, parse
+from .yaml_strict import CONTROL_CHARACTER, ParsedYaml, YamlProblem, parse
 
 # Folder name → content kind. The schema for each kind lives in validate.py.
 CONTENT_FOLDERS: dict[str, str] = {
@@ -88,7 +88,9 @@ def load_content(root: Path, cache: LoadCache | None = None) -> RawContent:
         raise BuildError([Problem(str(root), 0, "content folder not found")])
 
     site_path = root / SITE_FILE
-    site = _read_document(site_path, root, "site", "site", None, problems, front_matter=False, cache=cache)
+    site = None
+    if _safe_entry(site_path, root, problems):
+        site = _read_document(site_path, root, "site", "site", None, problems, front_matter=False, cache=cache)
 
     documents: list[Document] = []
     for folder, kind in CONTENT_FOLDERS.items():
@@ -142,8 +144,13 @@ def _looks_like_language(code: str) -> bool:
 
 
 def _safe_entry(path: Path, root: Path, problems: list[Problem]) -> bool:
-    """Refuse symlinks that leave the content folder (CVE-2018-17567-style leaks)."""
-    if path.is_symlink() and not paths.is_inside(path, root):
+    """Refuse symlinks that leave the content folder (CVE-2018-17567-style leaks), or lead nowhere."""
+    if not path.is_symlink():
+        return True
+    if not path.exists():  # dangling, or a loop
+        problems.append(Problem(display_path(path, root), 0, "symbolic link is broken (its target does not exist)"))
+        return False
+    if not paths.is_inside(path, root):
         problems.append(Problem(display_path(path, root), 0, "symbolic link points outside the content folder"))
         return False
     return True
@@ -161,11 +168,14 @@ def _read_document(
     cache: LoadCache | None = None,
 ) -> Document | None:
     shown = display_path(path, root)
-    if not path.is_file():
+    try:
+        stat = path.stat() if path.is_file() else None
+    except FileNotFoundError:  # renamed or deleted since its folder was listed: an editor saving
+        stat = None
+    if stat is None:
         if kind == "site":
             problems.append(Problem(shown, 0, "site.yaml is missing"))
         return None
-    stat = path.stat()
     signature = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
     if cache is not None:
         cached = cache.get(path, signature)
@@ -175,7 +185,10 @@ def _read_document(
     if size > MAX_FILE_BYTES:
         problems.append(Problem(shown, 0, f"file is {size} bytes; the limit is {MAX_FILE_BYTES}"))
         return None
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:  # the same, a moment later; the dev server's watcher rebuilds again
+        return None
     text = decode_text(raw, shown, problems)
     if text is None:
         return None
@@ -214,17 +227,19 @@ def _read_document(
 
 def decode_text(raw: bytes, shown: str, problems: list[Problem]) -> str | None:
     """UTF-8 (BOM optional), newlines normalized to LF; else a problem with the byte offset."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
+    bom = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
+    raw = raw[bom:]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
-        problems.append(Problem(shown, line, f"not valid UTF-8 at byte {error.start}: save the file as UTF-8"))
+        problems.append(Problem(shown, line, f"not valid UTF-8 at byte {error.start + bom}: save the file as UTF-8"))
         return None
-    if "\x00" in text:
-        offset = text.index("\x00")
-        problems.append(Problem(shown, text.count("\n", 0, offset) + 1, f"NUL character at offset {offset}"))
+    control = CONTROL_CHARACTER.search(text)
+    if control:
+        offset = control.start()
+        what = "NUL character" if control.group() == "\x00" else f"control character U+{ord(control.group()):04X}"
+        problems.append(Problem(shown, text.count("\n", 0, offset) + 1, f"{what} at offset {offset}"))
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 

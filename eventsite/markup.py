@@ -128,12 +128,134 @@ class MarkdownRenderer:
     def render(self, text: str, resolve: LinkResolver | None = None) -> Rendered:
         self._state.resolve = resolve
         self._state.unresolved = []
+        check_complexity(text)
         try:
             raw_html = self._md.reset().convert(text)
+        except RecursionError:
+            raise TooComplex(0, "Markdown nested too deeply, or a list too long, to convert: split it") from None
         finally:
             self._state.resolve = None
         removed = find_unsafe(raw_html) if might_be_unsafe(text) else []
         return Rendered(sanitize(raw_html), list(self._state.unresolved), removed)
+
+
+# --- input Python-Markdown cannot convert in reasonable time -----------------------
+#
+# Python-Markdown scans from every '[' to its matching ']' (or the end of the
+# paragraph), from every '](' to its ')', from every run of backticks to the
+# next run as long, and Python's HTML parser from every '<tag' to the next
+# '>': on hostile input ('[' * 20000, '<a ' * 10000) that
+# is quadratic, minutes for a few kilobytes (Python-Markdown#1130, #1617).
+# Heading ids are made unique by rescanning the earlier ones, abbreviations
+# are searched for one by one, and nesting recurses. These limits are
+# deterministic (a file fails on every machine or on none), hundreds of times
+# what real pages use, and keep any body's conversion around a second.
+MAX_SCAN = 1_000_000  # characters scanned from '[', '](', '`' and '<tag' (see _scan_work)
+MAX_HEADINGS = 1_000
+MAX_ABBREVIATION_WORK = 8_000_000  # abbreviations × characters of the body
+MAX_NESTING = 100  # levels of lists and quotes in front of one line
+
+
+class TooComplex(Exception):
+    """A body Python-Markdown would take too long (or recurse too deep) to convert."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line  # 0-based, within the body
+        self.message = message
+
+
+_SCAN_CHARS = re.compile(r"\n[ \t]*\n|[][()>]|<[A-Za-z]|`+")
+_HEADING = re.compile(r"^ {0,3}(?:#|=+[ \t]*$|-+[ \t]*$)", re.MULTILINE)
+_ABBREVIATION = re.compile(r"^ {0,3}\*\[", re.MULTILINE)
+_DEEP_PREFIX = re.compile(r"^[ \t>*+\-.)0-9:]{%d,}" % MAX_NESTING, re.MULTILINE)
+_LIST_MARKER = re.compile(r"(?:^|(?<=[ \t>]))(?:[-*+:]|\d+[.)])(?=[ \t])")
+
+
+def check_complexity(text: str) -> None:
+    """Raise :class:`TooComplex` for input on which Python-Markdown is quadratic or recursive."""
+    work, at = _scan_work(text)
+    if work > MAX_SCAN:
+        raise TooComplex(
+            text.count("\n", 0, at),
+            f"Markdown too complex to convert ({work} characters to scan from unclosed '[', '(', '`' or '<'; "
+            f"the limit is {MAX_SCAN}): close them or write them as \\[ and &lt;",
+        )
+    headings = _HEADING.findall(text)
+    if len(headings) > MAX_HEADINGS:
+        raise TooComplex(0, f"{len(headings)} headings; the limit is {MAX_HEADINGS}: split the page")
+    abbreviations = len(_ABBREVIATION.findall(text))
+    if abbreviations * len(text) > MAX_ABBREVIATION_WORK:
+        raise TooComplex(0, f"{abbreviations} abbreviations are too many for a body of {len(text)} characters")
+    for match in _DEEP_PREFIX.finditer(text):
+        prefix = match.group().expandtabs(4)
+        markers = prefix.count(">") + len(_LIST_MARKER.findall(prefix))
+        depth = markers + max(0, prefix.count(" ") - markers) // 4  # each marker's own space is no indentation
+        if depth > MAX_NESTING:
+            raise TooComplex(
+                text.count("\n", 0, match.start()), f"lists or quotes nested {depth} deep; the limit is {MAX_NESTING}"
+            )
+
+
+def _scan_work(text: str) -> tuple[int, int]:
+    """How many characters the scans from '[', '](', '<tag' and '`' read, and where the longest starts.
+
+    Linear in the text: brackets and backtick runs of one length pair up
+    within a paragraph, a '<tag' scans to the next '>' anywhere in the text.
+    """
+    work = longest = at = 0
+    brackets: list[int] = []
+    parens: list[tuple[int, bool]] = []  # (position, opens a link target)
+    tags: list[int] = []
+    ticks: dict[int, int] = {}  # backtick runs waiting for a run as long: length → position
+
+    def scanned(start: int, end: int) -> None:
+        nonlocal work, longest, at
+        work += end - start
+        if end - start > longest:
+            longest, at = end - start, start
+
+    for match in _SCAN_CHARS.finditer(text):
+        char, position = match.group()[0], match.start()
+        if char == "[":
+            brackets.append(position)
+        elif char == "]":
+            if brackets:
+                scanned(brackets.pop(), position)
+        elif char == "(":
+            parens.append((position, position > 0 and text[position - 1] == "]"))
+        elif char == ")":
+            if parens:
+                start, is_link = parens.pop()
+                if is_link:
+                    scanned(start, position)
+        elif char == "<":
+            tags.append(position)
+        elif char == "`":
+            if len(match.group()) in ticks:
+                scanned(ticks.pop(len(match.group())), position)
+            else:
+                ticks[len(match.group())] = position
+        elif char == ">":
+            for start in tags:
+                scanned(start, position)
+            tags.clear()
+        else:  # a blank line ends the paragraph: unclosed '[' and '](' scanned to here
+            for start in brackets:
+                scanned(start, position)
+            for start, is_link in parens:
+                if is_link:
+                    scanned(start, position)
+            for start in ticks.values():
+                scanned(start, position)
+            brackets.clear()
+            parens.clear()
+            ticks.clear()
+        if work > MAX_SCAN:
+            break
+    for start in brackets + [start for start, is_link in parens if is_link] + tags + list(ticks.values()):
+        scanned(start, len(text))
+    return work, at
 
 
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
@@ -142,7 +264,7 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def sanitize(html: str) -> str:
+def _clean(html: str) -> str:
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -152,6 +274,18 @@ def sanitize(html: str) -> str:
         link_rel=None,
         strip_comments=True,
     )
+
+
+def sanitize(html: str) -> str:
+    # Some mis-nested input (e.g. '<dt><table><dt>') is serialized by html5ever into HTML that
+    # parses to a different tree; clean again until stable, so browsers parse what was approved.
+    cleaned = _clean(html)
+    for _ in range(8):
+        again = _clean(cleaned)
+        if again == cleaned:
+            break
+        cleaned = again
+    return cleaned
 
 
 class _UnsafeFinder(HTMLParser):

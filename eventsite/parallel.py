@@ -10,8 +10,10 @@ pool costs more than it saves below :data:`THRESHOLD` routes.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
 from typing import Callable, Sequence
 
 from .depends import NullRecorder, Recorder
@@ -59,7 +61,7 @@ def render_routes(
 
     chunks = [list(range(start, min(start + CHUNK, len(routes)))) for start in range(0, len(routes), CHUNK)]
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_start_worker, initargs=(renderer, staged, list(routes))) as pool:
+    with context.Pool(workers, initializer=_start_worker, initargs=(renderer, staged, list(routes), os.getpid())) as pool:
         for chunk_problems, count in pool.imap_unordered(_render_chunk, chunks):
             problems.extend(chunk_problems)
             advance(count)
@@ -70,10 +72,26 @@ def render_routes(
 _routes: list[Route] = []
 
 
-def _start_worker(renderer: Renderer, staged: StagedOutput, routes: list[Route]) -> None:
+def _start_worker(renderer: Renderer, staged: StagedOutput, routes: list[Route], parent: int | None = None) -> None:
     global _worker, _routes
+    if parent is not None:
+        _die_with(parent)
     _worker = (renderer, staged)
     _routes = routes
+
+
+def _die_with(parent: int) -> None:
+    """A killed build (kill -9) must not leave workers writing into its staging folder.
+
+    Linux ends the worker when its parent dies (PR_SET_PDEATHSIG); elsewhere an
+    orphan still stops after its current chunk, when the task queue closes.
+    """
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def _render_chunk(indexes: list[int]) -> tuple[list[Problem], int]:

@@ -19,7 +19,7 @@ _EDITOR_LITTER = re.compile(r"(^\.|~$|\.sw[a-p]$|^4913$|^#.*#$|\.tmp$|\.bak$)")
 
 def is_valid_id(value: str) -> bool:
     return (
-        bool(ID_PATTERN.match(value))
+        bool(ID_PATTERN.fullmatch(value))  # not match(): '$' also matches before a final '\n'
         and len(value) <= MAX_ID_LENGTH
         and value not in WINDOWS_RESERVED
     )
@@ -57,7 +57,7 @@ def media_path_problem(value: str) -> str | None:
     parts = PurePosixPath(value).parts
     if not parts:
         return "path is empty"
-    for part in parts:
+    for part in value.split("/"):  # not `parts`: PurePosixPath drops '.' segments
         if part in (".", ".."):
             return "path must not contain '.' or '..' segments"
         if part.split(".")[0].lower() in WINDOWS_RESERVED:
@@ -69,7 +69,7 @@ def is_inside(path: Path, folder: Path) -> bool:
     """True when ``path`` resolves (following symlinks) to a place inside ``folder``."""
     try:
         path.resolve().relative_to(folder.resolve())
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
         return False
     return True
 
@@ -89,4 +89,6 @@ def relative_url(from_url: str, to_url: str) -> str:
     ups = len(from_parts) - common
     rest = "/".join(to_parts[common:])
     link = "../" * ups + rest
+    if not ups and ":" in rest.split("/", 1)[0]:
+        link = "./" + link  # else 'a:b/' would read as a URL with the scheme 'a' (RFC 3986, 4.2)
     return link or "./"

@@ -17,7 +17,7 @@ from typing import Annotated, Any, Union
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from . import paths
 from .errors import BuildError, Problem
@@ -78,7 +78,10 @@ def _parse_local_time(value: Any) -> Any:
     if isinstance(value, str):
         if not _LOCAL_TIME.match(value.strip()):
             raise ValueError("expected local time as 'YYYY-MM-DD HH:MM'")
-        return dt.datetime.strptime(value.strip().replace("T", " "), "%Y-%m-%d %H:%M")
+        try:
+            return dt.datetime.strptime(value.strip().replace("T", " "), "%Y-%m-%d %H:%M")
+        except ValueError:
+            raise ValueError(f"{value.strip()!r} is not a real date and time (expected 'YYYY-MM-DD HH:MM')") from None
     return value
 
 
@@ -156,7 +159,7 @@ class Exhibition(Strict):
 def _check_timezone(value: str) -> str:
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder such as 'Asia'
         raise ValueError(f"{value!r} is not an IANA time zone (e.g. 'Asia/Seoul')") from None
     return value
 
@@ -194,11 +197,14 @@ class SiteConfig(Strict):
         default_factory=list, description="menu entries in order: schedule, exhibition, people, news and page ids"
     )
 
-    @model_validator(mode="after")
-    def _unique_languages(self) -> "SiteConfig":
-        if len(set(self.languages)) != len(self.languages):
-            raise ValueError("languages: each language may be listed once")
-        return self
+    @field_validator("languages")
+    @classmethod
+    def _unique_languages(cls, languages: list[str]) -> list[str]:
+        # A field validator, so the problem points at the `languages:` line.
+        # 'en' and 'EN' would be two output folders that are one on macOS and Windows.
+        if len({language.lower() for language in languages}) != len(languages):
+            raise ValueError("each language may be listed once (letter case does not count)")
+        return languages
 
 
 # --- front matter ---------------------------------------------------------------
@@ -393,8 +399,10 @@ def schema_problem(document: Document, schema: type[BaseModel], detail: Any) -> 
     kind = detail["type"]
     if kind == "missing":
         message = f"missing required field '{field}'"
-        line, column = document.meta.locate(())
-        line = max(1, line - 1) if document.kind != "site" else line
+        # At the mapping that lacks it; for front matter's top level, the opening '---'.
+        line, column = document.meta.locate(loc[:-1])
+        if not loc[:-1] and document.kind != "site":
+            line, column = 1, 1
     elif kind == "extra_forbidden":
         allowed = ", ".join(_allowed_keys(schema, loc[:-1]))
         message = f"unknown field '{field}'" + (f" (allowed here: {allowed})" if allowed else "")

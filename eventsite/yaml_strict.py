@@ -14,6 +14,7 @@ at the exact line of a schema error.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,10 @@ KeyPath = tuple[str | int, ...]
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
 MAX_NODES = 100_000  # no content file needs more; bounds memory and time
+# What the YAML reader refuses when typed, and HTML and XML cannot carry (a feed
+# with U+001B does not parse): controls other than tab and line breaks, DEL,
+# U+FFFE and U+FFFF. Escapes in quoted scalars ("\0", "\x1b") must not bring them in.
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 
 
 class YamlProblem(Exception):
@@ -59,8 +64,9 @@ def parse(text: str, first_line: int = 1) -> ParsedYaml:
     """
     offset = first_line - 1
     parsed = ParsedYaml(data=None)
-    loader = _Parser(text)
+    loader = None
     try:
+        loader = _Parser(text)  # the pure-Python reader checks for control characters here
         loader.get_event()  # StreamStart
         if loader.check_event(yaml.StreamEndEvent):
             parsed.data = {}
@@ -89,7 +95,8 @@ def parse(text: str, first_line: int = 1) -> ParsedYaml:
     except yaml.YAMLError as error:
         raise YamlProblem(f"YAML error: {error}", first_line, 0) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return parsed
 
 
@@ -109,6 +116,7 @@ def _compose(loader, path: KeyPath, locations: dict, offset: int, counter: list[
         raise YamlProblem(f"tags such as {tag!r} are not allowed in content", line, column)
     locations[path] = (line, column)
     if isinstance(event, yaml.ScalarEvent):
+        _check_characters(event.value, line, column)
         if not event.style and event.value in _NULLS:  # plain style: None in PyYAML, "" in libyaml
             return None
         return event.value
@@ -130,6 +138,7 @@ def _compose(loader, path: KeyPath, locations: dict, offset: int, counter: list[
                 raise YamlProblem("keys must be plain text", key_line, key_column)
             loader.get_event()
             key = key_event.value
+            _check_characters(key, key_line, key_column)
             if key in seen_at:
                 raise YamlProblem(f"duplicate key {key!r} (first at line {seen_at[key]})", key_line, key_column)
             seen_at[key] = key_line
@@ -137,3 +146,9 @@ def _compose(loader, path: KeyPath, locations: dict, offset: int, counter: list[
         loader.get_event()
         return result
     raise YamlProblem("unsupported YAML", line, column)  # pragma: no cover
+
+
+def _check_characters(value: str, line: int, column: int) -> None:
+    found = CONTROL_CHARACTER.search(value)
+    if found:
+        raise YamlProblem(f"control character U+{ord(found.group()):04X} is not allowed in content", line, column)

@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from eventsite import yaml_strict
 from eventsite.yaml_strict import ParsedYaml, YamlProblem, parse
+
+PARSERS = {"python": yaml.SafeLoader}
+if hasattr(yaml, "CSafeLoader"):
+    PARSERS["libyaml"] = yaml.CSafeLoader
+
+
+@pytest.fixture(autouse=True, params=sorted(PARSERS))
+def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test runs with libyaml's parser (when PyYAML has it) and with the pure-Python one."""
+    monkeypatch.setattr(yaml_strict, "_Parser", PARSERS[request.param])
+    return request.param
 
 
 def problem_of(text: str, first_line: int = 1) -> YamlProblem:
