@@ -159,3 +159,74 @@ def test_websocket_from_foreign_origin_is_refused(served) -> None:
         assert loop.run_sync(lambda: connect("http://evil.example")) is False
     finally:
         loop.close()
+
+
+# --- editors' save patterns (hostile-inputs.md item 21) ---------------------------------------
+
+
+def test_emacs_lock_symlinks_are_ignored(served) -> None:
+    # Emacs marks a file it edits with a dangling symlink '.#name' → 'user@host.pid:boot-time'.
+    server, url, content, *_ = served
+    (content / "sessions" / ".#talk.md").symlink_to("editor@laptop.4242:1700000000")
+    (content / "media").mkdir(exist_ok=True)
+    (content / "media" / ".#plan.pdf").symlink_to("editor@laptop.4242:1700000000")
+    path = content / "sessions" / "talk.md"
+    path.write_text(path.read_text().replace("Talk on smart traffic", "Edited under an Emacs lock"))
+    wait_for(url + "en/sessions/talk/", lambda status, body: status == 200 and "Edited under an Emacs lock" in body)
+    assert server.state.problems == []
+    assert not (server.project.output / "media" / ".#plan.pdf").exists()
+    server.builder.full_build()  # a full build ignores them too
+    assert server.state.problems == []
+
+
+def test_rename_mid_build_ends_in_the_final_state(served) -> None:
+    import threading
+
+    server, url, content, *_ = served
+    real_update, running = server.builder.update, threading.Event()
+
+    def slow_update(changed, on_first=None):
+        running.set()
+        time.sleep(0.3)  # a long build: the rename below happens while it runs
+        return real_update(changed, on_first)
+
+    server.builder.update = slow_update
+    source = content / "sessions" / "talk.md"
+    source.write_text(source.read_text().replace("Talk on smart traffic", "Renamed talk"))
+    assert running.wait(5)
+    source.rename(content / "sessions" / "renamed.md")
+    wait_for(url + "en/sessions/renamed/", lambda status, body: status == 200 and "Renamed talk" in body, timeout=5)
+    wait_for(url + "en/sessions/talk/", lambda status, body: status == 404, timeout=5)
+    assert server.state.problems == []
+    assert "Renamed talk" in fetch(url + "en/schedule/")[1]
+
+
+def test_a_file_renamed_while_the_loader_reads_it_is_no_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The loader lists a folder, then the editor's save renames a file before it is read."""
+    from eventsite.load import load_content
+
+    content = write_site(tmp_path)
+    real_is_file = Path.is_file
+
+    def is_file_then_renamed(self: Path) -> bool:
+        found = real_is_file(self)
+        if found and self.name == "talk.md":
+            self.rename(self.with_name("talk-renamed.md"))  # gone between the check and the read
+        return found
+
+    monkeypatch.setattr(Path, "is_file", is_file_then_renamed)
+    raw = load_content(content)
+    monkeypatch.undo()
+    assert "talk" not in {document.id for document in raw.documents}
+    assert "talk-renamed" in {document.id for document in load_content(content).documents}  # the next build sees it
+
+
+def test_binds_to_loopback_by_default_and_has_no_forcereload(served) -> None:
+    from eventsite.cli import make_parser
+
+    server, *_ = served
+    assert make_parser().parse_args(["serve"]).host == "127.0.0.1"
+    assert {sock.getsockname()[0] for sock in server._server._sockets.values()} == {"127.0.0.1"}
+    # python-livereload lets anyone GET /forcereload; this server has no such route.
+    status, body = raw_get(server.port, "/forcereload")
+    assert status == 404
