@@ -130,7 +130,9 @@ def build_site(
         problems.extend(images.problems)
         with progress.phase("copy"):
             copy_files(site, project, staged, problems, images)
-        finished = Finished(site, plan, staged.root, options, problems)
+        # Disk caches only when this build uses them (`check` builds with memory caches and leaves no folder).
+        disk_cache = project.cache if caches.markdown is not None else None
+        finished = Finished(site, plan, staged.root, options, problems, renderer=renderer, cache=disk_cache)
         with progress.phase("publish"):
             run_post_build(finished)
         errors = [problem for problem in problems if problem.severity == "error"]

@@ -231,6 +231,8 @@ def check_output(output: Path, result: BuildResult) -> list[Problem]:
     base = result.site.config.base_url
     base_path = urlsplit(base).path or "/"
     on_pages: dict[tuple[str, str], list[str]] = defaultdict(list)  # (page without language, message) → pages
+    # 404 pages are served at any depth: their links are path-absolute below base_url on purpose.
+    anywhere = {route.output_path for route in result.plan.routes if route.kind.served_anywhere}
     found: list[Problem] = []
 
     def report(page: str, url: str, needles: tuple[str, ...], message: str, severity: str = "error") -> None:
@@ -248,6 +250,8 @@ def check_output(output: Path, result: BuildResult) -> list[Problem]:
         for tag, url in page.links:
             if url.startswith(base):
                 url = "/" + url[len(base):]  # canonical and hreflang links: absolute, into this site
+            elif name in anywhere and url.startswith(base_path):
+                url = "/" + url[len(base_path):]
             elif url.startswith("/") and not url.startswith("//") and base_path != "/":
                 report(name, url, (url,), f"link to {{url}} starts with '/' and breaks under {base_path}: make it relative")
                 continue

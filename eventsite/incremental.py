@@ -28,6 +28,7 @@ from .l10n import catalog_path, load_translations
 from .load import CONTENT_FOLDERS, MEDIA_FOLDER, SITE_FILE
 from .model import Site
 from .paths import nfc
+from .publish import BuildOptions
 from .render import Renderer, render_route
 from .routes import Route, RoutePlan, entry_of, plan_routes
 from .write import safe_output_file, write_file_atomic
@@ -76,7 +77,8 @@ class IncrementalBuilder:
 
     def full_build(self) -> BuildResult:
         self._translations = None  # catalogs may have changed
-        result = build_site(self.project, record_dependencies=True, caches=self.caches)
+        # Dev options: publish-only steps (fingerprints, search index…) would not survive the incremental updates.
+        result = build_site(self.project, record_dependencies=True, caches=self.caches, options=BuildOptions(dev=True))
         self._state = _State(result.site, result.plan, site_facts(result.site, result.plan), result.dependencies)
         return result
 

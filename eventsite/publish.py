@@ -11,11 +11,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from .errors import Problem
 from .model import Site
 from .routes import RoutePlan
+
+if TYPE_CHECKING:
+    from .render import Renderer
+from .fingerprint import fingerprint_assets
+from .hosting import write_host_files
+from .minify import minify_output
+from .og import publish_cards
+from .search import index_site
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,8 @@ class Finished:
     options: BuildOptions
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # one-line remarks for the build summary
+    renderer: "Renderer | None" = None  # for steps that render more from the model (og.py)
+    cache: Path | None = None  # the project's cache folder, if it has one
 
 
 @dataclass(frozen=True)
@@ -47,7 +57,15 @@ class PostBuildStep:
     in_dev: bool = True  # also run by the dev server's full builds
 
 
-POST_BUILD_STEPS: tuple[PostBuildStep, ...] = ()
+POST_BUILD_STEPS: tuple[PostBuildStep, ...] = (
+    # First: it reads the pages as rendered; /pagefind/ names its own files by content hash.
+    PostBuildStep("search", index_site, in_dev=False),  # eventsite/search.py; ~1 s for the Busan site
+    # Published builds only: the dev server's incremental updates run no step, so its output must not need them.
+    PostBuildStep("og-images", publish_cards, in_dev=False),  # eventsite/og.py
+    PostBuildStep("minify", minify_output, in_dev=False),  # eventsite/minify.py: --minify only; before the hashes
+    PostBuildStep("fingerprint", fingerprint_assets, in_dev=False),  # eventsite/fingerprint.py: hashes final bytes
+    PostBuildStep("host-files", write_host_files, in_dev=False),  # eventsite/hosting.py: reads the CSP of the pages
+)
 
 
 def run_post_build(finished: Finished) -> None:

@@ -14,22 +14,23 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Callable, Mapping
+from urllib.parse import urlsplit
 
 import jinja2
 from jinja2 import meta as jinja_meta
 from markupsafe import Markup
 
-from . import l10n
+from . import l10n, notfound, og
 from .cache import DiskCache
 from .depends import Recorder
 from .errors import Problem, display_path
-from .formats import atom, c3voc, frab, ics
+from .formats import atom, c3voc, frab, ics, robots, sitemap
 from .images import ImageCatalog, ImageInfo, scan_images
 from .l10n import Formatter
 from .load import Document
-from .markup import MarkdownRenderer, Rendered, locate_in_body
+from .markup import MarkdownRenderer, Rendered, TooComplex, locate_in_body
 from .model import Site
-from .paths import relative_url
+from .paths import media_path_problem, nfc, relative_url
 from .routes import KINDS_BY_NAME, Route, RoutePlan, entry_of, language_url
 from .views import SiteView, view_of
 
@@ -199,7 +200,15 @@ class PageContext:
 
     def url(self, target: str) -> str:
         """A site-absolute URL ('/en/schedule/') as a link relative to this page."""
+        if self.route.kind.served_anywhere:
+            # A 404 page is served at the missing URL, whatever its depth: relative links would break.
+            return self.base_path + target.lstrip("/")
         return relative_url(self.route.url, target)
+
+    @property
+    def base_path(self) -> str:
+        """The path of base_url ('/busan2019/'), where the site's root is served."""
+        return urlsplit(self.site.config.base_url).path or "/"
 
     def link(self, kind: str, key: str | None = None, lang: str | None = None) -> str:
         page_kind = KINDS_BY_NAME[kind]
@@ -231,6 +240,10 @@ class PageContext:
 
     def absolute(self, url: str) -> str:
         return self.site.config.base_url + url.lstrip("/")
+
+    def og_image(self) -> "og.Card | None":
+        """This page's Open Graph image, or None when none is published (eventsite/og.py)."""
+        return og.card(self)
 
     # --- languages -----------------------------------------------------------------
 
@@ -303,7 +316,11 @@ class PageContext:
         key = (text, self.route.kind.url(self.route.key))
         memo = self.renderer.markdown_memo.get(key)
         if memo is None:
-            memo = self.renderer.markdown_memo[key] = self._convert(text, key[1])
+            try:
+                memo = self.renderer.markdown_memo[key] = self._convert(text, key[1])
+            except TooComplex as error:
+                self.problems.append(Problem(document.display, document.body_line + error.line, error.message))
+                return Markup("")
         rendered, facts_read = memo
         for fact in facts_read:
             self.recorder.record_fact(fact)
@@ -340,6 +357,9 @@ class PageContext:
             return value in self.renderer.plan.by_url
         if kind == "media":
             return value in self.site.media
+        if kind == "static":
+            # media_path_problem: no '..', absolute or escaped segments, so nothing outside static/ is probed.
+            return media_path_problem(value) is None and (self.renderer.theme.static / value).is_file()
         return False
 
 
@@ -347,6 +367,7 @@ def resolve_site_link(page: PageContext, target: str, recorder: Recorder) -> str
     """``/sessions/x/#a`` → this language's page, relative to ``page``; None if absent."""
     path, hash_mark, fragment = target.partition("#")
     path, query_mark, query = path.partition("?")
+    path = nfc(path)  # a file name pasted from macOS is NFD; media names are NFC
     suffix = (query_mark + query) + (hash_mark + fragment)
     plan = page.renderer.plan
     candidates = [language_url(page.lang, path), path]
@@ -360,15 +381,17 @@ def resolve_site_link(page: PageContext, target: str, recorder: Recorder) -> str
         recorder.record_fact(f"media:{path[len('/media/'):]}")
         if path[len("/media/"):] in page.site.media:
             return page.url(path) + suffix
-    if path.startswith("/static/") and (page.renderer.theme.static / path[len("/static/"):]).is_file():
-        return page.url(path) + suffix
+    if path.startswith("/static/"):
+        recorder.record_fact(f"static:{path[len('/static/'):]}")  # so a cached conversion is checked again
+        if page.fact_holds(f"static:{path[len('/static/'):]}"):
+            return page.url(path) + suffix
     return None
 
 
 # --- output formats --------------------------------------------------------------
 
 
-def render_html(page: PageContext) -> bytes:
+def render_html(page: PageContext, **extra: object) -> bytes:
     renderer = page.renderer
     template_name = page.route.kind.template
     assert template_name is not None
@@ -380,6 +403,7 @@ def render_html(page: PageContext) -> bytes:
         page=page,
         site=SiteView(page),
         entry=view_of(entry, page) if entry is not None else None,
+        **extra,
     )
     return html.encode("utf-8")
 
@@ -391,6 +415,9 @@ OUTPUT_FORMATS: dict[str, Callable[[PageContext], bytes]] = {
     "frab-xml": frab.render,
     "c3voc-json": c3voc.render,
     "atom": atom.render,
+    "not-found": lambda page: render_html(page, choices=notfound.choices(page)),
+    "sitemap": sitemap.render,
+    "robots": robots.render,
 }
 
 

@@ -25,6 +25,8 @@ class PageKind:
     keys: Callable[[Site], Iterable[str | None]]
     per_language: bool = True
     entry: Callable[[Site, str], Entry] | None = None  # the content item a page shows, if any
+    listed: bool = True  # in /sitemap.xml (HTML pages only; fallback pages never are)
+    served_anywhere: bool = False  # a host serves it for any missing URL: links path-absolute, not relative
 
 
 def _single(site: Site) -> Iterable[None]:
@@ -61,6 +63,8 @@ PAGE_KINDS: tuple[PageKind, ...] = (
         "page", "html", "page.html", lambda key: f"/{key}/",
         lambda site: site.pages.keys(), entry=lambda site, key: site.pages[key],
     ),
+    # Search (eventsite/search.py indexes the built pages): every page as a plain list, Pagefind on top.
+    PageKind("search", "html", "search.html", lambda key: "/search/", _single),
     PageKind("language-chooser", "html", "root.html", lambda key: "/", _single, per_language=False),
     # Calendars, schedule exchange files and the news feed (eventsite/formats/).
     PageKind("schedule-ics", "ics", None, lambda key: "/schedule.ics", _single),
@@ -71,6 +75,15 @@ PAGE_KINDS: tuple[PageKind, ...] = (
     PageKind("schedule-xml", "frab-xml", None, lambda key: "/schedule.xml", _single, per_language=False),
     PageKind("schedule-json", "c3voc-json", None, lambda key: "/schedule.json", _single, per_language=False),
     PageKind("news-atom", "atom", None, lambda key: "/news/atom.xml", _single),
+    # Not found: a host serves these for missing URLs at any depth (docs/deploy.md); the root one guesses the language.
+    PageKind("not-found", "not-found", "404.html", lambda key: "/404.html", _single, listed=False, served_anywhere=True),
+    PageKind(
+        "not-found-root", "not-found", "404_root.html", lambda key: "/404.html", _single,
+        per_language=False, listed=False, served_anywhere=True,
+    ),
+    # For crawlers (eventsite/formats/sitemap.py, robots.py): routes, so dev-server edits keep them current.
+    PageKind("sitemap", "sitemap", None, lambda key: "/sitemap.xml", _single, per_language=False),
+    PageKind("robots", "robots", None, lambda key: "/robots.txt", _single, per_language=False),
 )
 KINDS_BY_NAME = {kind.name: kind for kind in PAGE_KINDS}
 

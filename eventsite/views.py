@@ -66,7 +66,8 @@ class Shown:
             return str(escape(self.value))
         info = l10n.language(self.lang)
         direction = f' dir="{info.direction}"' if info.direction != l10n.language(self.page_lang).direction else ""
-        return f'<span lang="{escape(self.lang)}"{direction}>{escape(self.value)}</span>'
+        # A text not translated yet stays out of this language's search index (eventsite/search.py).
+        return f'<span lang="{escape(self.lang)}"{direction} data-pagefind-ignore>{escape(self.value)}</span>'
 
 
 def session_guid(site: Site, session_id: str) -> str:
@@ -506,6 +507,11 @@ class SiteView:
     @cached_property
     def exhibits(self) -> list[ExhibitView]:
         return [ExhibitView(e, self._page) for e in self._page.collection("exhibits")]
+
+    @cached_property
+    def pages(self) -> list[PageView]:
+        """The free-standing pages (about, venue…), for the search page's list of every page."""
+        return [PageView(p, self._page) for p in self._page.collection("pages")]
 
     def news(self, limit: int | None = None) -> list[NewsView]:
         items = self._page.collection("news")

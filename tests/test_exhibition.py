@@ -6,6 +6,7 @@ from pathlib import Path
 
 from eventsite.build import Project, build_site, load_site
 from eventsite.incremental import IncrementalBuilder
+from eventsite.publish import BuildOptions
 from eventsite.model import EXHIBIT_LINK
 from eventsite.render import Theme
 
@@ -66,7 +67,7 @@ def test_a_new_mention_updates_the_exhibit_page_incrementally(tmp_path: Path) ->
     update = builder.update({talk})
     assert "en/exhibits/five-g/index.html" in update.written
     assert [text_of(a) for a in parse_html(page).xpath("//section[contains(@class,'related-sessions')]//a")] == ["Talk on smart traffic"]
-    build_site(Project(content=content, output=tmp_path / "reference", theme=theme()))
+    build_site(Project(content=content, output=tmp_path / "reference", theme=theme()), options=BuildOptions(dev=True))
     assert tree(tmp_path / "site") == tree(tmp_path / "reference")
 
     talk.unlink()

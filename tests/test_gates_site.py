@@ -88,8 +88,8 @@ def test_gates_fail_on_a_broken_page(tmp_path: Path, serve, page) -> None:
     page_template = templates / "page.html"
     page_template.write_text(
         page_template.read_text().replace(
-            "<h1>{{ entry.title }}</h1>",
-            '<h1>{{ entry.title }}</h1><p style="color:#bbb;background:#fff"><span><div id="x">low contrast</div></span></p><img src="x.png"><p id="x">dup</p>',
+            "{{ entry.title }}</h1>",
+            '{{ entry.title }}</h1><p style="color:#bbb;background:#fff"><span><div id="x">low contrast</div></span></p><img src="x.png"><p id="x">dup</p>',
         )
     )
     content = write_site(tmp_path)

@@ -14,9 +14,12 @@ from eventsite.build import Project, build_site
 from eventsite.errors import BuildError
 from eventsite.images import THUMB_WIDTHS, make_thumbnail, thumbnail_path
 from eventsite.incremental import IncrementalBuilder
+from eventsite.publish import BuildOptions
 from eventsite.render import Theme
 
 from .sitekit import PROJECT_ROOT, parse_html, write_site
+
+DEV = BuildOptions(dev=True)  # incremental output = a build without the publish-only steps
 
 
 def picture(width: int, height: int, image_format: str = "JPEG", *, orientation: int | None = None, mode: str = "RGB") -> bytes:
@@ -294,7 +297,7 @@ def test_a_changed_image_regenerates_its_thumbnails_and_pages(tmp_path: Path) ->
     assert "media/_thumbs/exhibits/big-480.jpg" in update.written
     assert "media/_thumbs/exhibits/big-960.jpg" in update.deleted
     assert size_of(output / "media/_thumbs/exhibits/big-480.jpg") == (480, 600)
-    build_site(project(tmp_path, content, "reference"))
+    build_site(project(tmp_path, content, "reference"), options=DEV)  # as the dev server builds
     assert tree(output) == tree(tmp_path / "reference")
     shutil.rmtree(tmp_path / "reference")
 
@@ -307,7 +310,7 @@ def test_a_changed_image_regenerates_its_thumbnails_and_pages(tmp_path: Path) ->
     assert tree(output) == before
     image.write_bytes(picture(1600, 900))
     builder.update({image})
-    build_site(project(tmp_path, content, "reference"))
+    build_site(project(tmp_path, content, "reference"), options=DEV)  # as the dev server builds
     assert tree(output) == tree(tmp_path / "reference")
 
 
@@ -321,7 +324,7 @@ def test_a_removed_image_takes_its_thumbnails_along(tmp_path: Path) -> None:
     page.write_text(exhibit("exhibits/big.jpg", "Customs"))
     update = builder.update({removed, page})
     assert "media/_thumbs/exhibits/medium-480.png" in update.deleted
-    build_site(project(tmp_path, content, "reference"))
+    build_site(project(tmp_path, content, "reference"), options=DEV)  # as the dev server builds
     assert tree(tmp_path / "site") == tree(tmp_path / "reference")
 
 

@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "new": "eventsite.commands.new",
     "serve": "eventsite.commands.serve",
     "i18n": "eventsite.commands.i18n",
+    "deploy": "eventsite.commands.deploy",
 }
 
 

@@ -20,6 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_project_arguments(parser, writes=True)
     parser.add_argument("--timings", action="store_true", help="print how long each phase took")
     parser.add_argument("--workers", type=int, help="render processes (default: one per core for large sites)")
+    parser.add_argument("--minify", action="store_true", help="minify HTML and CSS (minify-html; off by default)")
 
 
 def run(args: argparse.Namespace, root: Path) -> int:
@@ -30,7 +31,7 @@ def run(args: argparse.Namespace, root: Path) -> int:
         except ValueError as error:
             raise BuildError([Problem("--base-url", 0, str(error))]) from None
     progress = stderr_progress()
-    result = build_site(project, options=BuildOptions(workers=args.workers), progress=progress)
+    result = build_site(project, options=BuildOptions(workers=args.workers, minify=args.minify), progress=progress)
     for warning in result.warnings:
         print(warning.format(), file=sys.stderr)
     print(result.summary())

@@ -34,13 +34,13 @@ def page(browser: Browser) -> Iterator[Page]:
 
 @pytest.fixture
 def serve() -> Iterator[Callable[..., str]]:
-    """Factory: ``serve(directory, mount="/busan2019/") -> base URL``.
+    """Factory: ``serve(directory, mount="/busan2019/", not_found=None) -> base URL``.
 
     Every server started through it stops at the end of the test.
     """
     with ExitStack() as stack:
 
-        def start(directory: Path, mount: str = "/") -> str:
-            return stack.enter_context(serve_directory(directory, mount))
+        def start(directory: Path, mount: str = "/", not_found: str | None = None) -> str:
+            return stack.enter_context(serve_directory(directory, mount, not_found))
 
         yield start

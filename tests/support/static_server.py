@@ -47,8 +47,9 @@ _EXTRA_TYPES = {
 class _Handler(SimpleHTTPRequestHandler):
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **_EXTRA_TYPES}
 
-    def __init__(self, *args: Any, mount: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, mount: str, not_found: str | None = None, **kwargs: Any) -> None:
         self.mount = mount  # quoted, starts and ends with "/"
+        self.not_found = not_found  # a file below the site served (as 404) for any miss, as hosts do
         super().__init__(*args, **kwargs)
 
     def send_head(self) -> BinaryIO | None:
@@ -63,7 +64,22 @@ class _Handler(SimpleHTTPRequestHandler):
         if not parts.path.startswith(self.mount):
             self.send_error(HTTPStatus.NOT_FOUND, "outside the mounted site")
             return None
+        if self.not_found is not None and self._missing(self.translate_path(self.path)):
+            return self._send_not_found_page()
         return super().send_head()
+
+    def _missing(self, path: str) -> bool:
+        if os.path.isdir(path):
+            return self.path.split("?")[0].endswith("/") and not os.path.isfile(os.path.join(path, "index.html"))
+        return not os.path.isfile(path)
+
+    def _send_not_found_page(self) -> BinaryIO:
+        page = open(os.path.join(self.directory, self.not_found or ""), "rb")  # noqa: SIM115 (closed by the caller)
+        self.send_response(HTTPStatus.NOT_FOUND)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(os.fstat(page.fileno()).st_size))
+        self.end_headers()
+        return page
 
     def translate_path(self, path: str) -> str:
         # Strip the mount; the parent maps the rest inside `directory` and
@@ -89,18 +105,20 @@ class _Server(ThreadingHTTPServer):
 
 
 @contextmanager
-def serve_directory(directory: Path, mount: str = "/") -> Iterator[str]:
+def serve_directory(directory: Path, mount: str = "/", not_found: str | None = None) -> Iterator[str]:
     """Serve ``directory`` on 127.0.0.1 (free port); yield the base URL.
 
     ``mount`` is the URL path the directory appears under, e.g.
     ``"/busan2019/"`` yields ``http://127.0.0.1:PORT/busan2019/``.
+    ``not_found`` (e.g. ``"404.html"``) is served with status 404 for any
+    missing file below the mount, as GitHub Pages and most hosts do.
     """
     root = Path(directory).resolve()
     if not root.is_dir():
         raise NotADirectoryError(root)
     mount = "/" + mount.strip("/") + "/" if mount.strip("/") else "/"
     quoted_mount = quote(mount)
-    handler = partial(_Handler, directory=str(root), mount=quoted_mount)
+    handler = partial(_Handler, directory=str(root), mount=quoted_mount, not_found=not_found)
     server = _Server(("127.0.0.1", 0), handler)
     thread = threading.Thread(
         target=server.serve_forever,

@@ -1,0 +1,164 @@
+"""Fonts for text drawn into images (the Open Graph cards): found, and checked for coverage.
+
+fontconfig picks a font per language (``fc-match :lang=th``); known Noto
+paths are the fallback where fontconfig is missing. A font is used for a
+text only when its ``cmap`` maps every character of that text, so an image
+never shows tofu: no covering font, no image. The ``cmap`` is read here
+(formats 4 and 12, which every Unicode font has) to need no extra library.
+"""
+
+from __future__ import annotations
+
+import mmap
+import shutil
+import struct
+import subprocess
+import unicodedata
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+# Debian's font packages (scripts/install-test-deps); the first that covers a text wins.
+NOTO_FALLBACKS: tuple[str, ...] = (
+    "/usr/share/fonts/truetype/noto/NotoSans-{weight}.ttf",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-{weight}.ttc",
+    "/usr/share/fonts/truetype/noto/NotoSansThai-{weight}.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSansKhmer-{weight}.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSansLao-{weight}.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSansMyanmar-{weight}.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSansArabic-{weight}.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSansHebrew-{weight}.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSansDevanagari-{weight}.ttf",
+)
+
+
+@dataclass(frozen=True)
+class Face:
+    path: Path
+    index: int = 0  # in a font collection (.ttc)
+
+    @property
+    def signature(self) -> str:
+        """Changes when the font file does (for cache keys)."""
+        stat = self.path.stat()
+        return f"{self.path}#{self.index}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def font_for(text: str, languages: tuple[str, ...], bold: bool = False) -> Face | None:
+    """The first font that covers ``text``: fontconfig's choice for each language in turn, then Noto."""
+    needed = _needed(text)
+    for face in candidates(languages, bold):
+        if needed <= coverage(face):
+            return face
+    return None
+
+
+@lru_cache(maxsize=None)
+def candidates(languages: tuple[str, ...], bold: bool) -> tuple[Face, ...]:
+    found: list[Face] = []
+    for lang in languages:
+        pattern = f":lang={lang}" + (":weight=bold" if bold else "")
+        face = _prefetched[pattern] if pattern in _prefetched else fc_match(pattern)
+        if face is not None and face not in found:
+            found.append(face)
+    for pattern in NOTO_FALLBACKS:
+        for weight in (("Bold", "Regular") if bold else ("Regular",)):
+            path = Path(pattern.format(weight=weight))
+            if path.is_file() and Face(path) not in found:
+                found.append(Face(path))
+    return tuple(found)
+
+
+def prefetch(languages: tuple[str, ...]) -> None:
+    """Ask fontconfig about every language at once (one process each, in parallel), then from the cache."""
+    patterns = [f":lang={lang}" + bold for lang in languages for bold in ("", ":weight=bold")]
+    missing = [pattern for pattern in patterns if pattern not in _prefetched]
+    if missing:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            for pattern, face in zip(missing, pool.map(fc_match, missing)):
+                _prefetched[pattern] = face
+
+
+_prefetched: dict[str, Face | None] = {}
+
+
+@lru_cache(maxsize=None)
+def fc_match(pattern: str) -> Face | None:
+    if shutil.which("fc-match") is None:
+        return None
+    try:
+        done = subprocess.run(
+            ["fc-match", "-f", "%{file}\t%{index}", pattern], capture_output=True, text=True, timeout=20, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    path, _, index = done.stdout.partition("\t")
+    if done.returncode != 0 or not path or not Path(path).is_file():
+        return None
+    return Face(Path(path), int(index or 0))
+
+
+def _needed(text: str) -> frozenset[int]:
+    """The characters a font must have: not spaces, joiners or other invisible format characters."""
+    return frozenset(ord(c) for c in text if not c.isspace() and unicodedata.category(c) not in ("Cf", "Cc", "Zs"))
+
+
+@lru_cache(maxsize=None)
+def coverage(face: Face) -> frozenset[int]:
+    """Every code point the font maps to a glyph (empty for a file that is not a readable font)."""
+    try:
+        with face.path.open("rb") as stream, mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            return frozenset(_cmap(data, face.index))
+    except (OSError, ValueError, struct.error, IndexError):
+        return frozenset()
+
+
+def _cmap(data: mmap.mmap, index: int) -> set[int]:
+    u16 = lambda at: struct.unpack_from(">H", data, at)[0]  # noqa: E731
+    u32 = lambda at: struct.unpack_from(">I", data, at)[0]  # noqa: E731
+    start = 0
+    if data[:4] == b"ttcf":
+        start = u32(12 + 4 * index)
+    table = None
+    for record in range(u16(start + 4)):
+        at = start + 12 + 16 * record
+        if data[at : at + 4] == b"cmap":
+            table = u32(at + 8)
+    if table is None:
+        return set()
+    subtables: dict[int, int] = {}
+    for record in range(u16(table + 2)):
+        at = table + 4 + 8 * record
+        platform, encoding, offset = u16(at), u16(at + 2), u32(at + 4)
+        if (platform, encoding) in ((0, 3), (0, 4), (0, 6), (3, 1), (3, 10)):  # Unicode
+            subtables.setdefault(u16(table + offset), table + offset)
+    found: set[int] = set()
+    if 12 in subtables:  # all of Unicode; a format 4 table beside it repeats its BMP part
+        sub = subtables[12]
+        for group in range(u32(sub + 12)):
+            first, last, glyph = struct.unpack_from(">III", data, sub + 16 + 12 * group)
+            found.update(range(first if glyph else first + 1, last + 1))
+    elif 4 in subtables:
+        found = _format4(data, subtables[4])
+    return found
+
+
+def _format4(data: mmap.mmap, sub: int) -> set[int]:
+    segments = struct.unpack_from(">H", data, sub + 6)[0] // 2
+    ends = struct.unpack_from(f">{segments}H", data, sub + 14)
+    starts = struct.unpack_from(f">{segments}H", data, sub + 16 + 2 * segments)
+    deltas = struct.unpack_from(f">{segments}H", data, sub + 16 + 4 * segments)
+    ranges_at = sub + 16 + 6 * segments
+    offsets = struct.unpack_from(f">{segments}H", data, ranges_at)
+    found: set[int] = set()
+    for segment, (first, last, delta, range_offset) in enumerate(zip(starts, ends, deltas, offsets)):
+        last = min(last, 0xFFFE)
+        if last < first:
+            continue
+        if range_offset == 0:  # glyph = code + delta: only the code that lands on glyph 0 is missing
+            found.update(code for code in range(first, last + 1) if (code + delta) & 0xFFFF)
+            continue
+        glyphs = struct.unpack_from(f">{last - first + 1}H", data, ranges_at + 2 * segment + range_offset)
+        found.update(code for code, glyph in zip(range(first, last + 1), glyphs) if glyph and (glyph + delta) & 0xFFFF)
+    return found

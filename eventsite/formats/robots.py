@@ -1,0 +1,28 @@
+"""``/robots.txt``: everything may be crawled; the sitemap's absolute URL.
+
+Crawlers read robots.txt only at the root of a host. When ``base_url`` has a
+path (``/busan2019/``), this file is served at ``/busan2019/robots.txt`` and
+ignored: its ``Sitemap:`` line belongs in the host's own ``/robots.txt``
+(docs/deploy.md). The 404 pages are not disallowed: a crawler must fetch them
+to see their ``noindex``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from ..render import PageContext
+
+
+def render(page: "PageContext") -> bytes:
+    sitemap = page.absolute("/sitemap.xml")
+    lines = []
+    if urlsplit(page.site.config.base_url).path not in ("", "/"):
+        lines += [
+            "# Crawlers read robots.txt only at the root of a host: copy the Sitemap line",
+            "# below into the robots.txt served at the root of this host.",
+        ]
+    lines += ["User-agent: *", "Allow: /", "", f"Sitemap: {sitemap}"]
+    return ("\n".join(lines) + "\n").encode("utf-8")

@@ -1,0 +1,326 @@
+"""Open Graph images: ``/<lang>/sessions/<id>/og.png``, 1200×630, what a shared link shows.
+
+Each card says the event, the session's title, its day and time and its room
+in the page's language, with the same texts and formatting as the session
+page (``SessionView.day``, ``.time_range``, fallbacks included). Every line
+is drawn with a font that covers all of its characters (:mod:`eventsite.fonts`);
+when one has none, the page gets no card and no ``og:image`` (no tofu).
+
+Thai, Khmer, Lao and Myanmar need shaping: Pillow does it through libraqm
+when its build has it (``PIL.features.check('raqm')``), else the basic layout
+draws unshaped text (docs/deploy.md). Lines break at spaces, else between
+syllables by a small rule per script (:func:`_can_break_before`).
+
+The bytes depend only on the texts, the fonts and Pillow: the image is drawn
+in grey levels and stored as a palette PNG without metadata (no timestamp),
+and cached by a hash of all that in the project's cache folder.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import multiprocessing
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import PIL
+from babel.dates import get_timezone_gmt
+from PIL import Image, ImageDraw, ImageFont, features
+
+from . import l10n
+from .fonts import Face, coverage, font_for, prefetch
+from .views import SessionView, SiteView
+from .write import safe_output_file
+
+if TYPE_CHECKING:
+    from .publish import Finished
+    from .render import PageContext
+
+WIDTH, HEIGHT = 1200, 630
+MARGIN = 72
+BACKGROUND, INK = (0x0B, 0x4F, 0x8A), (0xFF, 0xFF, 0xFF)  # --brand and white, as the site's buttons
+DIM = 215  # grey level of secondary lines: between the background (0) and white (255)
+TITLE_SIZES = (64, 58, 52, 46, 40)
+VERSION = "1"  # bump when the drawing changes: old cache entries then stop matching
+RAQM = features.check("raqm")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One text of a card and how it is drawn."""
+
+    text: str
+    lang: str
+    face: Face
+    size: int
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class Card:
+    url: str  # absolute, for og:image
+    output_path: str  # below the output folder
+    alt: str
+    event: Line
+    title: Line
+    when: Line
+    where: Line | None
+    width: int = WIDTH
+    height: int = HEIGHT
+
+    @property
+    def key(self) -> str:
+        """A hash of everything the image is made of."""
+        parts = [VERSION, PIL.__version__, str(RAQM)]
+        for line in (self.event, self.title, self.when, self.where):
+            if line is not None:
+                parts += [line.text, line.lang, line.face.signature, str(line.size), str(line.bold)]
+        return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+
+
+def card(page: "PageContext") -> Card | None:
+    """The card of a session page, or None (another kind of page, or no font for one of its texts).
+
+    A fallback page (English text under /th/) shows the card of the page it
+    names canonical, as its og:url does: link previews follow og:url, and
+    one card per text keeps large sites' builds short.
+    """
+    if page.route.kind.name != "session" or page.entry is None:
+        return None
+    if not page.is_translated:
+        lang = page.entry.text_language(page.chain)
+        route = page.renderer.plan.find(page.route.kind.name, lang, page.route.key)
+        return card(dataclasses.replace(page, route=route, problems=[])) if route is not None else None
+    prefetch(page.site.languages)  # fontconfig once per process for every language, in parallel
+    session = SessionView(page.entry, page)  # records the session's files, as the page does
+    site = SiteView(page)
+    title = session.title or site.title
+    offset = get_timezone_gmt(session.start, width="long", locale=page.formatter.locale)  # "GMT+09:00": short, exact
+    when = f"{session.day} · {session.time_range} ({offset})"
+    room = session.room.name if session.room else None
+    texts = [
+        (site.title.value, site.title.lang, 30, False),
+        (title.value, title.lang, TITLE_SIZES[-1], True),
+        (when, page.lang, 34, False),
+    ]
+    if room:
+        texts.append((room.value, room.lang, 30, False))
+    lines: list[Line] = []
+    for text, lang, size, bold in texts:
+        face = font_for(text, (lang, page.lang), bold)
+        if face is None:
+            return None
+        lines.append(Line(text, lang, face, size, bold))
+    path = page.route.url.lstrip("/") + "og.png"
+    alt = ", ".join(part for part in (title.value, when, room.value if room else "") if part)
+    return Card(page.absolute(page.route.url + "og.png"), path, alt, lines[0], lines[1], lines[2], lines[3] if room else None)
+
+
+# --- drawing --------------------------------------------------------------------------
+
+
+def draw(card: Card) -> bytes:
+    image = Image.new("L", (card.width, card.height), 0)
+    canvas = ImageDraw.Draw(image)
+    inner = card.width - 2 * MARGIN
+    y = MARGIN
+    for text in _wrap(card.event, inner, 2) or _fit(card.event, inner, 2):
+        y = _text(canvas, card.event, text, y, DIM, card.width)
+    bar = (MARGIN, card.width - MARGIN - 96)[_direction(card.title) == "rtl"]  # a short rule under the event
+    canvas.rectangle((bar, y + 18, bar + 96, y + 25), fill=255)
+    bottom = card.height - MARGIN
+    below = [line for line in (card.where, card.when) if line is not None]  # from the bottom up
+    for line in below:
+        bottom -= _line_height(line)
+    title_top = y + 60
+    title_space = bottom - 24 - title_top
+    title, wrapped = _fit_title(card.title, inner, title_space)
+    for text in wrapped:
+        title_top = _text(canvas, title, text, title_top, 255, card.width)
+    for line, fill in ((card.when, 255), (card.where, DIM)):
+        if line is not None:
+            bottom = _text(canvas, line, _fit(line, inner, 1)[0], bottom, fill, card.width)
+    return _png(image)
+
+
+def _fit_title(line: Line, width: int, height: int) -> tuple[Line, list[str]]:
+    """The largest size at which the whole title fits in three lines, else the smallest size, cut."""
+    for size in TITLE_SIZES:
+        sized = Line(line.text, line.lang, line.face, size, line.bold)
+        most = max(1, min(3, height // _line_height(sized)))
+        wrapped = _wrap(sized, width, most)
+        if wrapped is not None:
+            return sized, wrapped
+    return sized, _fit(sized, width, most)
+
+
+def _fit(line: Line, width: int, most: int) -> list[str]:
+    """At most ``most`` lines; the last one cut with an ellipsis when the text is longer."""
+    wrapped = _wrap(line, width, 10**6) or [line.text]
+    if len(wrapped) <= most:
+        return wrapped
+    kept = wrapped[:most]
+    ellipsis = "…" if ord("…") in coverage(line.face) else "..."
+    last = kept[-1]
+    while last and _font(line).getlength(last + ellipsis, **_layout(line)) > width:
+        last = last[:-1]
+    kept[-1] = last.rstrip().rstrip("\u17d2\u1039\u200c\u200d") + ellipsis  # no dangling stacker or joiner
+    return kept
+
+
+def _text(canvas: ImageDraw.ImageDraw, line: Line, text: str, y: int, fill: int, width: int) -> int:
+    """Draw one line at ``y`` (its top); the y of the next line."""
+    rtl = _direction(line) == "rtl"
+    x = width - MARGIN if rtl else MARGIN
+    canvas.text((x, y), text, font=_font(line), fill=fill, anchor="ra" if rtl else "la", **_layout(line))
+    return y + _line_height(line)
+
+
+def _wrap(line: Line, width: int, max_lines: int) -> list[str] | None:
+    """Greedy lines of ``line.text`` no wider than ``width``; None when more than ``max_lines`` are needed."""
+    font, layout, text = _font(line), _layout(line), line.text
+    fits = lambda start, end: font.getlength(text[start:end].strip(), **layout) <= width  # noqa: E731
+    breaks = [i for i in range(1, len(text)) if _can_break_before(text, i)] + [len(text)]
+    lines: list[str] = []
+    start = 0
+    while start < len(text):
+        if len(lines) == max_lines:
+            return None
+        candidates = [b for b in breaks if b > start]
+        at_spaces = [b for b in candidates if b == len(text) or text[b - 1].isspace()]
+        end = _farthest(at_spaces, start, fits) or _farthest(candidates, start, fits) or candidates[0]
+        lines.append(text[start:end].strip())
+        start = end
+    return lines
+
+
+def _farthest(ends: list[int], start: int, fits) -> int | None:
+    """The last of ``ends`` (ascending) at which text[start:end] fits, by bisection (width grows with length)."""
+    low, high, found = 0, len(ends) - 1, None
+    while low <= high:
+        middle = (low + high) // 2
+        if fits(start, ends[middle]):
+            found, low = ends[middle], middle + 1
+        else:
+            high = middle - 1
+    return found
+
+
+def _can_break_before(text: str, i: int) -> bool:
+    """May a line start at text[i]? After a space always; inside a word only between syllables."""
+    before, char = text[i - 1], text[i]
+    after = text[i + 1] if i + 1 < len(text) else ""
+    if before.isspace():
+        return True
+    if char.isspace() or unicodedata.category(char)[0] == "M" or char in "\u200c\u200d" or before in "\u200d\u17d2\u1039":
+        return False
+    code = ord(char)
+    if 0x0E00 <= code <= 0x0EFF:  # Thai and Lao: before a consonant or a leading vowel, not after one
+        leading = "\u0e40\u0e41\u0e42\u0e43\u0e44\u0ec0\u0ec1\u0ec2\u0ec3\u0ec4"
+        consonant = 0x0E01 <= code <= 0x0E2E or 0x0E81 <= code <= 0x0EAE
+        return (consonant or char in leading) and before not in leading and after not in "\u0e4c\u0ecc"
+    if 0x1780 <= code <= 0x17FF:  # Khmer: before a consonant or independent vowel (not a subscript)
+        return 0x1780 <= code <= 0x17B3
+    if 0x1000 <= code <= 0x109F:  # Myanmar: before a consonant that is not killed (asat) nor stacked
+        return 0x1000 <= code <= 0x102A and after != "\u103a"
+    if unicodedata.east_asian_width(char) == "W":  # CJK: anywhere but before closing punctuation
+        return char not in "、。，．）」』】〕！？ー・：；" and before not in "（「『【〔"
+    return False  # inside a word of a script with spaces: only when nothing else fits
+
+
+def _direction(line: Line) -> str:
+    return l10n.language(line.lang).direction
+
+
+def _layout(line: Line) -> dict[str, str]:
+    # Language and direction guide raqm's shaping; the basic layout accepts neither.
+    return {"language": line.lang, "direction": _direction(line)} if RAQM else {}
+
+
+def _line_height(line: Line) -> int:
+    ascent, descent = _font(line).getmetrics()
+    return int((ascent + descent) * 1.1)
+
+
+@lru_cache(maxsize=256)
+def _truetype(path: Path, index: int, size: int) -> ImageFont.FreeTypeFont:
+    engine = ImageFont.Layout.RAQM if RAQM else ImageFont.Layout.BASIC
+    return ImageFont.truetype(str(path), size, index=index, layout_engine=engine)
+
+
+def _font(line: Line) -> ImageFont.FreeTypeFont:
+    return _truetype(line.face.path, line.face.index, line.size)
+
+
+def _png(grey: Image.Image) -> bytes:
+    """Grey levels become a palette from the background to white: a small PNG, no metadata."""
+    palette: list[int] = []
+    for level in range(256):
+        palette += [round(b + (i - b) * level / 255) for b, i in zip(BACKGROUND, INK)]
+    image = Image.frombytes("P", grey.size, grey.tobytes())
+    image.putpalette(palette)
+    stream = io.BytesIO()
+    image.save(stream, "PNG", compress_level=3)  # twice as fast as 6, files ~20% larger (~25 KB)
+    return stream.getvalue()
+
+
+# --- the post-build step ----------------------------------------------------------------
+
+
+def publish_cards(finished: "Finished") -> None:
+    """Write the card of every session page that has one; drawn once per content, then cached."""
+    from .depends import NullRecorder
+    from .render import PageContext
+
+    renderer = finished.renderer
+    if renderer is None:
+        return
+    cache = finished.cache / "og" if finished.cache is not None else None
+    cards: dict[str, Card] = {}
+    for route in finished.plan.routes:
+        if route.kind.name == "session":
+            found = card(PageContext(renderer, route, NullRecorder()))
+            if found is not None:
+                cards[found.output_path] = found  # fallback pages name their canonical page's card
+    drawn = dict(zip(cards, _draw_all([found for found in cards.values()], cache)))
+    for path, data in drawn.items():
+        target = safe_output_file(finished.root, path, follow_links=False)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    if not RAQM:
+        finished.notes.append("og images: this Pillow has no libraqm; Thai, Khmer, Lao and Myanmar are drawn unshaped")
+
+
+def _draw_all(cards: list[Card], cache: Path | None) -> list[bytes]:
+    """Every card's PNG: from the cache, else drawn (on every core for large sites, ~20 ms a card)."""
+    entries = [cache / card.key[:2] / f"{card.key}.png" if cache is not None else None for card in cards]
+    found: list[bytes | None] = [entry.read_bytes() if entry is not None and entry.is_file() else None for entry in entries]
+    missing = [index for index, data in enumerate(found) if data is None]
+    from .parallel import default_workers
+
+    workers = default_workers(len(missing))
+    if workers > 1:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            made = pool.map(draw, [cards[index] for index in missing], chunksize=16)
+    else:
+        made = [draw(cards[index]) for index in missing]
+    for index, data in zip(missing, made):
+        found[index] = data
+        _store(entries[index], data)
+    return [data for data in found if data is not None]
+
+
+def _store(entry: Path | None, data: bytes) -> None:
+    if entry is not None:
+        try:
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            temporary = entry.with_suffix(".tmp")
+            temporary.write_bytes(data)
+            temporary.replace(entry)
+        except OSError:
+            pass  # a read-only cache only costs time

@@ -1,0 +1,156 @@
+"""Open Graph images of session pages: drawn in the page's language and script, never with tofu."""
+
+from __future__ import annotations
+
+import io
+import time
+from pathlib import Path
+
+import pytest
+from PIL import Image, features
+
+from eventsite import fonts, og
+from eventsite.build import Caches, build_site
+from eventsite.publish import BuildOptions
+
+from .sitekit import build, parse_html, project_for, write_site
+
+BASE = "https://example.org/forum/"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("og")
+    build(write_site(root), root / "site")
+    return root / "site"
+
+
+def meta(page, name: str) -> list[str]:
+    return page.xpath(f"//meta[@property='{name}']/@content")
+
+
+def chunks(png: bytes) -> list[bytes]:
+    found, at = [], 8
+    while at < len(png):
+        length = int.from_bytes(png[at : at + 4], "big")
+        found.append(png[at + 4 : at + 8])
+        at += 12 + length
+    return found
+
+
+@pytest.mark.parametrize("lang", ["en", "ko", "th"])
+def test_session_pages_have_a_card(built: Path, lang: str) -> None:
+    page = parse_html(built / lang / "sessions" / "opening" / "index.html")
+    card = "en" if lang == "th" else lang  # not translated into Thai: the card of the canonical page, like og:url
+    assert meta(page, "og:image") == [f"{BASE}{card}/sessions/opening/og.png"]
+    assert meta(page, "og:url") == [f"{BASE}{card}/sessions/opening/"]
+    assert meta(page, "og:image:width") == ["1200"] and meta(page, "og:image:height") == ["630"]
+    alt = meta(page, "og:image:alt")[0]
+    assert ("개회식" if lang == "ko" else "Opening ceremony") in alt
+    png = (built / card / "sessions" / "opening" / "og.png").read_bytes()
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG" and image.size == (1200, 630)
+    assert not {b"tIME", b"tEXt", b"iTXt", b"zTXt", b"eXIf"} & set(chunks(png))  # nothing that changes per build
+
+
+def test_cards_say_the_session_in_the_page_language(built: Path, tmp_path: Path) -> None:
+    cards = {lang: (built / lang / "sessions" / "opening" / "og.png").read_bytes() for lang in ("en", "ko")}
+    assert cards["en"] != cards["ko"]
+    assert (built / "en" / "sessions" / "talk" / "og.png").read_bytes() != cards["en"]
+    # Translated into Thai: a Thai card (Thai title, dates and room), drawn with a font that has Thai.
+    content = write_site(tmp_path, {"sessions/talk.th.md": "---\ntitle: การบรรยายเรื่องการจราจรอัจฉริยะ\n---\n"})
+    build(content, tmp_path / "site")
+    thai = parse_html(tmp_path / "site" / "th" / "sessions" / "talk" / "index.html")
+    assert meta(thai, "og:image") == [f"{BASE}th/sessions/talk/og.png"]
+    assert "การบรรยาย" in meta(thai, "og:image:alt")[0] and "พ.ย." in meta(thai, "og:image:alt")[0]
+    assert (tmp_path / "site" / "th" / "sessions" / "talk" / "og.png").read_bytes() != (built / "en" / "sessions" / "talk" / "og.png").read_bytes()
+
+
+def test_other_pages_have_no_card(built: Path) -> None:
+    for path in ("en/index.html", "en/schedule/index.html", "en/about/index.html", "404.html"):
+        assert not meta(parse_html(built / path), "og:image"), path
+    assert sorted(p.relative_to(built).as_posix() for p in built.rglob("og.png")) == [
+        "en/sessions/opening/og.png", "en/sessions/talk/og.png", "ko/sessions/opening/og.png",  # translated pages only
+    ]
+
+
+def test_no_font_no_card(tmp_path: Path) -> None:
+    """A title no installed font covers (a private-use character): neither the image nor the meta, no tofu."""
+    content = write_site(tmp_path, {"sessions/talk.ko.md": "---\ntitle: \U000f0000 토론\n---\n"})
+    build(content, tmp_path / "site")
+    ko = parse_html(tmp_path / "site" / "ko" / "sessions" / "talk" / "index.html")
+    assert not meta(ko, "og:image")
+    assert not (tmp_path / "site" / "ko" / "sessions" / "talk" / "og.png").exists()
+    assert (tmp_path / "site" / "en" / "sessions" / "talk" / "og.png").is_file()
+
+
+def test_fonts_cover_the_scripts_of_the_busan_languages() -> None:
+    samples = {
+        "th": "พิธีเปิดการประชุม", "km": "ពិធីបើកសន្និសីទ", "lo": "ພິທີເປີດກອງປະຊຸມ", "my": "ဖွင့်ပွဲအခမ်းအနား",
+        "ko": "개회식", "vi": "Lễ khai mạc", "en": "Opening – 2019",
+    }
+    for lang, text in samples.items():
+        face = fonts.font_for(text, (lang,))
+        assert face is not None, lang
+        assert {ord(c) for c in text if not c.isspace()} <= fonts.coverage(face), (lang, face)
+    assert fonts.font_for("\U000f0000", ("en",)) is None
+
+
+def test_lines_break_between_syllables_only() -> None:
+    thai = "การมีส่วนร่วม"  # ก า ร ม ี ส ่ ว น ร ่ ว ม
+    allowed = [i for i in range(1, len(thai)) if og._can_break_before(thai, i)]
+    for i in allowed:
+        assert thai[i] in "กขคงจฉชซญดตถทธนบปผพฟภมยรลวศสหอฮ" or thai[i] in "เแโใไ", thai[i]
+    assert 3 in allowed and 1 not in allowed  # before ม (a new syllable), not before า
+    assert not og._can_break_before("เก", 1)  # a leading vowel stays with its consonant
+    assert not og._can_break_before("ក្ក", 2)  # a Khmer subscript (coeng + consonant) stays
+    assert not og._can_break_before("ကင်", 1)  # a Myanmar killed consonant (asat) ends the syllable before it
+    assert not og._can_break_before("word", 2) and og._can_break_before("two words", 4)
+
+
+def test_long_titles_wrap_and_shrink_within_the_card(tmp_path: Path) -> None:
+    long_title = "การประชุมโต๊ะกลมระดับรัฐมนตรีว่าด้วยนวัตกรรมการบริการภาครัฐและการมีส่วนร่วมของประชาชน" * 3
+    face = fonts.font_for(long_title, ("th",), bold=True)
+    assert face is not None
+    line = og.Line(long_title, "th", face, og.TITLE_SIZES[0], True)
+    sized, lines = og._fit_title(line, 1200 - 2 * og.MARGIN, 300)
+    assert sized.size == og.TITLE_SIZES[-1] and 1 <= len(lines) <= 3 and lines[-1].endswith("…")
+    for text in lines:
+        assert og._font(sized).getlength(text, **og._layout(sized)) <= 1200 - 2 * og.MARGIN
+
+
+def test_cards_are_cached_and_drawing_is_fast_enough(tmp_path: Path) -> None:
+    content = write_site(tmp_path)
+    project = project_for(content, tmp_path / "site")
+    project = type(project)(project.content, project.output, project.theme, project.base_url, tmp_path / "cache")
+    build_site(project, caches=Caches.for_project(project))
+    cached = sorted((tmp_path / "cache" / "og").rglob("*.png"))
+    assert len(cached) == 3
+    first = (tmp_path / "site" / "ko" / "sessions" / "opening" / "og.png").read_bytes()
+    for entry in cached:
+        entry.write_bytes(b"stale")  # proves the second build reads the cache
+    build_site(project, caches=Caches.for_project(project))
+    assert (tmp_path / "site" / "ko" / "sessions" / "opening" / "og.png").read_bytes() == b"stale"
+    assert first.startswith(b"\x89PNG")
+    # Drawing itself takes about 15 ms a card here; the bound only catches an accident (a loaded CI machine).
+    face = fonts.font_for("Opening ceremony", ("en",))
+    assert face is not None
+    line = og.Line("Opening ceremony", "en", face, 40)
+    card = og.Card("u", "p", "a", line, line, line, None)
+    started = time.perf_counter()
+    for _ in range(5):
+        data = og.draw(card)
+    assert (time.perf_counter() - started) / 5 < 0.5
+    assert data == og.draw(card)  # same bytes every time
+
+
+def test_raqm_is_reported() -> None:
+    """Complex scripts are shaped only with libraqm; docs/deploy.md says what happens without it."""
+    assert og.RAQM == features.check("raqm")
+
+
+def test_dev_builds_draw_no_cards_but_keep_the_meta(tmp_path: Path) -> None:
+    build(write_site(tmp_path), tmp_path / "site", options=BuildOptions(dev=True))
+    assert not list((tmp_path / "site").rglob("og.png"))
+    page = parse_html(tmp_path / "site" / "en" / "sessions" / "opening" / "index.html")
+    assert meta(page, "og:image") == [f"{BASE}en/sessions/opening/og.png"]  # the published site's URL
