@@ -33,3 +33,44 @@ class NullRecorder(Recorder):
 
     def record_fact(self, fact: str) -> None:
         return None
+
+
+class DependencyIndex:
+    """Every output's record, and the reverse: which outputs read a file or a fact.
+
+    The reverse maps make finding the stale outputs of an edit cost in
+    proportion to what the edit touched, not to the size of the site.
+    """
+
+    def __init__(self, records: dict[str, Recorder]):
+        self.records: dict[str, Recorder] = {}
+        self._by_source: dict[Path, set[str]] = {}
+        self._by_fact: dict[str, set[str]] = {}
+        for output, recorder in records.items():
+            self.set(output, recorder)
+
+    def set(self, output: str, recorder: Recorder) -> None:
+        self.remove(output)
+        self.records[output] = recorder
+        for source in recorder.sources:
+            self._by_source.setdefault(source, set()).add(output)
+        for fact in recorder.facts:
+            self._by_fact.setdefault(fact, set()).add(output)
+
+    def remove(self, output: str) -> None:
+        old = self.records.pop(output, None)
+        if old is None:
+            return
+        for source in old.sources:
+            self._by_source[source].discard(output)
+        for fact in old.facts:
+            self._by_fact[fact].discard(output)
+
+    def readers(self, sources: set[Path], facts: set[str]) -> set[str]:
+        """The outputs that read any of ``sources`` or ``facts``."""
+        found: set[str] = set()
+        for source in sources:
+            found |= self._by_source.get(source, set())
+        for fact in facts:
+            found |= self._by_fact.get(fact, set())
+        return found

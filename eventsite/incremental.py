@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 from .build import BuildResult, Caches, Project, build_site, load_site
-from .depends import Recorder
+from .depends import DependencyIndex, Recorder
 from .errors import BuildError, Problem
 from .images import ImageCatalog, scan_images, thumbnail_cache, thumbnail_paths, thumbnails
 from .l10n import catalog_path, load_translations
@@ -53,7 +53,7 @@ class _State:
     site: Site
     plan: RoutePlan
     facts: dict[str, object]
-    dependencies: dict[str, Recorder]
+    dependencies: DependencyIndex  # keyed by route URL
 
 
 def site_facts(site: Site, plan: RoutePlan) -> dict[str, object]:
@@ -79,7 +79,8 @@ class IncrementalBuilder:
         self._translations = None  # catalogs may have changed
         # Dev options: publish-only steps (fingerprints, search index…) would not survive the incremental updates.
         result = build_site(self.project, record_dependencies=True, caches=self.caches, options=BuildOptions(dev=True))
-        self._state = _State(result.site, result.plan, site_facts(result.site, result.plan), result.dependencies)
+        records = {route.url: result.dependencies[route.output_path] for route in result.plan.routes}
+        self._state = _State(result.site, result.plan, site_facts(result.site, result.plan), DependencyIndex(records))
         return result
 
     def update(self, changed: set[Path], on_first: Callable[[Update], None] | None = None) -> Update:
@@ -125,36 +126,40 @@ class IncrementalBuilder:
         changed_facts = {key for key in facts.keys() | state.facts.keys() if facts.get(key) != state.facts.get(key)}
         changed_sources = self._affected_sources(changed)
 
-        stale = [
-            route
-            for route in plan.routes
-            if route.output_path not in state.dependencies
-            or not state.dependencies[route.output_path].sources.isdisjoint(changed_sources)
-            or not state.dependencies[route.output_path].facts.isdisjoint(changed_facts)
-        ]
+        # New routes, and routes that read a changed file or fact (found through the reverse index).
+        stale_urls = (plan.by_url.keys() - state.plan.by_url.keys()) | state.dependencies.readers(changed_sources, changed_facts)
+        stale = [plan.by_url[url] for url in sorted(stale_urls) if url in plan.by_url]
         renderer = self._renderer(site, plan, images)
         # The edited item's own pages first (usually the page the editor is
         # looking at), then listings and feeds that mention it.
+        # The edited item's own page in the edited file's language first (the
+        # page the editor is most likely looking at), then its other languages,
+        # then the listings and feeds that mention it.
         own = [route for route in stale if _shows(route, site, changed_sources)]
-        rest = [route for route in stale if not _shows(route, site, changed_sources)]
+        edited_languages = _edited_languages(changed, site)
+        first = [route for route in own if route.lang in edited_languages] or own
+        rest = [route for route in own if route not in first] + [route for route in stale if not _shows(route, site, changed_sources)]
         update = Update(rendered=len(stale), pending=len(rest))
         update.warnings.extend(problem for problem in images.problems if problem.severity == "warning")
-        recorders: dict[str, Recorder] = {}
-        self._render_and_write(renderer, own, recorders, update)
+        recorders: dict[str, Recorder] = {}  # route URL → what it read
+        self._render_and_write(renderer, first, recorders, update)
         on_first(update)
         self._render_and_write(renderer, rest, recorders, update)
         update.pending = 0
         output = self.project.output
-        current = {route.output_path for route in plan.routes}
-        for relative in sorted(set(state.dependencies) - current):
+        removed = state.plan.by_url.keys() - plan.by_url.keys()
+        for relative in sorted(state.plan.by_url[url].output_path for url in removed):
             _delete(output, relative)
             update.deleted.append(relative)
         self._sync_files(site, state.site, changed, update)
         self._sync_thumbnails(made_thumbnails, update)
 
-        dependencies = {path: recorder for path, recorder in state.dependencies.items() if path in current}
-        dependencies.update(recorders)
-        self._state = _State(site, plan, facts, dependencies)
+        # Only now, with everything written: a failed update must leave the old record intact.
+        for url in removed:
+            state.dependencies.remove(url)
+        for url, recorder in recorders.items():
+            state.dependencies.set(url, recorder)
+        self._state = _State(site, plan, facts, state.dependencies)
         return update
 
     def _renderer(self, site: Site, plan: RoutePlan, images: ImageCatalog | None = None) -> Renderer:
@@ -183,7 +188,7 @@ class IncrementalBuilder:
             data, route_problems = render_route(renderer, route, recorder)
             problems.extend(route_problems)
             rendered[route.output_path] = data
-            recorders[route.output_path] = recorder
+            recorders[route.url] = recorder
         errors = [problem for problem in problems if problem.severity == "error"]
         if errors:
             raise BuildError(errors)
@@ -272,6 +277,16 @@ def _shows(route: Route, site: Site, changed: set[Path]) -> bool:
         return False
     entry = entry_of(site, route)
     return entry is not None and not changed.isdisjoint(entry.sources)
+
+
+def _edited_languages(changed: set[Path], site: Site) -> set[str]:
+    """The languages of the changed content files: 'x.th.md' is Thai, 'x.md' the default language."""
+    languages = set()
+    for path in changed:
+        parts = path.name.split(".")
+        if parts[-1] == "md" and len(parts) in (2, 3):
+            languages.add(parts[1] if len(parts) == 3 else site.languages[0])
+    return languages
 
 
 def _is_below(path: Path, folder: Path) -> bool:

@@ -9,6 +9,7 @@ in Markdown can be checked against the real set of pages.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Callable, Iterable
 
 from .model import Entry, Site
@@ -95,7 +96,7 @@ class Route:
     key: str | None
     url: str  # site-absolute, '/'-rooted, without base_url's path
 
-    @property
+    @cached_property  # looked up for every route on every dev-server edit
     def output_path(self) -> str:
         """The file below the output folder."""
         path = self.url.lstrip("/")

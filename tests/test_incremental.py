@@ -119,3 +119,32 @@ def test_a_broken_edit_writes_nothing_and_the_next_good_one_recovers(tmp_path: P
     path.write_text(good.replace("Talk on smart traffic", "Fixed talk"))
     builder.update({path})
     assert "Fixed talk" in (project.output / "en/sessions/talk/index.html").read_text()
+
+
+def test_the_edited_language_comes_first(tmp_path: Path) -> None:
+    """A Thai translator saving talk.th.md sees the Thai page before anything else is rendered."""
+    content = write_site(tmp_path)
+    project = Project(content=content, output=tmp_path / "site", theme=own_theme(tmp_path))
+    builder = IncrementalBuilder(project)
+    builder.full_build()
+    path = content / "sessions/talk.th.md"
+    path.write_text("---\ntitle: การบรรยายใหม่\n---\nเนื้อหา\n", encoding="utf-8")
+    seen: list[list[str]] = []
+    update = builder.update({path}, on_first=lambda first: seen.append(list(first.written)))
+    assert seen == [["th/sessions/talk/index.html"]]
+    assert "การบรรยายใหม่" in (project.output / "th/sessions/talk/index.html").read_text(encoding="utf-8")
+    # then the rest: the programme in Thai lists the new title too
+    assert update.pending == 0 and "th/schedule/index.html" in update.written
+
+
+def test_a_source_edit_shows_the_default_language_first(tmp_path: Path) -> None:
+    content = write_site(tmp_path)
+    project = Project(content=content, output=tmp_path / "site", theme=own_theme(tmp_path))
+    builder = IncrementalBuilder(project)
+    builder.full_build()
+    path = content / "sessions/opening.md"
+    path.write_text(session_text("Opening moved", 5, 10), encoding="utf-8")
+    seen: list[list[str]] = []
+    update = builder.update({path}, on_first=lambda first: seen.append(list(first.written)))
+    assert seen == [["en/sessions/opening/index.html"]]
+    assert {"ko/sessions/opening/index.html", "th/sessions/opening/index.html"} <= set(update.written)
