@@ -16,7 +16,7 @@ from .errors import BuildError, Problem, display_path
 from .images import ImageCatalog, scan_images, thumbnail_cache, thumbnails
 from .l10n import load_translations
 from .load import LoadCache, load_content
-from .model import Site, build_model
+from .model import ModelMemo, Site, build_model
 from .publish import BuildOptions, Finished, run_post_build
 from .parallel import default_workers, render_routes
 from .progress import Progress
@@ -75,6 +75,7 @@ class Caches:
     templates: jinja2.BytecodeCache = field(default_factory=SharedBytecodeCache)
     markdown: DiskCache | None = None
     images: dict = field(default_factory=dict)  # image sizes by file signature (images.scan_images)
+    model: ModelMemo = field(default_factory=ModelMemo)  # entries of unchanged files (model.ModelMemo)
 
     @classmethod
     def for_project(cls, project: "Project") -> "Caches":
@@ -91,7 +92,7 @@ class Caches:
 def load_site(project: Project, caches: Caches | None = None) -> Site:
     """Stages 1–3: content folder → checked, typed model."""
     caches = caches or Caches()
-    site = build_model(validate_content(load_content(project.content, caches.documents), caches.validated))
+    site = build_model(validate_content(load_content(project.content, caches.documents), caches.validated), caches.model)
     if project.base_url:
         config = site.config.model_copy(update={"base_url": normalize_base_url(project.base_url)})
         site = replace(site, config=config)

@@ -14,6 +14,7 @@ checks that with random edits).
 
 from __future__ import annotations
 
+import gc
 import gettext
 import time
 from dataclasses import dataclass, field
@@ -81,6 +82,10 @@ class IncrementalBuilder:
         result = build_site(self.project, record_dependencies=True, caches=self.caches, options=BuildOptions(dev=True))
         records = {route.url: result.dependencies[route.output_path] for route in result.plan.routes}
         self._state = _State(result.site, result.plan, site_facts(result.site, result.plan), DependencyIndex(records))
+        # The record lives as long as the server: keep it out of every later
+        # collection's scan (what it holds is freed by reference counting).
+        gc.collect()
+        gc.freeze()
         return result
 
     def update(self, changed: set[Path], on_first: Callable[[Update], None] | None = None) -> Update:
@@ -98,9 +103,19 @@ class IncrementalBuilder:
             if on_first is not None:
                 on_first(update)
 
-        update = self._update(changed, first)
+        # No cycle collection while the editor waits: with a large site in
+        # memory one full collection took longer than the rest of the edit.
+        # Garbage is collected once the update is done.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            update = self._update(changed, first)
+        finally:
+            if collecting:
+                gc.enable()
         self._unapplied = set()
         update.seconds = time.perf_counter() - started
+        gc.collect()
         return update
 
     def _update(self, changed: set[Path], on_first: Callable[[Update], None]) -> Update:
@@ -116,7 +131,7 @@ class IncrementalBuilder:
             self._environments.pop("template_files", None)
             self._environments.pop("references", None)
         site = load_site(self.project, self.caches)
-        plan = plan_routes(site)
+        plan = plan_routes(site, previous=state.plan)
         images = scan_images(site, self.caches.images)
         image_errors = [problem for problem in images.problems if problem.severity == "error"]
         if image_errors:

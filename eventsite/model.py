@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence, TypeVar
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
@@ -33,6 +33,7 @@ from .validate import (
     PersonMeta,
     SessionMeta,
     SiteConfig,
+    Valid,
     ValidContent,
     translatable_fields,
 )
@@ -311,7 +312,33 @@ def _exhibit_links(body: str) -> tuple[str, ...]:
     return tuple(match.group(1) for match in EXHIBIT_LINK.finditer(body))
 
 
-def build_model(content: ValidContent) -> Site:
+T = TypeVar("T")
+
+
+class ModelMemo:
+    """Entries of the previous model, reused when every input is the very same object.
+
+    The dev server rebuilds the model on each edit; documents and validated
+    metadata of unchanged files come from its caches as the same objects, so
+    an entry whose inputs are all identical (``is``) is the entry it built
+    before. Identity, not equality: it costs nothing and cannot be fooled.
+    The memo holds its inputs, so their ids stay unique while it does.
+    """
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[str, str], tuple[tuple, object]] = {}
+
+    def get(self, key: tuple[str, str], inputs: tuple, make: Callable[[], T]) -> T:
+        found = self._made.get(key)
+        if found is not None and len(found[0]) == len(inputs) and all(a is b for a, b in zip(found[0], inputs)):
+            return found[1]  # type: ignore[return-value]
+        made = make()
+        self._made[key] = (inputs, made)
+        return made
+
+
+def build_model(content: ValidContent, memo: ModelMemo | None = None) -> Site:
+    memo = memo or ModelMemo()
     config = content.site
     site_doc = content.raw.site
     problems: list[Problem] = list(content.problems)
@@ -329,15 +356,11 @@ def build_model(content: ValidContent) -> Site:
     if config.venue and config.venue.country and config.venue.country not in participating and participating:
         pass  # the host venue may be anywhere
 
-    rooms = {rid: Room(rid, Localized.of(room.name, default)) for rid, room in config.rooms.items()}  # type: ignore[arg-type]
-    sections = {
-        sid: Section(sid, Localized.of(sec.title, default), Localized.of(sec.summary, default))  # type: ignore[arg-type]
-        for sid, sec in config.exhibition.sections.items()
-    }
+    rooms, sections = memo.get(("site", "rooms"), (config,), lambda: _rooms_and_sections(config, default))
 
     sources: dict[tuple[str, str], Document] = {}
     metas: dict[tuple[str, str], BaseModel] = {}
-    translations: dict[tuple[str, str], dict[str, Translation]] = defaultdict(dict)
+    translations: dict[tuple[str, str], dict[str, Valid]] = defaultdict(dict)  # made into Translations only when needed
     for valid in content.documents:
         document = valid.document
         key = (document.kind, document.id)
@@ -362,7 +385,14 @@ def build_model(content: ValidContent) -> Site:
                 Problem(document.display, 0, f"{document.lang!r} is the default language: edit {document.id}.md instead")
             )
         else:
-            translations[key][document.lang] = Translation(document.lang, valid.meta, document.body, document)
+            translations[key][document.lang] = valid
+
+    def inputs(key: tuple[str, str], *more: object) -> tuple:
+        """What an entry is made of (see ModelMemo)."""
+        found = [config, metas[key], sources[key], *more]
+        for lang, valid in sorted(translations[key].items()):
+            found += [valid.document, valid.meta]
+        return tuple(found)
 
     def entry_args(key: tuple[str, str]) -> dict:
         document = sources[key]
@@ -373,7 +403,10 @@ def build_model(content: ValidContent) -> Site:
             body=document.body,
             document=document,
             default_language=default,
-            translations=MappingProxyType(dict(sorted(translations[key].items()))),
+            translations=MappingProxyType({
+                lang: Translation(lang, valid.meta, valid.document.body, valid.document)
+                for lang, valid in sorted(translations[key].items())
+            }),
         )
 
     def ref_problem(document: Document, path: tuple, message: str) -> None:
@@ -395,7 +428,7 @@ def build_model(content: ValidContent) -> Site:
         meta: PersonMeta = metas[key]  # type: ignore[assignment]
         check_country(sources[key], ("country",), meta.country)
         check_media(sources[key], ("photo",), meta.photo)
-        people[key[1]] = Person(**entry_args(key))
+        people[key[1]] = memo.get(key, inputs(key), lambda: Person(**entry_args(key)))
 
     zone = ZoneInfo(config.timezone)
     sessions: list[Session] = []
@@ -418,14 +451,20 @@ def build_model(content: ValidContent) -> Site:
                     ref_problem(document, (role, index), f"unknown person {person_id!r} (no people/{person_id}.md)")
         for index, code in enumerate(smeta.countries):
             check_country(document, ("countries", index), code)
+        speakers = tuple(people[pid] for pid in smeta.speakers if pid in people)
+        moderators = tuple(people[pid] for pid in smeta.moderators if pid in people)
         sessions.append(
-            Session(
-                **entry_args(key),
-                start=start,
-                end=end,
-                room=rooms.get(smeta.room) if smeta.room else None,
-                speakers=tuple(people[pid] for pid in smeta.speakers if pid in people),
-                moderators=tuple(people[pid] for pid in smeta.moderators if pid in people),
+            memo.get(
+                key,
+                inputs(key, rooms, *speakers, None, *moderators),
+                lambda: Session(
+                    **entry_args(key),
+                    start=start,
+                    end=end,
+                    room=rooms.get(smeta.room) if smeta.room else None,
+                    speakers=speakers,
+                    moderators=moderators,
+                ),
             )
         )
     sessions.sort(key=lambda s: (s.start, s.end, s.id))
@@ -439,16 +478,16 @@ def build_model(content: ValidContent) -> Site:
         check_country(document, ("country",), emeta.country)
         check_media(document, ("image",), emeta.image)
         if emeta.section in sections:
-            exhibits[key[1]] = Exhibit(**entry_args(key), section=sections[emeta.section])
+            exhibits[key[1]] = memo.get(key, inputs(key, sections), lambda: Exhibit(**entry_args(key), section=sections[emeta.section]))
 
     pages: dict[str, Page] = {}
     for key in sorted(k for k in sources if k[0] == "page"):
         if key[1] in RESERVED_PAGE_IDS:
             problems.append(Problem(sources[key].display, 0, f"page id {key[1]!r} is reserved for a built-in page"))
             continue
-        pages[key[1]] = Page(**entry_args(key))
+        pages[key[1]] = memo.get(key, inputs(key), lambda: Page(**entry_args(key)))
 
-    news = [NewsItem(**entry_args(key)) for key in sorted(k for k in sources if k[0] == "news")]
+    news = [memo.get(key, inputs(key), lambda: NewsItem(**entry_args(key))) for key in sorted(k for k in sources if k[0] == "news")]
     news.sort(key=lambda item: (item.date, item.id), reverse=True)
 
     for index, entry in enumerate(config.nav):
@@ -491,6 +530,15 @@ def build_model(content: ValidContent) -> Site:
         people_by_country=_group(people.values(), lambda p: [p.country] if p.country else []),
         sessions_by_exhibit=_group(sessions, lambda s: linked_exhibits(s, exhibits)),
     )
+
+
+def _rooms_and_sections(config: SiteConfig, default: str) -> tuple[dict[str, Room], dict[str, Section]]:
+    rooms = {rid: Room(rid, Localized.of(room.name, default)) for rid, room in config.rooms.items()}  # type: ignore[arg-type]
+    sections = {
+        sid: Section(sid, Localized.of(sec.title, default), Localized.of(sec.summary, default))  # type: ignore[arg-type]
+        for sid, sec in config.exhibition.sections.items()
+    }
+    return rooms, sections
 
 
 def _days(sessions: list[Session]) -> tuple[Day, ...]:

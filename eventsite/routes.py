@@ -111,6 +111,7 @@ class Route:
 class RoutePlan:
     routes: tuple[Route, ...]
     by_url: dict[str, Route]
+    shape: tuple = ()  # languages and the keys of every kind: equal shapes plan equal routes
 
     def find(self, kind: str, lang: str | None, key: str | None = None) -> Route | None:
         url = language_url(lang, KINDS_BY_NAME[kind].url(key))
@@ -121,15 +122,22 @@ def language_url(lang: str | None, path: str) -> str:
     return f"/{lang}{path}" if lang else path
 
 
-def plan_routes(site: Site) -> RoutePlan:
+def plan_routes(site: Site, previous: RoutePlan | None = None) -> RoutePlan:
+    """Every output of the site; ``previous`` is returned as is when the site has the same shape.
+
+    (The dev server passes its last plan: most edits change no page's existence.)
+    """
+    keys_by_kind = [tuple(kind.keys(site)) for kind in PAGE_KINDS]
+    shape = (site.languages, tuple(keys_by_kind))
+    if previous is not None and previous.shape == shape:
+        return previous
     routes: list[Route] = []
-    for kind in PAGE_KINDS:
-        keys = list(kind.keys(site))
+    for kind, keys in zip(PAGE_KINDS, keys_by_kind):
         for lang in site.languages if kind.per_language else (None,):
             for key in keys:
                 routes.append(Route(kind, lang, key, language_url(lang, kind.url(key))))
     by_url = {route.url: route for route in routes}
-    return RoutePlan(tuple(routes), by_url)
+    return RoutePlan(tuple(routes), by_url, shape)
 
 
 def entry_of(site: Site, route: Route) -> Entry | None:

@@ -358,7 +358,12 @@ ValidationCache = dict  # (path, sha) → validated meta; kept by the dev server
 
 def validate_content(raw: RawContent, cache: ValidationCache | None = None) -> ValidContent:
     problems: list[Problem] = []
-    site = _validate(raw.site, SiteConfig, problems)
+    site_key = (raw.site.path, raw.site.sha)
+    site = cache.get(site_key) if cache is not None else None
+    if site is None:
+        site = _validate(raw.site, SiteConfig, problems)
+        if site is not None and cache is not None:
+            cache[site_key] = site
     valid: list[Valid] = []
     invalid: set[tuple[str, str]] = set()
     for document in raw.documents:

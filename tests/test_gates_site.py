@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-
 from tests.support.axe import format_violations, run_axe
 from tests.support.vnu import check_html, format_messages, html_files_under
 
