@@ -78,6 +78,7 @@ class IncrementalBuilder:
 
     def full_build(self) -> BuildResult:
         self._translations = None  # catalogs may have changed
+        gc.unfreeze()  # the previous build's record (frozen below) may be garbage now
         # Dev options: publish-only steps (fingerprints, search index…) would not survive the incremental updates.
         result = build_site(self.project, record_dependencies=True, caches=self.caches, options=BuildOptions(dev=True))
         records = {route.url: result.dependencies[route.output_path] for route in result.plan.routes}

@@ -6,6 +6,8 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import quote
 
@@ -338,3 +340,13 @@ def test_khmer_offers_only_the_types_and_countries_its_index_has(searching) -> N
     urls = result_urls(page)
     assert set(urls) == {f"{searching.base}km/sessions/bilateral-cambodia/", f"{searching.base}km/people/head-of-delegation-cambodia/"}
     assert not searching.problems, searching.problems.format()
+
+
+def test_no_search_on_the_command_line_skips_the_index_and_says_so(tmp_path: Path) -> None:
+    content = write_site(tmp_path)
+    command = [sys.executable, str(PROJECT_ROOT / "build.py"), "--content", str(content), "--out", str(tmp_path / "out")]
+    done = subprocess.run([*command, "--no-search"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "search: off (not requested)" in done.stdout
+    assert not (tmp_path / "out" / "pagefind").exists()
+    assert (tmp_path / "out" / "en" / "search" / "index.html").is_file()  # the plain list stays

@@ -21,6 +21,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timings", action="store_true", help="print how long each phase took")
     parser.add_argument("--workers", type=int, help="render processes (default: one per core for large sites)")
     parser.add_argument("--minify", action="store_true", help="minify HTML and CSS (minify-html; off by default)")
+    parser.add_argument(
+        "--no-search", action="store_true", help="skip the Pagefind index (faster; the search pages list every page)"
+    )
 
 
 def run(args: argparse.Namespace, root: Path) -> int:
@@ -31,7 +34,7 @@ def run(args: argparse.Namespace, root: Path) -> int:
         except ValueError as error:
             raise BuildError([Problem("--base-url", 0, str(error))]) from None
     progress = stderr_progress()
-    result = build_site(project, options=BuildOptions(workers=args.workers, minify=args.minify), progress=progress)
+    result = build_site(project, options=BuildOptions(workers=args.workers, minify=args.minify, search=not args.no_search), progress=progress)
     for warning in result.warnings:
         print(warning.format(), file=sys.stderr)
     print(result.summary())
