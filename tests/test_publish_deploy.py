@@ -19,7 +19,7 @@ from eventsite.publish import BuildOptions
 
 from tests.support.vnu import check_html, format_messages
 
-from .sitekit import PROJECT_ROOT, build, parse_html, project_for, write_site
+from .sitekit import PROJECT_ROOT, build, parse_html, project_for, snapshot, write_site
 
 BASE = "https://example.org/forum/"
 HASHED = re.compile(r"\.[0-9a-f]{8}\.")
@@ -30,10 +30,6 @@ def built(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("deploy")
     build(write_site(root), root / "site")
     return root / "site"
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def static_references(site: Path) -> list[tuple[str, str]]:
@@ -89,7 +85,7 @@ def test_dev_builds_keep_plain_names_and_write_no_host_files(tmp_path: Path) -> 
 
 def test_builds_are_byte_reproducible(built: Path, tmp_path: Path) -> None:
     build(write_site(tmp_path), tmp_path / "again")
-    assert tree(tmp_path / "again") == tree(built)
+    assert snapshot(tmp_path / "again") == snapshot(built)
 
 
 # --- host files -------------------------------------------------------------------------
@@ -119,7 +115,7 @@ def test_headers_file(built: Path) -> None:
     assert everything["X-Content-Type-Options"] == "nosniff"
     assert everything["Referrer-Policy"] == "strict-origin-when-cross-origin"
     # Every served file gets exactly one Cache-Control: no two rules overlap (Cloudflare would join them).
-    for relative in tree(built):
+    for relative in snapshot(built):
         if relative in hosting.HOST_FILES:
             continue
         path = "/forum/" + relative
@@ -141,8 +137,10 @@ def meta_policies(site: Path) -> set[str]:
 def test_csp_header_is_the_meta_policy(built: Path) -> None:
     """The header is base.html's policy; where a page's own meta tag allows more (search: wasm), the union of both."""
     header = dict(parse_headers((built / "_headers").read_text(encoding="utf-8")))["/forum/*"]["Content-Security-Policy"]
-    base_html = (PROJECT_ROOT / "templates" / "base.html").read_text(encoding="utf-8")
-    base_policy = re.search(r'http-equiv="Content-Security-Policy" content="(?:\{% block csp %\})?([^"{]+)', base_html)[1]
+    # base.html's policy: the csp_policy macro with its default script-src (templates/_macros.html)
+    macros = (PROJECT_ROOT / "templates" / "_macros.html").read_text(encoding="utf-8")
+    macro = re.search(r"macro csp_policy\(script=\"([^\"]+)\"\) -%\}\n([^\n]+)\n", macros)
+    base_policy = macro[2].replace("{{ script|safe }}", macro[1])
     policies = meta_policies(built)
     assert base_policy in policies
     assert header == hosting.union(sorted(policies, key=lambda p: p != base_policy))
@@ -193,7 +191,7 @@ def dry_run(capsys, out: Path, *extra: str) -> list[list[str]]:
 def test_deploy_dry_run_lists_every_file_with_type_and_caching(built: Path, capsys, tmp_path: Path) -> None:
     lines = dry_run(capsys, built, "--manifest", str(tmp_path / "none.json"))
     uploads = {fields[1]: fields for fields in lines if fields[0] == "upload"}
-    files = [name for name in tree(built) if name not in hosting.HOST_FILES]
+    files = [name for name in snapshot(built) if name not in hosting.HOST_FILES]
     assert sorted(uploads) == sorted("events/busan/" + name for name in files)
     assert uploads["events/busan/en/index.html"][2:] == ["text/html; charset=utf-8", "no-cache"]
     assert uploads["events/busan/sitemap.xml"][2] == "application/xml"
