@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
 import textwrap
+import time
 from pathlib import Path
 
 import html5lib
@@ -136,6 +140,11 @@ def build(content: Path, output: Path, **kwargs) -> BuildResult:
     return build_site(project_for(content, output), **kwargs)
 
 
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file below ``folder`` (relative '/' path → bytes): to compare whole outputs."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def parse_html(path: Path) -> etree._Element:
     """Parse like a browser does (html5lib), into lxml elements without namespaces."""
     return html5lib.parse(path.read_bytes(), treebuilder="lxml", namespaceHTMLElements=False)
@@ -158,3 +167,30 @@ def busan_with_languages(root: Path, extra: list[str]) -> Path:
     assert count == 1, "site.yaml languages must be a one-line list"
     site_yaml.write_text(text, encoding="utf-8")
     return content
+
+
+def big_site(root: Path, sessions: int = 400, paragraphs: int = 20) -> Path:
+    """A site whose build takes seconds: long enough to be interrupted in the middle."""
+    files: dict[str, str | bytes | None] = {}
+    for index in range(sessions):
+        hour = 8 + index % 12
+        files[f"sessions/extra-{index}.md"] = (
+            f"---\ntitle: Extra {index}\nstart: \"2019-11-26 {hour:02d}:00\"\nend: \"2019-11-26 {hour:02d}:30\"\n---\n"
+            + "Body text with *emphasis* and a [link](/about/).\n\n" * paragraphs
+        )
+    return write_site(root, files)
+
+
+def kill_while_rendering(process: subprocess.Popen, folder: Path, timeout: float = 120) -> list[Path]:
+    """SIGKILL a build once its staging folder in ``folder`` holds pages; return the staging folders seen."""
+    deadline = time.monotonic() + timeout
+    staged: list[Path] = []
+    while time.monotonic() < deadline and process.poll() is None:
+        staged = [p for p in folder.glob(".site.tmp-*") if any(p.rglob("index.html"))]
+        if staged:
+            break
+        time.sleep(0.005)
+    assert staged, "the build finished before it could be killed: make big_site larger"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    return staged

@@ -10,15 +10,11 @@ from eventsite.publish import BuildOptions
 from eventsite.model import EXHIBIT_LINK
 from eventsite.render import Theme
 
-from .sitekit import PROJECT_ROOT, parse_html, text_of, write_site
+from .sitekit import PROJECT_ROOT, parse_html, snapshot, text_of, write_site
 
 
 def theme() -> Theme:
     return Theme(templates=PROJECT_ROOT / "templates", locales=PROJECT_ROOT / "locales")
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_the_link_pattern() -> None:
@@ -68,7 +64,7 @@ def test_a_new_mention_updates_the_exhibit_page_incrementally(tmp_path: Path) ->
     assert "en/exhibits/five-g/index.html" in update.written
     assert [text_of(a) for a in parse_html(page).xpath("//section[contains(@class,'related-sessions')]//a")] == ["Talk on smart traffic"]
     build_site(Project(content=content, output=tmp_path / "reference", theme=theme()), options=BuildOptions(dev=True))
-    assert tree(tmp_path / "site") == tree(tmp_path / "reference")
+    assert snapshot(tmp_path / "site") == snapshot(tmp_path / "reference")
 
     talk.unlink()
     update = builder.update({talk})

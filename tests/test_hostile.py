@@ -8,9 +8,7 @@ output. The dev-server items (18–21) are in tests/test_serve.py.
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -28,7 +26,7 @@ from eventsite.errors import BuildError, Problem
 from eventsite.render import Theme
 from eventsite.write import UnsafeOutputPath, safe_output_file
 
-from .sitekit import PROJECT_ROOT, SITE_YAML, parse_html, project_for, text_of, write_site
+from .sitekit import PROJECT_ROOT, SITE_YAML, big_site, kill_while_rendering, parse_html, project_for, snapshot, text_of, write_site
 
 # --- helpers ------------------------------------------------------------------------
 
@@ -69,10 +67,6 @@ def body_of(page: Path):
     bodies = parse_html(page).xpath('//div[contains(concat(" ", @class, " "), " body ")]')
     assert len(bodies) == 1
     return bodies[0]
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 PAGE = "---\ntitle: About\nsummary: About the forum.\n---\n"  # the body starts on line 5
@@ -455,20 +449,8 @@ def test_ids_are_ascii_so_nfc_and_nfd_are_one_id() -> None:
 # --- 14, 17. interruption and reproducibility ------------------------------------------------
 
 
-def big_site(root: Path, sessions: int = 120) -> Path:
-    """A site whose build renders ~800 routes: seconds, long enough to be killed in the middle."""
-    files: dict[str, str | bytes | None] = {}
-    for index in range(sessions):
-        hour = 8 + index % 10
-        files[f"sessions/extra-{index:03d}.md"] = (
-            f'---\ntitle: Extra session {index}\nstart: "2019-11-26 {hour:02d}:00"\nend: "2019-11-26 {hour:02d}:30"\n'
-            "---\n" + "Body text with *emphasis* and a [link](/about/).\n\n" * 5
-        )
-    return write_site(root, files)
-
-
 def test_kill_9_mid_build_leaves_the_previous_output_and_the_next_build_cleans_up(tmp_path: Path) -> None:
-    content = big_site(tmp_path)
+    content = big_site(tmp_path, sessions=120, paragraphs=5)
     output = tmp_path / "site"
     build_uncached(content, output)
     before = snapshot(output)
@@ -476,15 +458,7 @@ def test_kill_9_mid_build_leaves_the_previous_output_and_the_next_build_cleans_u
     command = [sys.executable, str(PROJECT_ROOT / "build.py"), "build", "--content", str(content), "--out", str(output), "--no-cache"]
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    staged: list[Path] = []
-    while process.poll() is None and time.perf_counter() - started < 120:
-        staged = [p for p in tmp_path.glob(".site.tmp-*") if any(p.rglob("index.html"))]
-        if staged:
-            break
-        time.sleep(0.005)
-    assert staged, "the build finished before it could be killed: make big_site larger"
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait()
+    staged = kill_while_rendering(process, tmp_path)
     print(f"killed after {time.perf_counter() - started:.2f} s")
     time.sleep(0.3)  # render workers die with the build (PR_SET_PDEATHSIG) and write nothing more
     assert snapshot(output) == before  # the old site, complete and byte-identical

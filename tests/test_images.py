@@ -17,7 +17,7 @@ from eventsite.incremental import IncrementalBuilder
 from eventsite.publish import BuildOptions
 from eventsite.render import Theme
 
-from .sitekit import PROJECT_ROOT, parse_html, write_site
+from .sitekit import PROJECT_ROOT, parse_html, snapshot, write_site
 
 DEV = BuildOptions(dev=True)  # incremental output = a build without the publish-only steps
 
@@ -64,10 +64,6 @@ FILES: dict[str, str | bytes | None] = {
 def project(tmp_path: Path, content: Path, name: str = "site", cache: Path | None = None) -> Project:
     theme = Theme(templates=PROJECT_ROOT / "templates", locales=PROJECT_ROOT / "locales")
     return Project(content=content, output=tmp_path / name, theme=theme, cache=cache)
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture()
@@ -124,7 +120,7 @@ def test_same_bytes_in_every_build(tmp_path: Path) -> None:
     content = write_site(tmp_path, FILES)
     build_site(project(tmp_path, content, "first"))
     build_site(project(tmp_path, content, "second"))
-    first, second = tree(tmp_path / "first"), tree(tmp_path / "second")
+    first, second = snapshot(tmp_path / "first"), snapshot(tmp_path / "second")
     assert first == second
     assert any(name.startswith("media/_thumbs/") for name in first)
 
@@ -141,9 +137,9 @@ def test_the_thumbnail_cache_never_changes_the_output(tmp_path: Path) -> None:
     entries[0].write_bytes(entries[0].read_bytes()[:-100] + b"\0" * 100)
     entries[1].write_bytes(b"")
     build_site(project(tmp_path, content, "repaired", cache))
-    reference = tree(tmp_path / "uncached")
+    reference = snapshot(tmp_path / "uncached")
     for name in ("cold", "warm", "repaired"):
-        assert tree(tmp_path / name) == reference, name
+        assert snapshot(tmp_path / name) == reference, name
 
 
 def test_a_warm_cache_skips_the_work(tmp_path: Path, monkeypatch) -> None:
@@ -263,7 +259,7 @@ def test_an_exhibit_image_pillow_cannot_read_is_a_located_error(tmp_path: Path) 
     messages = [problem.format() for problem in raised.value.problems]
     assert "content/exhibits/five-g.md:5: media/broken.jpg is not an image Pillow can read" in messages
     assert "content/exhibits/vector.md:5: media/drawing.svg is not an image Pillow can read" in messages
-    assert tree(output) == {"keep.html": b"previous build"}  # all or nothing
+    assert snapshot(output) == {"keep.html": b"previous build"}  # all or nothing
 
 
 def test_an_unreadable_picture_nobody_shows_is_copied_with_a_warning(tmp_path: Path) -> None:
@@ -298,20 +294,20 @@ def test_a_changed_image_regenerates_its_thumbnails_and_pages(tmp_path: Path) ->
     assert "media/_thumbs/exhibits/big-960.jpg" in update.deleted
     assert size_of(output / "media/_thumbs/exhibits/big-480.jpg") == (480, 600)
     build_site(project(tmp_path, content, "reference"), options=DEV)  # as the dev server builds
-    assert tree(output) == tree(tmp_path / "reference")
+    assert snapshot(output) == snapshot(tmp_path / "reference")
     shutil.rmtree(tmp_path / "reference")
 
     # Broken: nothing is written, the error names the exhibit; fixed: all caught up.
-    before = tree(output)
+    before = snapshot(output)
     image.write_bytes(b"garbage")
     with pytest.raises(BuildError) as raised:
         builder.update({image})
     assert raised.value.problems[0].path == "content/exhibits/five-g.md"
-    assert tree(output) == before
+    assert snapshot(output) == before
     image.write_bytes(picture(1600, 900))
     builder.update({image})
     build_site(project(tmp_path, content, "reference"), options=DEV)  # as the dev server builds
-    assert tree(output) == tree(tmp_path / "reference")
+    assert snapshot(output) == snapshot(tmp_path / "reference")
 
 
 def test_a_removed_image_takes_its_thumbnails_along(tmp_path: Path) -> None:
@@ -325,7 +321,7 @@ def test_a_removed_image_takes_its_thumbnails_along(tmp_path: Path) -> None:
     update = builder.update({removed, page})
     assert "media/_thumbs/exhibits/medium-480.png" in update.deleted
     build_site(project(tmp_path, content, "reference"), options=DEV)  # as the dev server builds
-    assert tree(tmp_path / "site") == tree(tmp_path / "reference")
+    assert snapshot(tmp_path / "site") == snapshot(tmp_path / "reference")
 
 
 def test_page_html_has_no_width_without_an_image(built: Path) -> None:

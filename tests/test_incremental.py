@@ -13,11 +13,7 @@ from eventsite.errors import BuildError
 from eventsite.incremental import IncrementalBuilder
 from eventsite.render import Theme
 
-from .sitekit import PROJECT_ROOT, build, write_site
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+from .sitekit import PROJECT_ROOT, snapshot, write_site
 
 
 def own_theme(tmp_path: Path) -> Theme:
@@ -83,7 +79,7 @@ def test_random_edits_match_full_builds(tmp_path: Path, seed: int) -> None:
 
         # The dev server's builds: publish-only steps (fingerprints, search index) do not run.
         build_site(Project(content=content, output=reference, theme=theme), options=BuildOptions(dev=True))
-        assert tree(project.output) == tree(reference), f"seed {seed}, step {step}: {path.name}"
+        assert snapshot(project.output) == snapshot(reference), f"seed {seed}, step {step}: {path.name}"
         shutil.rmtree(reference)
 
 
@@ -108,14 +104,14 @@ def test_a_broken_edit_writes_nothing_and_the_next_good_one_recovers(tmp_path: P
     project = Project(content=content, output=tmp_path / "site", theme=own_theme(tmp_path))
     builder = IncrementalBuilder(project)
     builder.full_build()
-    before = tree(project.output)
+    before = snapshot(project.output)
     path = content / "sessions/talk.md"
     good = path.read_text()
     path.write_text(good.replace("room: hall-b", "room: nowhere"))
     with pytest.raises(BuildError) as raised:
         builder.update({path})
     assert raised.value.problems[0].path == "content/sessions/talk.md"
-    assert tree(project.output) == before
+    assert snapshot(project.output) == before
     path.write_text(good.replace("Talk on smart traffic", "Fixed talk"))
     builder.update({path})
     assert "Fixed talk" in (project.output / "en/sessions/talk/index.html").read_text()

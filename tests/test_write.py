@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -15,22 +12,7 @@ from eventsite import parallel
 from eventsite.errors import BuildError
 from eventsite.write import StagedOutput, UnsafeOutputPath, check_output_folder, safe_output_file
 
-from .sitekit import PROJECT_ROOT, build, write_site
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def big_site(root: Path, sessions: int = 400) -> Path:
-    files: dict[str, str] = {}
-    for index in range(sessions):
-        hour = 8 + index % 12
-        files[f"sessions/extra-{index}.md"] = (
-            f"---\ntitle: Extra {index}\nstart: \"2019-11-26 {hour:02d}:00\"\nend: \"2019-11-26 {hour:02d}:30\"\n---\n"
-            + "Body text with *emphasis* and a [link](/about/).\n\n" * 20
-        )
-    return write_site(root, files)
+from .sitekit import PROJECT_ROOT, big_site, build, kill_while_rendering, snapshot, write_site
 
 
 @pytest.mark.parametrize("relative", ["../x", "/etc/passwd", "a/../../x", "a\\..\\x", "nul\x00x", ""])
@@ -85,17 +67,7 @@ def test_kill_9_mid_build_leaves_the_previous_output_complete(tmp_path: Path) ->
     before = snapshot(output)
     (content / "pages" / "about.md").write_text("---\ntitle: Changed\n---\nChanged.\n")
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    # Kill it while it renders: once its staging folder has pages in it.
-    deadline = time.monotonic() + 60
-    staged: list[Path] = []
-    while time.monotonic() < deadline and process.poll() is None:
-        staged = [p for p in tmp_path.glob(".site.tmp-*") if any(p.rglob("index.html"))]
-        if staged:
-            break
-        time.sleep(0.01)
-    assert staged, "the build finished before it could be killed; make the fixture larger"
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait()
+    kill_while_rendering(process, tmp_path)  # once its staging folder has pages in it
     assert snapshot(output) == before  # the old site, complete and unchanged
     assert list(tmp_path.glob(".site.tmp-*"))  # the killed build's leftovers…
     subprocess.run(command, check=True, capture_output=True)

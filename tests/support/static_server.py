@@ -19,33 +19,12 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import quote, urlsplit, urlunsplit
 
-# Explicit types for what a site ships: Python's guess otherwise depends on
-# the machine's /etc/mime.types, which a slim image may not have.
-_EXTRA_TYPES = {
-    ".html": "text/html",
-    ".css": "text/css",
-    ".js": "text/javascript",
-    ".mjs": "text/javascript",
-    ".json": "application/json",
-    ".webmanifest": "application/manifest+json",
-    ".xml": "application/xml",
-    ".ics": "text/calendar",
-    ".txt": "text/plain",
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".webp": "image/webp",
-    ".avif": "image/avif",
-    ".ico": "image/vnd.microsoft.icon",
-    ".woff2": "font/woff2",
-    ".woff": "font/woff",
-    ".pdf": "application/pdf",
-}
+from eventsite.hosting import CONTENT_TYPES
 
 
 class _Handler(SimpleHTTPRequestHandler):
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **_EXTRA_TYPES}
+    # The types a host sends for our files (eventsite.hosting, also used by `deploy`), not the machine's mime.types.
+    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **CONTENT_TYPES}
 
     def __init__(self, *args: Any, mount: str, not_found: str | None = None, **kwargs: Any) -> None:
         self.mount = mount  # quoted, starts and ends with "/"
