@@ -15,14 +15,14 @@ from .depends import Recorder
 from .errors import BuildError, Problem, display_path
 from .images import ImageCatalog, scan_images, thumbnail_cache, thumbnails
 from .l10n import load_translations
-from .load import LoadCache, load_content
+from .load import LoadCache, RawContent, load_content
 from .model import ModelMemo, Site, build_model
 from .publish import BuildOptions, Finished, run_post_build
 from .parallel import default_workers, render_routes
 from .progress import Progress
 from .render import Renderer, SharedBytecodeCache, Theme
 from .routes import RoutePlan, plan_routes
-from .validate import normalize_base_url, validate_content
+from .validate import ValidationCache, normalize_base_url, validate_content
 from .write import StagedOutput, check_output_folder
 
 
@@ -56,6 +56,7 @@ class BuildResult:
     seconds: float
     dependencies: dict[str, Recorder] = field(default_factory=dict)  # output path → what it read
     notes: list[str] = field(default_factory=list)
+    content: RawContent | None = None  # what was read (the dev server patches it on each edit)
 
     def summary(self) -> str:
         counts = ", ".join(f"{lang} {count}" for lang, count in self.pages_per_language.items())
@@ -71,7 +72,7 @@ class Caches:
     """
 
     documents: LoadCache = field(default_factory=LoadCache)
-    validated: dict = field(default_factory=dict)
+    validated: ValidationCache = field(default_factory=ValidationCache)
     templates: jinja2.BytecodeCache = field(default_factory=SharedBytecodeCache)
     markdown: DiskCache | None = None
     images: dict = field(default_factory=dict)  # image sizes by file signature (images.scan_images)
@@ -92,7 +93,12 @@ class Caches:
 def load_site(project: Project, caches: Caches | None = None) -> Site:
     """Stages 1–3: content folder → checked, typed model."""
     caches = caches or Caches()
-    site = build_model(validate_content(load_content(project.content, caches.documents), caches.validated), caches.model)
+    return model_content(project, load_content(project.content, caches.documents), caches)
+
+
+def model_content(project: Project, raw: RawContent, caches: Caches) -> Site:
+    """Stages 2–3: raw documents → checked, typed model."""
+    site = build_model(validate_content(raw, caches.validated), caches.model)
     if project.base_url:
         config = site.config.model_copy(update={"base_url": normalize_base_url(project.base_url)})
         site = replace(site, config=config)
@@ -114,7 +120,8 @@ def build_site(
     progress = progress or Progress()
     check_output_folder(project.output, [project.content, project.theme.templates, project.theme.locales])
     with progress.phase("load"):
-        site = load_site(project, caches)
+        raw = load_content(project.content, caches.documents)
+        site = model_content(project, raw, caches)
     with progress.phase("plan"):
         plan = plan_routes(site)
         translations = load_translations(project.theme.locales, site.languages, site.fallback_chains)
@@ -147,7 +154,9 @@ def build_site(
 
     pages = Counter(route.lang or "-" for route in plan.routes if route.kind.format == "html")
     warnings = sorted(set(site.warnings) | {p for p in problems if p.severity == "warning"})
-    return BuildResult(site, plan, dict(pages), warnings, time.perf_counter() - started, dependencies, finished.notes)
+    return BuildResult(
+        site, plan, dict(pages), warnings, time.perf_counter() - started, dependencies, finished.notes, content=raw
+    )
 
 
 def copy_files(

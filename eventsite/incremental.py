@@ -21,14 +21,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
 
-from .build import BuildResult, Caches, Project, build_site, load_site
+from .build import BuildResult, Caches, Project, build_site, model_content
 from .depends import DependencyIndex, Recorder
 from .errors import BuildError, Problem
 from .images import ImageCatalog, scan_images, thumbnail_cache, thumbnail_paths, thumbnails
 from .l10n import catalog_path, load_translations
-from .load import CONTENT_FOLDERS, MEDIA_FOLDER, SITE_FILE
+from .load import CONTENT_FOLDERS, MEDIA_FOLDER, SITE_FILE, Changes, RawContent, load_content, missed_changes
 from .model import Site
-from .paths import nfc
+from .paths import is_below, nfc
 from .publish import BuildOptions
 from .render import Renderer, render_route
 from .routes import Route, RoutePlan, entry_of, plan_routes
@@ -51,6 +51,7 @@ class Update:
 
 @dataclass
 class _State:
+    content: RawContent  # what the site was made from; the next edit patches it
     site: Site
     plan: RoutePlan
     facts: dict[str, object]
@@ -82,7 +83,10 @@ class IncrementalBuilder:
         # Dev options: publish-only steps (fingerprints, search index…) would not survive the incremental updates.
         result = build_site(self.project, record_dependencies=True, caches=self.caches, options=BuildOptions(dev=True))
         records = {route.url: result.dependencies[route.output_path] for route in result.plan.routes}
-        self._state = _State(result.site, result.plan, site_facts(result.site, result.plan), DependencyIndex(records))
+        assert result.content is not None
+        self._state = _State(
+            result.content, result.site, result.plan, site_facts(result.site, result.plan), DependencyIndex(records)
+        )
         # The record lives as long as the server: keep it out of every later
         # collection's scan (what it holds is freed by reference counting).
         gc.collect()
@@ -96,7 +100,7 @@ class IncrementalBuilder:
         before the listings and feeds that mention them are rendered.
         """
         started = time.perf_counter()
-        changed = {Path(path).resolve() for path in changed} | self._unapplied
+        changed = {_absolute(Path(path)) for path in changed} | self._unapplied
         self._unapplied = changed
 
         def first(update: Update) -> None:
@@ -111,6 +115,8 @@ class IncrementalBuilder:
         gc.disable()
         try:
             update = self._update(changed, first)
+            if not update.full:
+                self._catch_up(update)
         finally:
             if collecting:
                 gc.enable()
@@ -127,11 +133,13 @@ class IncrementalBuilder:
 
         state = self._state
         templates = self.project.theme.templates.resolve()
-        if any(_is_below(path, templates) for path in changed):
+        if any(is_below(path, templates) for path in changed):
             # includes/extends may have changed: recompute the template graph
             self._environments.pop("template_files", None)
             self._environments.pop("references", None)
-        site = load_site(self.project, self.caches)
+        # Only the files the watcher reported are read again (see _catch_up for the safety net).
+        content = load_content(self.project.content, self.caches.documents, since=Changes(state.content, frozenset(changed)))
+        site = model_content(self.project, content, self.caches)
         plan = plan_routes(site, previous=state.plan)
         images = scan_images(site, self.caches.images)
         image_errors = [problem for problem in images.problems if problem.severity == "error"]
@@ -175,8 +183,24 @@ class IncrementalBuilder:
             state.dependencies.remove(url)
         for url, recorder in recorders.items():
             state.dependencies.set(url, recorder)
-        self._state = _State(site, plan, facts, state.dependencies)
+        self._state = _State(content, site, plan, facts, state.dependencies)
         return update
+
+    def _catch_up(self, update: Update) -> None:
+        """Apply what the watcher missed: after each patched load, one stat per file checks the rest.
+
+        Costs what a full scan costs, but after the edited pages are on disk.
+        """
+        assert self._state is not None
+        missed = missed_changes(self.project.content, self._state.content, self.caches.documents)
+        if missed:
+            self._unapplied = missed
+            more = self._update(missed, lambda _: None)
+            update.written += more.written
+            update.deleted += more.deleted
+            update.rendered += more.rendered
+            update.warnings += more.warnings
+            update.full = more.full
 
     def _renderer(self, site: Site, plan: RoutePlan, images: ImageCatalog | None = None) -> Renderer:
         """A renderer for the new model that reuses the compiled per-language environments.
@@ -219,7 +243,7 @@ class IncrementalBuilder:
         content = self.project.content.resolve()
         locales = self.project.theme.locales.resolve()
         for path in changed:
-            if path == content / SITE_FILE or _is_below(path, locales):
+            if path == content / SITE_FILE or is_below(path, locales):
                 return True
         return False
 
@@ -240,9 +264,9 @@ class IncrementalBuilder:
         media_root = (self.project.content / MEDIA_FOLDER).resolve()
         static_root = self.project.theme.static.resolve()
         for path in changed:
-            if _is_below(path, media_root):
+            if is_below(path, media_root):
                 relative = "media/" + path.relative_to(media_root).as_posix()
-            elif _is_below(path, static_root):
+            elif is_below(path, static_root):
                 relative = "static/" + path.relative_to(static_root).as_posix()
             else:
                 continue
@@ -260,7 +284,7 @@ class IncrementalBuilder:
         made: dict[str, list[tuple[str, bytes]]] = {}
         problems: list[Problem] = []
         for path in sorted(changed):
-            if not _is_below(path, media_root) or path == media_root:
+            if not is_below(path, media_root) or path == media_root:
                 continue
             relative = nfc(path.relative_to(media_root).as_posix())
             info, media = images.get(relative), site.media.get(relative)
@@ -295,6 +319,13 @@ def _shows(route: Route, site: Site, changed: set[Path]) -> bool:
     return entry is not None and not changed.isdisjoint(entry.sources)
 
 
+def _absolute(path: Path) -> Path:
+    """``path`` with its folders resolved but not the file itself: a document that is a link keeps its own name."""
+    if path.name in ("", ".", ".."):
+        return path.resolve()
+    return path.parent.resolve() / path.name
+
+
 def _edited_languages(changed: set[Path], site: Site) -> set[str]:
     """The languages of the changed content files: 'x.th.md' is Thai, 'x.md' the default language."""
     languages = set()
@@ -303,10 +334,6 @@ def _edited_languages(changed: set[Path], site: Site) -> set[str]:
         if parts[-1] == "md" and len(parts) in (2, 3):
             languages.add(parts[1] if len(parts) == 3 else site.languages[0])
     return languages
-
-
-def _is_below(path: Path, folder: Path) -> bool:
-    return path == folder or folder in path.parents
 
 
 def _delete(output: Path, relative: str) -> None:

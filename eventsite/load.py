@@ -60,6 +60,22 @@ class RawContent:
     site: Document
     documents: list[Document] = field(default_factory=list)
     media: list[MediaFile] = field(default_factory=list)
+    # Some document was read through a symbolic link: an edit of its target is
+    # reported under another name, so only a full scan notices it.
+    linked: bool = False
+
+
+@dataclass(frozen=True)
+class Changes:
+    """The paths a file watcher reported since ``previous`` was loaded from the same folder.
+
+    With them, :func:`load_content` re-reads only those files instead of
+    listing and stat-ing every file (the dev server's edit loop);
+    :func:`missed_changes` is the safety net for a watcher that missed one.
+    """
+
+    previous: RawContent
+    paths: frozenset[Path]  # absolute, with resolved folders (the file itself may be a link)
 
 
 class LoadCache:
@@ -81,8 +97,13 @@ class LoadCache:
         self._entries[str(path)] = (signature, document)
 
 
-def load_content(root: Path, cache: LoadCache | None = None) -> RawContent:
-    """Read every content file under ``root``; raise BuildError with all problems."""
+def load_content(root: Path, cache: LoadCache | None = None, since: Changes | None = None) -> RawContent:
+    """Read every content file under ``root``; raise BuildError with all problems.
+
+    ``since`` (with a ``cache``): re-read only the reported files and take the
+    rest from ``since.previous``; a report that is not plain document files
+    (a folder, a link, anything unusual) falls back to the full scan.
+    """
     root = root.resolve()
     problems: list[Problem] = []
     if not root.is_dir():
@@ -93,7 +114,24 @@ def load_content(root: Path, cache: LoadCache | None = None) -> RawContent:
     if _safe_entry(site_path, root, problems):
         site = _read_document(site_path, root, "site", "site", None, problems, front_matter=False, cache=cache)
 
+    if since is not None and cache is not None and _patchable(root, since):
+        documents, linked = _patch_documents(root, since, problems, cache), False
+        media_root = root / MEDIA_FOLDER
+        if any(paths.is_below(path, media_root) for path in since.paths):
+            media = _load_media(root, problems)
+        else:
+            media = since.previous.media
+    else:
+        documents, linked = _scan_documents(root, problems, cache)
+        media = _load_media(root, problems)
+    if problems or site is None:
+        raise BuildError(problems or [Problem(display_path(site_path, root), 0, "site.yaml is missing")])
+    return RawContent(root=root, site=site, documents=documents, media=media, linked=linked)
+
+
+def _scan_documents(root: Path, problems: list[Problem], cache: LoadCache | None) -> tuple[list[Document], bool]:
     documents: list[Document] = []
+    linked = False
     for folder, kind in CONTENT_FOLDERS.items():
         folder_path = root / folder
         if not folder_path.exists():
@@ -104,11 +142,81 @@ def load_content(root: Path, cache: LoadCache | None = None) -> RawContent:
             document = _unchanged(entry, cache) or _load_entry(Path(entry.path), root, kind, problems, cache)
             if document is not None:
                 documents.append(document)
+                linked = linked or entry.is_symlink()
+    return documents, linked
 
-    media = _load_media(root, problems)
-    if problems or site is None:
-        raise BuildError(problems or [Problem(display_path(site_path, root), 0, "site.yaml is missing")])
-    return RawContent(root=root, site=site, documents=documents, media=media)
+
+def _patchable(root: Path, since: Changes) -> bool:
+    """Whether every reported path is a plain file of a content folder (or outside what a scan reads)."""
+    if since.previous.root != root or since.previous.linked:
+        return False
+    for path in since.paths:
+        if not paths.is_below(path, root) or path == root / SITE_FILE or paths.is_below(path, root / MEDIA_FOLDER):
+            continue  # templates and catalogs; site.yaml and media/ are read below anyway
+        folder = path.parent
+        if folder == root:
+            if path.name in CONTENT_FOLDERS:
+                return False  # a whole folder came, went or was replaced
+            continue  # other files there are not content
+        if folder.parent != root or folder.name not in CONTENT_FOLDERS or folder.is_symlink():
+            return False  # in a sub-folder (a problem the scan reports) or through a link
+        if path.is_symlink() or path.is_dir():
+            return False
+    return True
+
+
+def _patch_documents(root: Path, since: Changes, problems: list[Problem], cache: LoadCache) -> list[Document]:
+    """``since.previous``'s documents with the reported files re-read, added or removed, in scan order."""
+    previous = since.previous.documents
+    position = {document.path: index for index, document in enumerate(previous)}
+    documents: list[Document | None] = list(previous)
+    added: list[Document] = []
+    for path in sorted(since.paths):
+        folder = path.parent
+        if folder.parent != root or folder.name not in CONTENT_FOLDERS:
+            continue
+        document = _load_entry(path, root, CONTENT_FOLDERS[folder.name], problems, cache) if os.path.lexists(path) else None
+        index = position.get(path)
+        if index is not None:
+            documents[index] = document  # None: removed (or unreadable, with a problem)
+        elif document is not None:
+            added.append(document)
+    kept = [document for document in documents if document is not None]
+    if not added:
+        return kept  # the common edit: same files, same order
+    order = {folder: index for index, folder in enumerate(CONTENT_FOLDERS)}
+    return sorted(kept + added, key=lambda document: (order[document.path.parent.name], document.path.name))
+
+
+def missed_changes(root: Path, raw: RawContent, cache: LoadCache) -> set[Path]:
+    """Files that differ from ``raw`` (a load patched from watcher reports): what the watcher missed.
+
+    One ``stat`` per file, like a full scan of unchanged files. A changed
+    media folder is reported as the folder, which makes the next load scan.
+    """
+    root = root.resolve()
+    known = {str(document.path): document for document in raw.documents}
+    missed: set[Path] = set()
+    for folder in CONTENT_FOLDERS:
+        try:
+            entries = list(os.scandir(root / folder))
+        except OSError:
+            continue  # the folder is gone: its documents stay in ``known``
+        for entry in entries:
+            if paths.is_editor_litter(paths.nfc(entry.name)):
+                continue
+            document = known.pop(entry.path, None)
+            try:
+                stat = entry.stat()
+            except OSError:
+                stat = None
+            if document is None or stat is None or cache.get(entry.path, (stat.st_mtime_ns, stat.st_size, stat.st_ino)) is not document:
+                missed.add(Path(entry.path))
+    missed.update(Path(path) for path in known)
+    media = [(item.relative, item.size) for item in _load_media(root, [])]
+    if media != [(item.relative, item.size) for item in raw.media]:
+        missed.add(root / MEDIA_FOLDER)
+    return missed
 
 
 def _unchanged(entry: os.DirEntry, cache: LoadCache | None) -> Document | None:

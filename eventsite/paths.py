@@ -74,6 +74,11 @@ def is_inside(path: Path, folder: Path) -> bool:
     return True
 
 
+def is_below(path: Path, folder: Path) -> bool:
+    """``path`` is ``folder`` or lies below it, as written (no symlinks followed: for paths already resolved)."""
+    return path == folder or folder in path.parents
+
+
 def relative_url(from_url: str, to_url: str) -> str:
     """A relative link from page ``from_url`` to ``to_url`` (both site-absolute, '/'-rooted).
 

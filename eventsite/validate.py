@@ -13,6 +13,7 @@ import enum
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Annotated, Any, Union
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -353,30 +354,47 @@ class ValidContent:
     invalid: frozenset[tuple[str, str]] = frozenset()  # (kind, id) of sources that failed
 
 
-ValidationCache = dict  # (path, sha) → validated meta; kept by the dev server
+class ValidationCache:
+    """What the dev server keeps between edits: the result for each document it validated.
+
+    ``metas`` by (path, sha), so a file saved unchanged reuses its metadata
+    (and the model then reuses its entry); ``valid`` by path, holding the very
+    Document it was made from, so an unchanged document costs one lookup.
+    """
+
+    def __init__(self) -> None:
+        self.metas: dict[tuple[Path, str], Any] = {}
+        self.valid: dict[Path, Valid] = {}
 
 
 def validate_content(raw: RawContent, cache: ValidationCache | None = None) -> ValidContent:
     problems: list[Problem] = []
+    cache = cache if cache is not None else ValidationCache()
     site_key = (raw.site.path, raw.site.sha)
-    site = cache.get(site_key) if cache is not None else None
+    site = cache.metas.get(site_key)
     if site is None:
         site = _validate(raw.site, SiteConfig, problems)
-        if site is not None and cache is not None:
-            cache[site_key] = site
+        if site is not None:
+            cache.metas[site_key] = site
     valid: list[Valid] = []
     invalid: set[tuple[str, str]] = set()
+    known = cache.valid
     for document in raw.documents:
+        found = known.get(document.path)
+        if found is not None and found.document is document:
+            valid.append(found)
+            continue
         kind = CONTENT_KINDS[document.kind]
         schema = kind.meta if document.lang is None else kind.translation
         key = (document.path, document.sha)
-        meta = cache.get(key) if cache is not None else None
+        meta = cache.metas.get(key)
         if meta is None:
             meta = _validate(document, schema, problems)
-            if meta is not None and cache is not None:
-                cache[key] = meta
+            if meta is not None:
+                cache.metas[key] = meta
         if meta is not None:
             valid.append(Valid(document, meta))
+            known[document.path] = valid[-1]
         elif document.lang is None:
             invalid.add((document.kind, document.id))
     if site is None:

@@ -144,3 +144,26 @@ def test_a_source_edit_shows_the_default_language_first(tmp_path: Path) -> None:
     update = builder.update({path}, on_first=lambda first: seen.append(list(first.written)))
     assert seen == [["en/sessions/opening/index.html"]]
     assert {"ko/sessions/opening/index.html", "th/sessions/opening/index.html"} <= set(update.written)
+
+
+def test_an_edit_the_watcher_missed_is_caught_up(tmp_path: Path) -> None:
+    """Only reported files are read again; a check of every file afterwards applies what was missed."""
+    from eventsite.build import build_site
+    from eventsite.publish import BuildOptions
+
+    content = write_site(tmp_path)
+    theme = own_theme(tmp_path)
+    project = Project(content=content, output=tmp_path / "site", theme=theme)
+    builder = IncrementalBuilder(project)
+    builder.full_build()
+    reported, missed = content / "sessions/talk.md", content / "sessions/opening.md"
+    reported.write_text(session_text("Reported talk", 6, 14), encoding="utf-8")
+    missed.write_text(session_text("Missed opening", 5, 9), encoding="utf-8")
+    (content / "sessions/new.md").write_text(session_text("Missed new session", 6, 9, room="hall-b"), encoding="utf-8")
+    seen: list[str] = []
+    update = builder.update({reported}, on_first=lambda first: seen.extend(first.written))
+    assert seen == ["en/sessions/talk/index.html"]  # the reported edit first, as always
+    assert {"en/sessions/opening/index.html", "en/sessions/new/index.html"} <= set(update.written)
+    reference = tmp_path / "full"
+    build_site(Project(content=content, output=reference, theme=theme), options=BuildOptions(dev=True))
+    assert snapshot(project.output) == snapshot(reference)

@@ -540,3 +540,102 @@ def test_cache_returns_the_same_document_until_the_file_changes(tmp_path: Path) 
     os.utime(path, ns=(first.path.stat().st_atime_ns, first.path.stat().st_mtime_ns + 10**9))
     changed = document(load_content(content, cache), "content/pages/about.md")
     assert changed is not first and changed.meta.data["title"] == "Changed, and longer"
+
+
+# --- loading only what the watcher reported ----------------------------------------------------------------
+
+
+def listing(raw) -> list[tuple[str, str]]:
+    return [(item.display, item.sha) for item in raw.documents]
+
+
+def reload(content: Path, cache: LoadCache, previous, *changed: Path):
+    return load_content(content, cache, since=load.Changes(previous, frozenset(path.resolve() for path in changed)))
+
+
+def test_a_reported_edit_is_read_again_and_the_rest_is_reused(tmp_path: Path) -> None:
+    content = write_site(tmp_path)
+    cache = LoadCache()
+    first = load_content(content, cache)
+    path = content / "sessions" / "talk.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("title:", "title: Edited", 1), encoding="utf-8")
+    patched = reload(content, cache, first, path)
+    assert listing(patched) == listing(load_content(content))
+    assert document(patched, "content/sessions/talk.md").meta.data["title"].startswith("Edited")
+    reused = [item for item in patched.documents if item.path != path]
+    assert reused and all(any(item is old for old in first.documents) for item in reused)
+
+
+def test_reported_new_and_removed_files_keep_the_scan_order(tmp_path: Path) -> None:
+    content = write_site(tmp_path)
+    cache = LoadCache()
+    first = load_content(content, cache)
+    new_session, new_translation = content / "sessions" / "aaa.md", content / "sessions" / "talk.th.md"
+    new_session.write_text(SESSION, encoding="utf-8")
+    new_translation.write_text("---\ntitle: การบรรยาย\n---\n", encoding="utf-8")
+    removed = content / "sessions" / "opening.ko.md"
+    removed.unlink()
+    patched = reload(content, cache, first, new_session, new_translation, removed)
+    assert listing(patched) == listing(load_content(content))
+    assert "content/sessions/aaa.md" in dict(listing(patched)) and "content/sessions/opening.ko.md" not in dict(listing(patched))
+
+
+def test_a_reported_bad_file_is_reported_like_a_scan_would(tmp_path: Path) -> None:
+    content = write_site(tmp_path)
+    cache = LoadCache()
+    first = load_content(content, cache)
+    bad = content / "sessions" / "Bad Name.md"
+    bad.write_text(SESSION, encoding="utf-8")
+    with pytest.raises(BuildError) as patched:
+        reload(content, cache, first, bad)
+    assert patched.value.problems == problems_of(content)
+    assert [problem.path for problem in patched.value.problems] == ["content/sessions/Bad Name.md"]
+
+
+def test_a_reported_folder_makes_a_full_scan(tmp_path: Path) -> None:
+    content = write_site(tmp_path)
+    cache = LoadCache()
+    first = load_content(content, cache)
+    (content / "sessions" / "sub").mkdir()
+    (content / "sessions" / "sub" / "x.md").write_text(SESSION, encoding="utf-8")
+    for reported in (content / "sessions" / "sub", content / "sessions" / "sub" / "x.md"):
+        with pytest.raises(BuildError) as raised:
+            reload(content, cache, first, reported)
+        assert [(p.path, p.message) for p in raised.value.problems] == [("content/sessions/sub", "sub-folders are not allowed here")]
+
+
+def test_a_site_with_linked_documents_is_always_scanned(tmp_path: Path) -> None:
+    content = write_site(tmp_path, {"shared/linked.md": "---\ntitle: Linked\n---\n"})
+    (content / "pages" / "linked.md").symlink_to(content / "shared" / "linked.md")
+    cache = LoadCache()
+    first = load_content(content, cache)
+    assert first.linked
+    # The target is edited; the watcher reports the target's name only, and an unrelated file.
+    (content / "shared" / "linked.md").write_text("---\ntitle: Linked and edited\n---\n", encoding="utf-8")
+    patched = reload(content, cache, first, content / "pages" / "about.md")
+    assert document(patched, "content/pages/linked.md").meta.data["title"] == "Linked and edited"
+
+
+def test_missed_changes_finds_what_was_not_reported(tmp_path: Path) -> None:
+    content = write_site(tmp_path)
+    cache = LoadCache()
+    raw = load_content(content, cache)
+    assert load.missed_changes(content, raw, cache) == set()
+    edited, removed, added = content / "sessions" / "talk.md", content / "sessions" / "opening.ko.md", content / "news" / "new.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    removed.unlink()
+    added.write_text("---\ntitle: New\n---\n", encoding="utf-8")
+    (content / "sessions" / ".talk.md.swp").write_bytes(b"editor litter")
+    missed = load.missed_changes(content, raw, cache)
+    assert missed == {edited.resolve(), removed.resolve(), added.resolve()}
+    # After a load that saw them, nothing is missed any more.
+    assert load.missed_changes(content, reload(content, cache, raw, *missed), cache) == set()
+
+
+def test_missed_changes_reports_a_media_change_as_the_folder(tmp_path: Path) -> None:
+    content = write_site(tmp_path)
+    cache = LoadCache()
+    raw = load_content(content, cache)
+    (content / "media").mkdir(exist_ok=True)
+    (content / "media" / "plan.txt").write_text("a new file\n", encoding="utf-8")
+    assert load.missed_changes(content, raw, cache) == {(content / "media").resolve()}

@@ -7,7 +7,7 @@ from pathlib import Path
 from eventsite.load import LoadCache, load_content
 from eventsite.model import ModelMemo, build_model
 from eventsite.routes import plan_routes
-from eventsite.validate import validate_content
+from eventsite.validate import ValidationCache, validate_content
 
 from .sitekit import write_site
 
@@ -17,7 +17,7 @@ class Models:
 
     def __init__(self, content: Path):
         self.content = content
-        self.documents, self.validated, self.memo = LoadCache(), {}, ModelMemo()
+        self.documents, self.validated, self.memo = LoadCache(), ValidationCache(), ModelMemo()
 
     def build(self):
         return build_model(validate_content(load_content(self.content, self.documents), self.validated), self.memo)

@@ -15,6 +15,7 @@ from eventsite.validate import (
     SessionMeta,
     SiteConfig,
     ValidContent,
+    ValidationCache,
     normalize_base_url,
     translatable_fields,
     validate_content,
@@ -502,11 +503,24 @@ def test_problems_of_valid_settings_are_returned_not_raised(tmp_path: Path) -> N
 
 
 def test_validation_cache_is_used_by_path_and_hash(tmp_path: Path) -> None:
-    raw = load_content(write_site(tmp_path))
-    cache: dict = {}
+    content = write_site(tmp_path)
+    raw = load_content(content)
+    cache = ValidationCache()
     first = validate_content(raw, cache)
-    assert len(cache) == 8 + 1  # every document, and site.yaml
+    assert len(cache.metas) == 8 + 1  # every document, and site.yaml
     second = validate_content(raw, cache)
     assert second.site is first.site
-    assert [v.meta for v in second.documents] == [v.meta for v in first.documents]
-    assert all(a.meta is b.meta for a, b in zip(first.documents, second.documents))
+    # The same documents: the very same results.
+    assert all(a is b for a, b in zip(first.documents, second.documents))
+    # The same bytes read again (a save without a change): new documents, the same metadata.
+    touched = content / "sessions" / "opening.md"
+    touched.write_bytes(touched.read_bytes())
+    reread = load_content(content)
+    third = validate_content(reread, cache)
+    assert all(a.document is not b.document and a.meta is b.meta for a, b in zip(first.documents, third.documents))
+    # Other bytes under the same path: validated again.
+    touched.write_text(touched.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    fourth = validate_content(load_content(content), cache)
+    (before,) = [item for item in third.documents if item.document.path == touched]
+    (after,) = [item for item in fourth.documents if item.document.path == touched]
+    assert after.meta is not before.meta and after.meta == before.meta
