@@ -87,11 +87,24 @@ class IncrementalBuilder:
         self._state = _State(
             result.content, result.site, result.plan, site_facts(result.site, result.plan), DependencyIndex(records)
         )
+        self._prepare_for_edits(result.site, result.plan)
         # The record lives as long as the server: keep it out of every later
         # collection's scan (what it holds is freed by reference counting).
         gc.collect()
         gc.freeze()
         return result
+
+    def _prepare_for_edits(self, site: Site, plan: RoutePlan) -> None:
+        """Read the catalogs, compile the templates and map their graph now, not on the first save.
+
+        The full build rendered in other processes; without this the first
+        edit after starting the server paid ~150 ms for it at 5,000 pages.
+        """
+        renderer = self._renderer(site, plan)
+        for name in sorted({route.kind.template for route in plan.routes if route.kind.template}):
+            renderer.template_files(name)
+            for lang in site.languages:
+                renderer.environment(lang).get_template(name)
 
     def update(self, changed: set[Path], on_first: Callable[[Update], None] | None = None) -> Update:
         """Bring the output up to date after ``changed`` files changed (or appeared, or vanished).

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -139,6 +140,12 @@ class Entry:
     @property
     def sources(self) -> tuple[Path, ...]:
         return (self.document.path, *(t.document.path for t in self.translations.values()))
+
+    @functools.cached_property
+    def exhibit_links(self) -> tuple[str, ...]:
+        """Exhibit ids the body links to in any language, first mention first (existing or not)."""
+        bodies = [self.body, *(translation.body for translation in self.translations.values())]
+        return tuple(dict.fromkeys(exhibit_id for body in bodies for exhibit_id in _exhibit_links(body)))
 
 
 @dataclass(frozen=True, eq=False)
@@ -298,9 +305,7 @@ EXHIBIT_LINK = re.compile(r"(?<![\w./-])(?:/[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*)?/e
 
 def linked_exhibits(session: Entry, exhibits: Mapping[str, "Exhibit"]) -> list[str]:
     """Ids of the exhibits a session's body links to, in any of its languages (first mention first)."""
-    bodies = [session.body, *(translation.body for translation in session.translations.values())]
-    found = (exhibit_id for body in bodies for exhibit_id in _exhibit_links(body))
-    return [exhibit_id for exhibit_id in dict.fromkeys(found) if exhibit_id in exhibits]
+    return [exhibit_id for exhibit_id in session.exhibit_links if exhibit_id in exhibits]
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -330,7 +335,7 @@ class ModelMemo:
 
     def get(self, key: tuple[str, str], inputs: tuple, make: Callable[[], T]) -> T:
         found = self._made.get(key)
-        if found is not None and len(found[0]) == len(inputs) and all(a is b for a, b in zip(found[0], inputs)):
+        if found is not None and len(found[0]) == len(inputs) and all(map(operator.is_, found[0], inputs)):
             return found[1]  # type: ignore[return-value]
         made = make()
         self._made[key] = (inputs, made)
@@ -361,16 +366,17 @@ def build_model(content: ValidContent, memo: ModelMemo | None = None) -> Site:
     sources: dict[tuple[str, str], Document] = {}
     metas: dict[tuple[str, str], BaseModel] = {}
     translations: dict[tuple[str, str], dict[str, Valid]] = defaultdict(dict)  # made into Translations only when needed
+    translated: list[Valid] = []
     for valid in content.documents:
         document = valid.document
-        key = (document.kind, document.id)
         if document.lang is None:
+            key = (document.kind, document.id)
             sources[key] = document
             metas[key] = valid.meta
-    for valid in content.documents:
+        else:
+            translated.append(valid)
+    for valid in translated:
         document = valid.document
-        if document.lang is None:
-            continue
         key = (document.kind, document.id)
         if key in content.invalid:
             continue  # its source's problems are reported already
@@ -390,8 +396,10 @@ def build_model(content: ValidContent, memo: ModelMemo | None = None) -> Site:
     def inputs(key: tuple[str, str], *more: object) -> tuple:
         """What an entry is made of (see ModelMemo)."""
         found = [config, metas[key], sources[key], *more]
-        for lang, valid in sorted(translations[key].items()):
-            found += [valid.document, valid.meta]
+        of_entry = translations.get(key)
+        if of_entry:
+            for lang in sorted(of_entry) if len(of_entry) > 1 else of_entry:
+                found += [of_entry[lang].document, of_entry[lang].meta]
         return tuple(found)
 
     def entry_args(key: tuple[str, str]) -> dict:
@@ -405,7 +413,7 @@ def build_model(content: ValidContent, memo: ModelMemo | None = None) -> Site:
             default_language=default,
             translations=MappingProxyType({
                 lang: Translation(lang, valid.meta, valid.document.body, valid.document)
-                for lang, valid in sorted(translations[key].items())
+                for lang, valid in sorted(translations.get(key, {}).items())
             }),
         )
 
@@ -435,8 +443,8 @@ def build_model(content: ValidContent, memo: ModelMemo | None = None) -> Site:
     for key in sorted(k for k in sources if k[0] == "session"):
         document = sources[key]
         smeta: SessionMeta = metas[key]  # type: ignore[assignment]
-        start, end = smeta.start.replace(tzinfo=zone), smeta.end.replace(tzinfo=zone)
-        if end <= start:
+        # Naive here: aware datetimes of one zone compare exactly like their naive local times.
+        if smeta.end <= smeta.start:
             ref_problem(document, ("end",), f"end {smeta.end:%H:%M} is not after start {smeta.start:%H:%M}")
         if smeta.start.date() < config.dates.start or smeta.end.date() > config.dates.end:
             where = ("start",) if smeta.start.date() < config.dates.start or smeta.start.date() > config.dates.end else ("end",)
@@ -459,8 +467,8 @@ def build_model(content: ValidContent, memo: ModelMemo | None = None) -> Site:
                 inputs(key, rooms, *speakers, None, *moderators),
                 lambda: Session(
                     **entry_args(key),
-                    start=start,
-                    end=end,
+                    start=smeta.start.replace(tzinfo=zone),
+                    end=smeta.end.replace(tzinfo=zone),
                     room=rooms.get(smeta.room) if smeta.room else None,
                     speakers=speakers,
                     moderators=moderators,
