@@ -19,6 +19,7 @@ from playwright.sync_api import (
     BrowserContext,
     ConsoleMessage,
     Page,
+    Request,
     Response,
     sync_playwright,
 )
@@ -148,15 +149,19 @@ def watch_page(page: Page) -> PageProblems:
         if response.status >= 400:
             problems.failed_requests.append(f"{response.status} {response.url}")
 
+    def on_failed(request: Request) -> None:
+        # ERR_ABORTED is the browser cancelling a load because the test
+        # navigated on (a favicon still loading when a link is clicked): a
+        # race of the test, not a fault of the page. Blocked and missing
+        # resources fail with other codes and are still reported.
+        if request.failure == "net::ERR_ABORTED":
+            return
+        problems.failed_requests.append(f"{request.failure or 'failed'} {request.url}")
+
     page.on("console", on_console)
     page.on("pageerror", lambda error: problems.page_errors.append(str(error)))
     page.on("response", on_response)
-    page.on(
-        "requestfailed",
-        lambda request: problems.failed_requests.append(
-            f"{request.failure or 'failed'} {request.url}"
-        ),
-    )
+    page.on("requestfailed", on_failed)
     return problems
 
 
