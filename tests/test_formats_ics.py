@@ -13,8 +13,12 @@ from types import SimpleNamespace
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
+from icalendar.parser import Contentline
 
+from eventsite.formats.ics import fold
 from eventsite.l10n import load_translations
 from eventsite.views import session_guid
 
@@ -226,3 +230,28 @@ def test_pages_link_to_the_calendar_files(base_site: Path) -> None:
         schedule = base_site / lang / "schedule" / "index.html"
         (whole,) = parse_html(schedule).xpath("//a[@type='text/calendar']/@href")
         assert linked_file(schedule, whole) == base_site / lang / "schedule.ics"
+
+
+# --- folding: our fast fold gives icalendar's bytes ------------------------------------------
+
+
+@settings(max_examples=400, deadline=None, database=None)
+@given(st.text(alphabet=st.sampled_from(list("ab ,;:\\^\"") + ["é", "한", "ก", "ဗ", "𝄞", "\u200b", "\t"]), max_size=500))
+def test_fold_gives_the_bytes_icalendar_gives(line: str) -> None:
+    assert fold(line) == Contentline(line).to_ical()
+
+
+@pytest.mark.parametrize("line", ["", "a" * 74, "a" * 75, "a" * 73 + "\\n" + "b" * 80, "한" * 60, "a" * 73 + "𝄞" * 10, "^" * 200])
+def test_fold_edges(line: str) -> None:
+    folded = fold(line)
+    assert folded == Contentline(line).to_ical()
+    assert all(len(piece) <= 75 for piece in folded.split(b"\r\n"))  # 74 octets, plus the space of a continuation
+    assert folded.replace(b"\r\n ", b"").decode("utf-8") == line
+
+
+def test_every_busan_calendar_is_what_icalendar_would_write(busan_site: Path) -> None:
+    calendars = sorted(busan_site.glob("*/schedule.ics")) + sorted(busan_site.glob("*/sessions/*.ics"))[:40]
+    assert len(calendars) > 40
+    for path in calendars:
+        data = path.read_bytes()
+        assert Calendar.from_ical(data).to_ical() == data, path

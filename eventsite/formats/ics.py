@@ -54,7 +54,42 @@ def render(page: "PageContext") -> bytes:
     dates = site.config.dates
     zone = _vtimezone(site.config.timezone, dt.date(dates.start.year, 1, 1), dt.date(dates.end.year + 1, 1, 1))
     calendar.subcomponents.insert(0, zone)
-    return calendar.to_ical()
+    return serialize(calendar)
+
+
+def serialize(calendar: Calendar) -> bytes:
+    """The bytes of ``calendar.to_ical()``, folded without a Python step per character.
+
+    icalendar folds each content line one character at a time, which was
+    three quarters of the time of a programme calendar (~2 ms per event with
+    its description). tests/test_formats_ics.py checks the bytes are the same.
+    """
+    return b"\r\n".join(fold(line) for line in calendar.content_lines() if line) + b"\r\n"
+
+
+FOLD_OCTETS = 74  # RFC 5545: lines SHOULD NOT be longer than 75 octets; icalendar keeps them under
+
+
+def fold(line: str) -> bytes:
+    """One content line folded as icalendar folds it: at most 74 octets per
+    piece, never inside a UTF-8 sequence, and never right after a backslash
+    or caret (the escape moves to the next piece, as icalendar does for
+    clients that would misread a split escape)."""
+    data = line.encode("utf-8")
+    if len(data) <= FOLD_OCTETS:
+        return data
+    pieces = []
+    start = 0
+    while len(data) - start > FOLD_OCTETS:
+        end = start + FOLD_OCTETS
+        while data[end] & 0xC0 == 0x80:  # a continuation byte: end before its character
+            end -= 1
+        if data[end - 1] in b"\\^" and end - 1 > start:
+            end -= 1
+        pieces.append(data[start:end])
+        start = end
+    pieces.append(data[start:])
+    return b"\r\n ".join(pieces)
 
 
 @lru_cache(maxsize=8)
