@@ -36,7 +36,9 @@ from .errors import BuildError, Problem
 from .incremental import IncrementalBuilder
 from .paths import is_editor_litter
 
-EARLY_RELOAD_AFTER = 100  # outputs left to render after the edited pages: reload twice rather than wait
+# When the listings and feeds an edit made stale take longer than this after
+# the edited pages are on disk, the browser reloads then, and again at the end.
+EARLY_RELOAD_SECONDS = 0.3
 SETTLE_SECONDS = 0.05  # a burst of saves (or an editor's write-rename dance) becomes one rebuild
 LIVERELOAD_SCRIPT = b'<script src="/livereload.js?port={port}"></script>'
 
@@ -94,6 +96,7 @@ class DevServer:
         self.builder = IncrementalBuilder(project)
         self._pending: set[Path] = set()
         self._timer: object | None = None
+        self._early_reload: object | None = None
         self._building = False
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rebuild")
         self._loop: ioloop.IOLoop | None = None
@@ -156,11 +159,23 @@ class DevServer:
             return ServerState([problem], self.state.builds, time.perf_counter() - started)
 
     def _first_pages_ready(self, update) -> None:
-        """The edited pages are on disk: show them now if the rest will take a while."""
-        if update.pending > EARLY_RELOAD_AFTER and self._loop is not None:
-            self._loop.add_callback(LiveReloadHandler.reload_waiters, "*")
+        """Called on the build thread once the edited pages are on disk."""
+        if update.pending and self._loop is not None:
+            self._loop.add_callback(self._arm_early_reload)
+
+    def _arm_early_reload(self) -> None:
+        # Runs before _rebuilt (callbacks keep their order), which disarms it
+        # if the rest was quick: then the browser reloads once, at the end.
+        self._early_reload = self._loop.call_later(EARLY_RELOAD_SECONDS, self._reload_early)  # type: ignore[union-attr]
+
+    def _reload_early(self) -> None:
+        self._early_reload = None
+        LiveReloadHandler.reload_waiters("*")
 
     def _rebuilt(self, future) -> None:
+        if self._early_reload is not None:
+            self._loop.remove_timeout(self._early_reload)  # type: ignore[union-attr]
+            self._early_reload = None
         self.state = future.result()
         self._building = False
         LiveReloadHandler.reload_waiters("*")

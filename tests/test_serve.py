@@ -230,3 +230,67 @@ def test_binds_to_loopback_by_default_and_has_no_forcereload(served) -> None:
     # python-livereload lets anyone GET /forcereload; this server has no such route.
     status, body = raw_get(server.port, "/forcereload")
     assert status == 404
+
+
+# --- when the browser reloads ------------------------------------------------------------------------
+
+
+class ReloadListener:
+    """A livereload client (the protocol livereload.js speaks) that notes when each reload arrives."""
+
+    def __init__(self, port: int):
+        import json
+        import threading
+
+        from tornado.ioloop import IOLoop
+        from tornado.websocket import websocket_connect
+
+        self.reloads: list[float] = []
+        self._ready = threading.Event()
+
+        async def listen() -> None:
+            connection = await websocket_connect(f"ws://127.0.0.1:{port}/livereload")
+            await connection.write_message(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
+            await connection.read_message()  # the server's hello
+            await connection.write_message(json.dumps({"command": "info", "url": f"http://127.0.0.1:{port}/en/"}))
+            self._ready.set()
+            while (message := await connection.read_message()) is not None:
+                if json.loads(message)["command"] == "reload":
+                    self.reloads.append(time.perf_counter())
+
+        self._loop = IOLoop(make_current=False)
+        self._thread = threading.Thread(target=lambda: self._loop.run_sync(listen), daemon=True)
+        self._thread.start()
+        assert self._ready.wait(5)
+        time.sleep(0.1)  # the 'info' message is handled after it is sent
+
+
+@pytest.mark.parametrize(("rest_seconds", "expected"), [(0.05, 1), (1.0, 2)])
+def test_the_browser_reloads_early_only_when_the_rest_takes_a_while(served, rest_seconds: float, expected: int) -> None:
+    """A quick update reloads once; a slow one shows the edited page after EARLY_RELOAD_SECONDS, then reloads again."""
+    from eventsite import serve
+    from eventsite.incremental import Update
+
+    server, url, content, *_ = served
+    first_pages: list[float] = []
+
+    def slow_update(changed, on_first=None):
+        update = Update(rendered=10, pending=9)
+        first_pages.append(time.perf_counter())
+        on_first(update)
+        time.sleep(rest_seconds)  # the listings and feeds
+        update.pending = 0
+        return update
+
+    server.builder.update = slow_update
+    listener = ReloadListener(server.port)
+    (content / "pages" / "about.md").write_text("---\ntitle: About us\n---\nNew text.\n", encoding="utf-8")
+    deadline = time.perf_counter() + 5
+    while len(listener.reloads) < expected and time.perf_counter() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.5)  # no further reload arrives
+    assert len(listener.reloads) == expected, listener.reloads
+    assert len(first_pages) == 1
+    if expected == 2:
+        early = listener.reloads[0] - first_pages[0]
+        assert serve.EARLY_RELOAD_SECONDS <= early < rest_seconds, early
