@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gc
 import gettext
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,7 +101,7 @@ class IncrementalBuilder:
         The full build rendered in other processes; without this the first
         edit after starting the server paid ~150 ms for it at 5,000 pages.
         """
-        renderer = self._renderer(site, plan)
+        renderer = self._renderer(site, plan, scan_images(site, self.caches.images))
         for name in sorted({route.kind.template for route in plan.routes if route.kind.template}):
             renderer.template_files(name)
             for lang in site.languages:
@@ -158,7 +159,8 @@ class IncrementalBuilder:
         image_errors = [problem for problem in images.problems if problem.severity == "error"]
         if image_errors:
             raise BuildError(image_errors)
-        made_thumbnails = self._make_thumbnails(site, images, changed)  # before any write: may fail
+        touched_media = self._touched_media(site, state.site, changed)
+        made_thumbnails = self._make_thumbnails(site, images, touched_media)  # before any write: may fail
         facts = site_facts(site, plan)
         changed_facts = {key for key in facts.keys() | state.facts.keys() if facts.get(key) != state.facts.get(key)}
         changed_sources = self._affected_sources(changed)
@@ -188,7 +190,7 @@ class IncrementalBuilder:
         for relative in sorted(state.plan.by_url[url].output_path for url in removed):
             _delete(output, relative)
             update.deleted.append(relative)
-        self._sync_files(site, state.site, changed, update)
+        self._sync_files(site, touched_media, changed, update)
         self._sync_thumbnails(made_thumbnails, update)
 
         # Only now, with everything written: a failed update must leave the old record intact.
@@ -271,35 +273,57 @@ class IncrementalBuilder:
                     affected.add(path.parent / f"{parts[0]}.md")
         return affected
 
-    def _sync_files(self, site: Site, previous: Site, changed: set[Path], update: Update) -> None:
+    def _touched_media(self, site: Site, previous: Site, changed: set[Path]) -> set[str]:
+        """Media files (paths below media/) to copy, thumbnail or delete.
+
+        Files that came or went however they were reported (a removed folder
+        may be reported as the folder alone), plus every file at or below a
+        reported path.
+        """
+        media_root = (self.project.content / MEDIA_FOLDER).resolve()
+        touched = set(site.media.keys() ^ previous.media.keys())
+        for path in changed:
+            if not is_below(path, media_root):
+                continue
+            relative = "" if path == media_root else nfc(path.relative_to(media_root).as_posix())
+            prefix = relative + "/" if relative else ""
+            touched.update(name for name in site.media if name == relative or name.startswith(prefix))
+        return touched
+
+    def _sync_files(self, site: Site, touched_media: set[str], changed: set[Path], update: Update) -> None:
         """Copy changed media and static assets; delete removed ones."""
         output = self.project.output
-        media_root = (self.project.content / MEDIA_FOLDER).resolve()
+        for relative in sorted(touched_media):
+            media = site.media.get(relative)
+            if media is not None:
+                if write_file_atomic(safe_output_file(output, "media/" + relative), media.path.read_bytes()):
+                    update.written.append("media/" + relative)
+            elif _delete(output, "media/" + relative):
+                update.deleted.append("media/" + relative)
         static_root = self.project.theme.static.resolve()
-        for path in changed:
-            if is_below(path, media_root):
-                relative = "media/" + path.relative_to(media_root).as_posix()
-            elif is_below(path, static_root):
-                relative = "static/" + path.relative_to(static_root).as_posix()
-            else:
+        for path in sorted(changed):
+            if not is_below(path, static_root):
                 continue
-            if path.is_file() and not path.is_symlink():
-                if write_file_atomic(safe_output_file(output, relative), path.read_bytes()):
+            if path.is_dir() and not path.is_symlink():  # a folder moved in: its files
+                files = [item for item in sorted(path.rglob("*")) if item.is_file() and not item.is_symlink()]
+            elif path.is_file() and not path.is_symlink():
+                files = [path]
+            else:
+                files = []
+                relative = "static/" + path.relative_to(static_root).as_posix()
+                if not path.exists() and _delete(output, relative):
+                    update.deleted.append(relative)
+            for file in files:
+                relative = "static/" + file.relative_to(static_root).as_posix()
+                if write_file_atomic(safe_output_file(output, relative), file.read_bytes()):
                     update.written.append(relative)
-            elif not path.exists():
-                _delete(output, relative)
-                update.deleted.append(relative)
 
-    def _make_thumbnails(self, site: Site, images: ImageCatalog, changed: set[Path]) -> dict[str, list[tuple[str, bytes]]]:
-        """The thumbnails of each changed media file (path below media/ → files), an empty list when it has none."""
-        media_root = (self.project.content / MEDIA_FOLDER).resolve()
+    def _make_thumbnails(self, site: Site, images: ImageCatalog, touched_media: set[str]) -> dict[str, list[tuple[str, bytes]]]:
+        """The thumbnails of each touched media file (path below media/ → files), an empty list when it has none."""
         cache = thumbnail_cache(self.project.cache)
         made: dict[str, list[tuple[str, bytes]]] = {}
         problems: list[Problem] = []
-        for path in sorted(changed):
-            if not is_below(path, media_root) or path == media_root:
-                continue
-            relative = nfc(path.relative_to(media_root).as_posix())
+        for relative in sorted(touched_media):
             info, media = images.get(relative), site.media.get(relative)
             files: list[tuple[str, bytes]] = []
             if info is not None and media is not None:
@@ -349,10 +373,17 @@ def _edited_languages(changed: set[Path], site: Site) -> set[str]:
     return languages
 
 
-def _delete(output: Path, relative: str) -> None:
+def _delete(output: Path, relative: str) -> bool:
+    """Remove an output file (or a whole folder), then the folders it leaves empty; whether anything was there."""
     target = safe_output_file(output, relative)
-    target.unlink(missing_ok=True)
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target)
+    elif target.exists() or target.is_symlink():
+        target.unlink()
+    else:
+        return False
     folder = target.parent
     while folder != output and folder.is_dir() and not any(folder.iterdir()):
         folder.rmdir()
         folder = folder.parent
+    return True

@@ -52,6 +52,7 @@ class MediaFile:
     path: Path
     relative: str  # NFC, '/'-separated, relative to media/
     size: int
+    modified_ns: int = 0  # only to notice a change the watcher missed (missed_changes)
 
 
 @dataclass
@@ -191,8 +192,8 @@ def _patch_documents(root: Path, since: Changes, problems: list[Problem], cache:
 def missed_changes(root: Path, raw: RawContent, cache: LoadCache) -> set[Path]:
     """Files that differ from ``raw`` (a load patched from watcher reports): what the watcher missed.
 
-    One ``stat`` per file, like a full scan of unchanged files. A changed
-    media folder is reported as the folder, which makes the next load scan.
+    One ``stat`` per file, like a full scan of unchanged files; media files
+    are compared by size and modification time.
     """
     root = root.resolve()
     known = {str(document.path): document for document in raw.documents}
@@ -213,9 +214,12 @@ def missed_changes(root: Path, raw: RawContent, cache: LoadCache) -> set[Path]:
             if document is None or stat is None or cache.get(entry.path, (stat.st_mtime_ns, stat.st_size, stat.st_ino)) is not document:
                 missed.add(Path(entry.path))
     missed.update(Path(path) for path in known)
-    media = [(item.relative, item.size) for item in _load_media(root, [])]
-    if media != [(item.relative, item.size) for item in raw.media]:
-        missed.add(root / MEDIA_FOLDER)
+    before = {item.relative: item for item in raw.media}
+    now = {item.relative: item for item in _load_media(root, [])}
+    for relative in before.keys() | now.keys():
+        old, new = before.get(relative), now.get(relative)
+        if old is None or new is None or (old.size, old.modified_ns) != (new.size, new.modified_ns):
+            missed.add((new or old).path)  # type: ignore[union-attr]
     return missed
 
 
@@ -410,5 +414,6 @@ def _load_media(root: Path, problems: list[Problem]) -> list[MediaFile]:
                     Problem(display_path(path, root), 0, f"same output file as {display_path(found[key].path, root)}")
                 )
                 continue
-            found[key] = MediaFile(path=path, relative=relative, size=path.stat().st_size)
+            stat = path.stat()
+            found[key] = MediaFile(path=path, relative=relative, size=stat.st_size, modified_ns=stat.st_mtime_ns)
     return sorted(found.values(), key=lambda media: media.relative)

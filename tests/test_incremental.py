@@ -167,3 +167,65 @@ def test_an_edit_the_watcher_missed_is_caught_up(tmp_path: Path) -> None:
     reference = tmp_path / "full"
     build_site(Project(content=content, output=reference, theme=theme), options=BuildOptions(dev=True))
     assert snapshot(project.output) == snapshot(reference)
+
+
+def _png(path: Path, size: tuple[int, int] = (900, 600), colour: str = "navy") -> None:
+    from PIL import Image
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", size, colour).save(path, format="PNG")
+
+
+@pytest.mark.parametrize("reported", ["nothing", "the folder", "each file"])
+def test_media_changes_are_applied_however_they_were_reported(tmp_path: Path, reported: str) -> None:
+    """Media added, changed in place (same size), and a whole media folder removed: output = full build."""
+    from eventsite.build import build_site
+    from eventsite.publish import BuildOptions
+
+    content = write_site(tmp_path, {"media/plan.txt": "plan A\n", "media/photos/hall.png": b""})
+    _png(content / "media/photos/hall.png")
+    theme = own_theme(tmp_path)
+    project = Project(content=content, output=tmp_path / "site", theme=theme)
+    builder = IncrementalBuilder(project)
+    builder.full_build()
+    session = content / "sessions/talk.md"
+
+    def check(step: str, changed: set[Path]) -> None:
+        session.write_text(session.read_text(encoding="utf-8") + f"\n{step}\n", encoding="utf-8")
+        builder.update({session} | (set() if reported == "nothing" else changed))
+        reference = tmp_path / f"full-{step}"
+        build_site(Project(content=content, output=reference, theme=theme), options=BuildOptions(dev=True))
+        assert snapshot(project.output) == snapshot(reference), step
+        shutil.rmtree(reference)
+
+    plan, added = content / "media/plan.txt", content / "media/photos/stage.png"
+    plan.write_text("plan B\n", encoding="utf-8")  # same size, other bytes
+    _png(added, colour="maroon")
+    check("edited", {plan, added} if reported == "each file" else {content / "media"})
+    shutil.rmtree(content / "media/photos")
+    check("folder removed", {content / "media/photos/hall.png", added, content / "media/photos"} if reported == "each file" else {content / "media/photos"})
+    shutil.rmtree(content / "media")
+    check("media removed", {plan, content / "media"} if reported == "each file" else {content / "media"})
+
+
+def test_a_static_folder_moved_in_and_removed(tmp_path: Path) -> None:
+    from eventsite.build import build_site
+    from eventsite.publish import BuildOptions
+
+    content = write_site(tmp_path)
+    theme = own_theme(tmp_path)
+    project = Project(content=content, output=tmp_path / "site", theme=theme)
+    builder = IncrementalBuilder(project)
+    builder.full_build()
+    folder = theme.static / "extra"
+    (folder / "deep").mkdir(parents=True)
+    (folder / "a.txt").write_text("a\n", encoding="utf-8")
+    (folder / "deep" / "b.txt").write_text("b\n", encoding="utf-8")
+    for step in ("moved in", "removed"):
+        builder.update({folder})  # a watcher reports a moved folder as the folder alone
+        reference = tmp_path / "full"
+        build_site(Project(content=content, output=reference, theme=theme), options=BuildOptions(dev=True))
+        assert snapshot(project.output) == snapshot(reference), step
+        shutil.rmtree(reference)
+        if step == "moved in":
+            shutil.rmtree(folder)

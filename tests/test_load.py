@@ -632,10 +632,15 @@ def test_missed_changes_finds_what_was_not_reported(tmp_path: Path) -> None:
     assert load.missed_changes(content, reload(content, cache, raw, *missed), cache) == set()
 
 
-def test_missed_changes_reports_a_media_change_as_the_folder(tmp_path: Path) -> None:
-    content = write_site(tmp_path)
+def test_missed_changes_reports_each_media_file_that_came_went_or_changed(tmp_path: Path) -> None:
+    content = write_site(tmp_path, {"media/plan.txt": "plan A\n", "media/old.txt": "old\n"})
     cache = LoadCache()
     raw = load_content(content, cache)
-    (content / "media").mkdir(exist_ok=True)
-    (content / "media" / "plan.txt").write_text("a new file\n", encoding="utf-8")
-    assert load.missed_changes(content, raw, cache) == {(content / "media").resolve()}
+    media = content.resolve() / "media"
+    (media / "new.txt").write_text("a new file\n", encoding="utf-8")
+    (media / "old.txt").unlink()
+    plan = media / "plan.txt"
+    plan.write_text("plan B\n", encoding="utf-8")  # the same size
+    os.utime(plan, ns=(plan.stat().st_atime_ns, plan.stat().st_mtime_ns + 10**9))
+    assert load.missed_changes(content, raw, cache) == {media / "new.txt", media / "old.txt", plan}
+    assert load.missed_changes(content, load_content(content, cache), cache) == set()
