@@ -214,6 +214,13 @@ def missed_changes(root: Path, raw: RawContent, cache: LoadCache) -> set[Path]:
             if document is None or stat is None or cache.get(entry.path, (stat.st_mtime_ns, stat.st_size, stat.st_ino)) is not document:
                 missed.add(Path(entry.path))
     missed.update(Path(path) for path in known)
+    site_path = root / SITE_FILE
+    try:
+        stat = site_path.stat()
+        if cache.get(site_path, (stat.st_mtime_ns, stat.st_size, stat.st_ino)) is not raw.site:
+            missed.add(site_path)
+    except OSError:
+        missed.add(site_path)
     before = {item.relative: item for item in raw.media}
     now = {item.relative: item for item in _load_media(root, [])}
     for relative in before.keys() | now.keys():

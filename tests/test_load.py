@@ -628,6 +628,9 @@ def test_missed_changes_finds_what_was_not_reported(tmp_path: Path) -> None:
     (content / "sessions" / ".talk.md.swp").write_bytes(b"editor litter")
     missed = load.missed_changes(content, raw, cache)
     assert missed == {edited.resolve(), removed.resolve(), added.resolve()}
+    site = content / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    assert load.missed_changes(content, raw, cache) == missed | {site.resolve()}
     # After a load that saw them, nothing is missed any more.
     assert load.missed_changes(content, reload(content, cache, raw, *missed), cache) == set()
 
