@@ -59,11 +59,18 @@ class _State:
     dependencies: DependencyIndex  # keyed by route URL
 
 
-def site_facts(site: Site, plan: RoutePlan) -> dict[str, object]:
+def site_facts(site: Site) -> dict[str, object]:
+    """The facts outputs may read, except which routes exist (see _changed_facts)."""
     facts: dict[str, object] = dict(site.facts())
-    facts.update({f"route:{url}": True for url in plan.by_url})
     facts.update({f"media:{path}": media.size for path, media in site.media.items()})
     return facts
+
+
+def _changed_facts(facts: dict[str, object], plan: RoutePlan, state: "_State") -> set[str]:
+    changed = {key for key in facts.keys() | state.facts.keys() if facts.get(key) != state.facts.get(key)}
+    if plan is not state.plan:  # a reused plan has the same routes: no 'route:' fact changed
+        changed.update(f"route:{url}" for url in plan.by_url.keys() ^ state.plan.by_url.keys())
+    return changed
 
 
 class IncrementalBuilder:
@@ -86,7 +93,7 @@ class IncrementalBuilder:
         records = {route.url: result.dependencies[route.output_path] for route in result.plan.routes}
         assert result.content is not None
         self._state = _State(
-            result.content, result.site, result.plan, site_facts(result.site, result.plan), DependencyIndex(records)
+            result.content, result.site, result.plan, site_facts(result.site), DependencyIndex(records)
         )
         self._prepare_for_edits(result.site, result.plan)
         # The record lives as long as the server: keep it out of every later
@@ -161,8 +168,8 @@ class IncrementalBuilder:
             raise BuildError(image_errors)
         touched_media = self._touched_media(site, state.site, changed)
         made_thumbnails = self._make_thumbnails(site, images, touched_media)  # before any write: may fail
-        facts = site_facts(site, plan)
-        changed_facts = {key for key in facts.keys() | state.facts.keys() if facts.get(key) != state.facts.get(key)}
+        facts = site_facts(site)
+        changed_facts = _changed_facts(facts, plan, state)
         changed_sources = self._affected_sources(changed)
 
         # New routes, and routes that read a changed file or fact (found through the reverse index).
