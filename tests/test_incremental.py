@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from eventsite.build import Project
+from eventsite.build import Project, build_site
 from eventsite.errors import BuildError
 from eventsite.incremental import IncrementalBuilder
+from eventsite.publish import BuildOptions
 from eventsite.render import Theme
 
 from .sitekit import PROJECT_ROOT, snapshot, write_site
@@ -21,6 +22,25 @@ def own_theme(tmp_path: Path) -> Theme:
     templates = tmp_path / "templates"
     shutil.copytree(PROJECT_ROOT / "templates", templates)
     return Theme(templates=templates, locales=PROJECT_ROOT / "locales")
+
+
+def started(tmp_path: Path, files: dict | None = None) -> tuple[IncrementalBuilder, Path]:
+    """A fixture site with its own templates, fully built by an incremental builder; returns it and the content folder."""
+    content = write_site(tmp_path, files)
+    builder = IncrementalBuilder(Project(content=content, output=tmp_path / "site", theme=own_theme(tmp_path)))
+    builder.full_build()
+    return builder, content
+
+
+def assert_same_as_a_full_build(builder: IncrementalBuilder, label: str = "") -> None:
+    """The dev server's output equals a fresh full build of the same inputs (publish-only steps do not run in either)."""
+    project = builder.project
+    reference = project.output.parent / "full-build"
+    build_site(Project(content=project.content, output=reference, theme=project.theme), options=BuildOptions(dev=True))
+    try:
+        assert snapshot(project.output) == snapshot(reference), label
+    finally:
+        shutil.rmtree(reference)
 
 
 def session_text(title: str, day: int, hour: int, speakers: str = "[minister]", room: str = "hall-a") -> str:
@@ -58,11 +78,8 @@ def apply(path: Path, text: str | None) -> None:
 
 @pytest.mark.parametrize("seed", range(3))
 def test_random_edits_match_full_builds(tmp_path: Path, seed: int) -> None:
-    content = write_site(tmp_path)
-    theme = own_theme(tmp_path)
-    project = Project(content=content, output=tmp_path / "site", theme=theme)
-    builder = IncrementalBuilder(project)
-    builder.full_build()
+    builder, content = started(tmp_path)
+    theme = builder.project.theme
     rng = random.Random(seed)
     for step in range(12):
         path, text = rng.choice(EDITS)(content, rng)
@@ -73,14 +90,7 @@ def test_random_edits_match_full_builds(tmp_path: Path, seed: int) -> None:
             template.write_text(template.read_text() + f"\n{{# edit {step} #}}\n")
             changed.add(template)
         builder.update(changed)
-        reference = tmp_path / f"full-{step}"
-        from eventsite.build import build_site
-        from eventsite.publish import BuildOptions
-
-        # The dev server's builds: publish-only steps (fingerprints, search index) do not run.
-        build_site(Project(content=content, output=reference, theme=theme), options=BuildOptions(dev=True))
-        assert snapshot(project.output) == snapshot(reference), f"seed {seed}, step {step}: {path.name}"
-        shutil.rmtree(reference)
+        assert_same_as_a_full_build(builder, f"seed {seed}, step {step}: {path.name}")
 
 
 def test_one_session_edit_renders_only_dependent_pages(tmp_path: Path) -> None:
@@ -148,14 +158,7 @@ def test_a_source_edit_shows_the_default_language_first(tmp_path: Path) -> None:
 
 def test_an_edit_the_watcher_missed_is_caught_up(tmp_path: Path) -> None:
     """Only reported files are read again; a check of every file afterwards applies what was missed."""
-    from eventsite.build import build_site
-    from eventsite.publish import BuildOptions
-
-    content = write_site(tmp_path)
-    theme = own_theme(tmp_path)
-    project = Project(content=content, output=tmp_path / "site", theme=theme)
-    builder = IncrementalBuilder(project)
-    builder.full_build()
+    builder, content = started(tmp_path)
     reported, missed = content / "sessions/talk.md", content / "sessions/opening.md"
     reported.write_text(session_text("Reported talk", 6, 14), encoding="utf-8")
     missed.write_text(session_text("Missed opening", 5, 9), encoding="utf-8")
@@ -164,39 +167,33 @@ def test_an_edit_the_watcher_missed_is_caught_up(tmp_path: Path) -> None:
     update = builder.update({reported}, on_first=lambda first: seen.extend(first.written))
     assert seen == ["en/sessions/talk/index.html"]  # the reported edit first, as always
     assert {"en/sessions/opening/index.html", "en/sessions/new/index.html"} <= set(update.written)
-    reference = tmp_path / "full"
-    build_site(Project(content=content, output=reference, theme=theme), options=BuildOptions(dev=True))
-    assert snapshot(project.output) == snapshot(reference)
+    assert_same_as_a_full_build(builder)
 
 
-def _png(path: Path, size: tuple[int, int] = (900, 600), colour: str = "navy") -> None:
+def _png(path: Path | None = None, size: tuple[int, int] = (900, 600), colour: str = "navy") -> bytes:
+    """A PNG picture's bytes, written to ``path`` when given."""
+    import io
+
     from PIL import Image
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    Image.new("RGB", size, colour).save(path, format="PNG")
+    data = io.BytesIO()
+    Image.new("RGB", size, colour).save(data, format="PNG")
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data.getvalue())
+    return data.getvalue()
 
 
 @pytest.mark.parametrize("reported", ["nothing", "the folder", "each file"])
 def test_media_changes_are_applied_however_they_were_reported(tmp_path: Path, reported: str) -> None:
     """Media added, changed in place (same size), and a whole media folder removed: output = full build."""
-    from eventsite.build import build_site
-    from eventsite.publish import BuildOptions
-
-    content = write_site(tmp_path, {"media/plan.txt": "plan A\n", "media/photos/hall.png": b""})
-    _png(content / "media/photos/hall.png")
-    theme = own_theme(tmp_path)
-    project = Project(content=content, output=tmp_path / "site", theme=theme)
-    builder = IncrementalBuilder(project)
-    builder.full_build()
+    builder, content = started(tmp_path, {"media/plan.txt": "plan A\n", "media/photos/hall.png": _png()})
     session = content / "sessions/talk.md"
 
     def check(step: str, changed: set[Path]) -> None:
         session.write_text(session.read_text(encoding="utf-8") + f"\n{step}\n", encoding="utf-8")
         builder.update({session} | (set() if reported == "nothing" else changed))
-        reference = tmp_path / f"full-{step}"
-        build_site(Project(content=content, output=reference, theme=theme), options=BuildOptions(dev=True))
-        assert snapshot(project.output) == snapshot(reference), step
-        shutil.rmtree(reference)
+        assert_same_as_a_full_build(builder, step)
 
     plan, added = content / "media/plan.txt", content / "media/photos/stage.png"
     plan.write_text("plan B\n", encoding="utf-8")  # same size, other bytes
@@ -209,23 +206,13 @@ def test_media_changes_are_applied_however_they_were_reported(tmp_path: Path, re
 
 
 def test_a_static_folder_moved_in_and_removed(tmp_path: Path) -> None:
-    from eventsite.build import build_site
-    from eventsite.publish import BuildOptions
-
-    content = write_site(tmp_path)
-    theme = own_theme(tmp_path)
-    project = Project(content=content, output=tmp_path / "site", theme=theme)
-    builder = IncrementalBuilder(project)
-    builder.full_build()
-    folder = theme.static / "extra"
+    builder, _ = started(tmp_path)
+    folder = builder.project.theme.static / "extra"
     (folder / "deep").mkdir(parents=True)
     (folder / "a.txt").write_text("a\n", encoding="utf-8")
     (folder / "deep" / "b.txt").write_text("b\n", encoding="utf-8")
-    for step in ("moved in", "removed"):
-        builder.update({folder})  # a watcher reports a moved folder as the folder alone
-        reference = tmp_path / "full"
-        build_site(Project(content=content, output=reference, theme=theme), options=BuildOptions(dev=True))
-        assert snapshot(project.output) == snapshot(reference), step
-        shutil.rmtree(reference)
-        if step == "moved in":
-            shutil.rmtree(folder)
+    builder.update({folder})  # a watcher reports a moved folder as the folder alone
+    assert_same_as_a_full_build(builder, "moved in")
+    shutil.rmtree(folder)
+    builder.update({folder})
+    assert_same_as_a_full_build(builder, "removed")
