@@ -90,12 +90,17 @@ class LoadCache:
         # Keyed by the path as a string: the dev server looks up thousands of files per edit.
         self._entries: dict[str, tuple[tuple[int, int, int], Document]] = {}
 
-    def get(self, path: Path | str, signature: tuple[int, int, int]) -> Document | None:
+    def get(self, path: Path | str, stat: os.stat_result) -> Document | None:
+        """The document read from ``path`` when it had this ``stat`` (mtime, size, inode), else None."""
         found = self._entries.get(str(path))
-        return found[1] if found is not None and found[0] == signature else None
+        return found[1] if found is not None and found[0] == _signature(stat) else None
 
-    def put(self, path: Path, signature: tuple[int, int, int], document: Document) -> None:
-        self._entries[str(path)] = (signature, document)
+    def put(self, path: Path, stat: os.stat_result, document: Document) -> None:
+        self._entries[str(path)] = (_signature(stat), document)
+
+
+def _signature(stat: os.stat_result) -> tuple[int, int, int]:
+    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
 
 
 def load_content(root: Path, cache: LoadCache | None = None, since: Changes | None = None) -> RawContent:
@@ -211,13 +216,13 @@ def missed_changes(root: Path, raw: RawContent, cache: LoadCache) -> set[Path]:
                 stat = entry.stat()
             except OSError:
                 stat = None
-            if document is None or stat is None or cache.get(entry.path, (stat.st_mtime_ns, stat.st_size, stat.st_ino)) is not document:
+            if document is None or stat is None or cache.get(entry.path, stat) is not document:
                 missed.add(Path(entry.path))
     missed.update(Path(path) for path in known)
     site_path = root / SITE_FILE
     try:
         stat = site_path.stat()
-        if cache.get(site_path, (stat.st_mtime_ns, stat.st_size, stat.st_ino)) is not raw.site:
+        if cache.get(site_path, stat) is not raw.site:
             missed.add(site_path)
     except OSError:
         missed.add(site_path)
@@ -243,7 +248,7 @@ def _unchanged(entry: os.DirEntry, cache: LoadCache | None) -> Document | None:
         stat = entry.stat()
     except OSError:
         return None
-    return cache.get(entry.path, (stat.st_mtime_ns, stat.st_size, stat.st_ino))
+    return cache.get(entry.path, stat)
 
 
 def _load_entry(path: Path, root: Path, kind: str, problems: list[Problem], cache: LoadCache | None) -> Document | None:
@@ -312,9 +317,8 @@ def _read_document(
         if kind == "site":
             problems.append(Problem(shown, 0, "site.yaml is missing"))
         return None
-    signature = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
     if cache is not None:
-        cached = cache.get(path, signature)
+        cached = cache.get(path, stat)
         if cached is not None:
             return cached
     size = stat.st_size
@@ -357,7 +361,7 @@ def _read_document(
         sha=hashlib.sha256(raw).hexdigest(),
     )
     if cache is not None:
-        cache.put(path, signature, document)
+        cache.put(path, stat, document)
     return document
 
 
