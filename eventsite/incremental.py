@@ -311,18 +311,17 @@ class IncrementalBuilder:
         for path in sorted(changed):
             if not is_below(path, static_root):
                 continue
-            if path.is_dir() and not path.is_symlink():  # a folder moved in: its files
-                files = [item for item in sorted(path.rglob("*")) if item.is_file() and not item.is_symlink()]
-            elif path.is_file() and not path.is_symlink():
-                files = [path]
-            else:
-                files = []
+            if not path.exists():  # gone (or a link to nothing)
                 relative = "static/" + path.relative_to(static_root).as_posix()
-                if not path.exists() and _delete(output, relative):
+                if _delete(output, relative):
                     update.deleted.append(relative)
-            for file in files:
+                continue
+            if path.is_symlink():  # links are not copied (see build.copy_files)
+                continue
+            # A folder moved in is reported alone: copy its files.
+            for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
                 relative = "static/" + file.relative_to(static_root).as_posix()
-                if write_file_atomic(safe_output_file(output, relative), file.read_bytes()):
+                if file.is_file() and not file.is_symlink() and write_file_atomic(safe_output_file(output, relative), file.read_bytes()):
                     update.written.append(relative)
 
     def _make_thumbnails(self, site: Site, images: ImageCatalog, touched_media: set[str]) -> dict[str, list[tuple[str, bytes]]]:
