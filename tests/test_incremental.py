@@ -110,10 +110,8 @@ def test_one_session_edit_renders_only_dependent_pages(tmp_path: Path) -> None:
 
 
 def test_a_broken_edit_writes_nothing_and_the_next_good_one_recovers(tmp_path: Path) -> None:
-    content = write_site(tmp_path)
-    project = Project(content=content, output=tmp_path / "site", theme=own_theme(tmp_path))
-    builder = IncrementalBuilder(project)
-    builder.full_build()
+    builder, content = started(tmp_path)
+    project = builder.project
     before = snapshot(project.output)
     path = content / "sessions/talk.md"
     good = path.read_text()
@@ -129,10 +127,8 @@ def test_a_broken_edit_writes_nothing_and_the_next_good_one_recovers(tmp_path: P
 
 def test_the_edited_language_comes_first(tmp_path: Path) -> None:
     """A Thai translator saving talk.th.md sees the Thai page before anything else is rendered."""
-    content = write_site(tmp_path)
-    project = Project(content=content, output=tmp_path / "site", theme=own_theme(tmp_path))
-    builder = IncrementalBuilder(project)
-    builder.full_build()
+    builder, content = started(tmp_path)
+    project = builder.project
     path = content / "sessions/talk.th.md"
     path.write_text("---\ntitle: การบรรยายใหม่\n---\nเนื้อหา\n", encoding="utf-8")
     seen: list[list[str]] = []
@@ -144,10 +140,8 @@ def test_the_edited_language_comes_first(tmp_path: Path) -> None:
 
 
 def test_a_source_edit_shows_the_default_language_first(tmp_path: Path) -> None:
-    content = write_site(tmp_path)
-    project = Project(content=content, output=tmp_path / "site", theme=own_theme(tmp_path))
-    builder = IncrementalBuilder(project)
-    builder.full_build()
+    builder, content = started(tmp_path)
+    project = builder.project
     path = content / "sessions/opening.md"
     path.write_text(session_text("Opening moved", 5, 10), encoding="utf-8")
     seen: list[list[str]] = []

@@ -392,14 +392,6 @@ def test_bad_timezone(tmp_path: Path, zone: str) -> None:
     assert problem.message.startswith("timezone: ") and "IANA" in problem.message
 
 
-@pytest.mark.parametrize("code", ["xx", "klingon", "en_US", "en-", "12"])
-def test_language_unknown_to_cldr(tmp_path: Path, code: str) -> None:
-    text = site("languages: [en, ko, th]", f"languages: [en, ko, '{code}']")
-    problem = only(problems(tmp_path, {"site.yaml": text}))
-    at(problem, "content/site.yaml", site_line(text, "languages:"))
-    assert problem.message.startswith("languages.2: ") and "CLDR" in problem.message
-
-
 def test_language_unknown_to_cldr_as_a_localized_key(tmp_path: Path) -> None:
     text = site("  ko: 테스트 포럼\n", "  ko: 테스트 포럼\n  xx: Bad\n")
     found = problems(tmp_path, {"site.yaml": text})
@@ -408,47 +400,35 @@ def test_language_unknown_to_cldr_as_a_localized_key(tmp_path: Path) -> None:
     assert problem.message.startswith("title.xx: ")
 
 
-def test_language_unknown_to_cldr_in_fallbacks(tmp_path: Path) -> None:
-    text = site("languages: [en, ko, th]\n", "languages: [en, ko, th]\nfallbacks:\n  th: [en, zz]\n")
+# One mistake in site.yaml → one problem on its line: (replace, with, the line that has, column, message prefix, the message mentions).
+SITE_MISTAKES = [
+    *(
+        pytest.param("languages: [en, ko, th]", f"languages: [en, ko, '{code}']", "languages:", None, "languages.2: ", "CLDR", id=f"language-{code}")
+        for code in ["xx", "klingon", "en_US", "en-", "12"]
+    ),
+    pytest.param(
+        "languages: [en, ko, th]\n", "languages: [en, ko, th]\nfallbacks:\n  th: [en, zz]\n", "th: [en, zz]", None, "fallbacks.th.1: ", "",
+        id="fallback-unknown-to-cldr",
+    ),
+    pytest.param("languages: [en, ko, th]", "languages: [en, ko, th, ko]", "languages:", None, "languages: ", "once", id="language-twice"),
+    pytest.param("languages: [en, ko, th]", "languages: []", "languages:", None, "languages: ", "", id="no-languages"),
+    *(
+        pytest.param("base_url: https://example.org/forum/", f"base_url: '{url}'", "base_url:", 11, "base_url: ", "http", id=f"base-url-{url}")
+        for url in ["ftp://example.org/", "example.org/forum/", "javascript:alert(1)", "/forum/", "file:///tmp/site/"]
+    ),
+    pytest.param('end: "2019-11-26"', 'end: "2019-11-24"', "dates:", None, "dates: ", "before", id="dates-out-of-order"),
+    pytest.param('end: "2019-11-26"', 'end: "2019-11-31"', "dates:", None, "dates.end: ", "YYYY-MM-DD", id="bad-date"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "line_with", "column", "prefix", "mentions"), SITE_MISTAKES)
+def test_one_site_yaml_mistake_is_one_problem_on_its_line(
+    tmp_path: Path, old: str, new: str, line_with: str, column: int | None, prefix: str, mentions: str
+) -> None:
+    text = site(old, new)
     problem = only(problems(tmp_path, {"site.yaml": text}))
-    at(problem, "content/site.yaml", site_line(text, "th: [en, zz]"))
-    assert problem.message.startswith("fallbacks.th.1: ")
-
-
-def test_languages_listed_twice(tmp_path: Path) -> None:
-    text = site("languages: [en, ko, th]", "languages: [en, ko, th, ko]")
-    problem = only(problems(tmp_path, {"site.yaml": text}))
-    at(problem, "content/site.yaml", site_line(text, "languages:"))
-    assert problem.message.startswith("languages: ") and "once" in problem.message
-
-
-def test_no_languages(tmp_path: Path) -> None:
-    text = site("languages: [en, ko, th]", "languages: []")
-    problem = only(problems(tmp_path, {"site.yaml": text}))
-    at(problem, "content/site.yaml", site_line(text, "languages:"))
-    assert problem.message.startswith("languages: ")
-
-
-@pytest.mark.parametrize("url", ["ftp://example.org/", "example.org/forum/", "javascript:alert(1)", "/forum/", "file:///tmp/site/"])
-def test_base_url_must_be_http(tmp_path: Path, url: str) -> None:
-    text = site("base_url: https://example.org/forum/", f"base_url: '{url}'")
-    problem = only(problems(tmp_path, {"site.yaml": text}))
-    at(problem, "content/site.yaml", site_line(text, "base_url:"), 11)
-    assert problem.message.startswith("base_url: ") and "http" in problem.message
-
-
-def test_dates_out_of_order(tmp_path: Path) -> None:
-    text = site('end: "2019-11-26"', 'end: "2019-11-24"')
-    problem = only(problems(tmp_path, {"site.yaml": text}))
-    at(problem, "content/site.yaml", site_line(text, "dates:"))
-    assert problem.message.startswith("dates: ") and "before" in problem.message
-
-
-def test_bad_site_date(tmp_path: Path) -> None:
-    text = site('end: "2019-11-26"', 'end: "2019-11-31"')
-    problem = only(problems(tmp_path, {"site.yaml": text}))
-    at(problem, "content/site.yaml", site_line(text, "dates:"))
-    assert problem.message.startswith("dates.end: ") and "YYYY-MM-DD" in problem.message
+    at(problem, "content/site.yaml", site_line(text, line_with), column)
+    assert problem.message.startswith(prefix) and mentions in problem.message
 
 
 def test_site_problems_stop_the_stage(tmp_path: Path) -> None:
