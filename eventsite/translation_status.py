@@ -40,8 +40,9 @@ from .yaml_strict import YamlProblem, parse
 FINGERPRINT_LENGTH = 16  # hex digits written by sign-off; the schema accepts 12–64
 TEMPLATE_NAME = f"{l10n.CATALOG_DOMAIN}.pot"
 
-UP_TO_DATE, OUTDATED, UNSIGNED, MISSING = "up_to_date", "outdated", "unsigned", "missing"
-STATES = (UP_TO_DATE, OUTDATED, UNSIGNED, MISSING)
+UP_TO_DATE, DRAFT, OUTDATED, UNSIGNED, MISSING = "up_to_date", "draft", "outdated", "unsigned", "missing"
+# DRAFT: matches its source but is marked `review: draft` (published, awaiting a reviewer).
+STATES = (UP_TO_DATE, DRAFT, OUTDATED, UNSIGNED, MISSING)
 
 
 # --- fingerprints ------------------------------------------------------------------
@@ -133,7 +134,13 @@ def item_status(entry: Entry, lang: str, chain: tuple[str, ...], content_root: P
             entry.text_language(chain), None, fingerprint(digest),
         )
     recorded: str | None = getattr(translation.meta, "source_fingerprint", None)
-    state = UNSIGNED if not recorded else (UP_TO_DATE if matches(recorded, digest) else OUTDATED)
+    draft = getattr(translation.meta, "review", None) is not None
+    if not recorded:
+        state = UNSIGNED
+    elif not matches(recorded, digest):
+        state = OUTDATED
+    else:
+        state = DRAFT if draft else UP_TO_DATE
     return ItemStatus(
         entry.kind, entry.id, state, source.display, translation.document.display, lang, recorded, fingerprint(digest)
     )
@@ -321,13 +328,16 @@ def translation_file(path: Path) -> TranslationFile:
 
 
 _FINGERPRINT_LINE = re.compile(r"^source_fingerprint[ \t]*:")
+_REVIEW_LINE = re.compile(r"^review[ \t]*:")
 
 
-def set_fingerprint(raw: bytes, value: str, shown: str = "translation") -> bytes:
+def set_fingerprint(raw: bytes, value: str, shown: str = "translation", *, draft: bool = False) -> bytes:
     """Write ``source_fingerprint: "<value>"`` into the front matter; every other byte stays.
 
     An existing line is replaced in place; otherwise the line goes just
     before the closing ``---``. The file's BOM and line endings are kept.
+    ``draft``: also write ``review: draft`` (a draft made against this
+    source); without it a ``review:`` line is removed (signed off).
     """
     bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
     try:
@@ -343,14 +353,23 @@ def set_fingerprint(raw: bytes, value: str, shown: str = "translation") -> bytes
     if closing is None:
         raise BuildError([Problem(shown, 1, "front matter has no closing '---' line")])
     ending = "\r" if lines[0].endswith("\r") else ""
-    new_line = f'source_fingerprint: "{value}"'
-    for index in range(1, closing):
-        if _FINGERPRINT_LINE.match(lines[index]):
-            lines[index] = new_line + ("\r" if lines[index].endswith("\r") else "")
-            break
-    else:
-        lines.insert(closing, new_line + ending)
+    _set_line(lines, closing, _FINGERPRINT_LINE, f'source_fingerprint: "{value}"', ending)
+    closing = next(index for index in range(1, len(lines)) if lines[index].rstrip() in ("---", "..."))
+    _set_line(lines, closing, _REVIEW_LINE, "review: draft" if draft else None, ending)
     return bom + newline.join(lines).encode("utf-8")
+
+
+def _set_line(lines: list[str], closing: int, pattern: re.Pattern, new_line: str | None, ending: str) -> None:
+    """Replace (or with None remove) the front-matter line matching ``pattern``; add it before ``closing`` if absent."""
+    for index in range(1, closing):
+        if pattern.match(lines[index]):
+            if new_line is None:
+                del lines[index]
+            else:
+                lines[index] = new_line + ("\r" if lines[index].endswith("\r") else "")
+            return
+    if new_line is not None:
+        lines.insert(closing, new_line + ending)
 
 
 def recorded_fingerprint(raw: bytes, shown: str = "translation") -> str | None:

@@ -280,10 +280,17 @@ class NewsMeta(Strict):
 Fingerprint = Annotated[str, Field(pattern=r"^[0-9a-f]{12,64}$")]
 
 
+class ReviewState(str, enum.Enum):
+    draft = "draft"
+
+
 class _TranslationBase(Strict):
     # Written by `build.py i18n sign-off`: the fingerprint of the source's
     # translatable text when the translation was last brought up to date.
     source_fingerprint: Fingerprint | None = None
+    # A machine-drafted or unreviewed translation: published, counted apart in
+    # the status report, marked on the page; `i18n sign-off` clears it.
+    review: ReviewState | None = Field(None, description="'draft': published, but awaiting a reviewer's sign-off")
 
 
 class TitledTranslation(_TranslationBase):
@@ -325,7 +332,11 @@ CONTENT_KINDS: dict[str, ContentKind] = {
 
 
 def translatable_fields(kind: str) -> tuple[str, ...]:
-    return tuple(name for name in CONTENT_KINDS[kind].translation.model_fields if name != "source_fingerprint")
+    return tuple(name for name in CONTENT_KINDS[kind].translation.model_fields if name not in TRANSLATION_RECORD_FIELDS)
+
+
+# Fields of a translation file that say something about the translation, not text to translate.
+TRANSLATION_RECORD_FIELDS = frozenset({"source_fingerprint", "review"})
 
 
 # --- the stage ------------------------------------------------------------------

@@ -99,6 +99,17 @@ class EntryView:
         return self.lang != self._page.lang
 
     @property
+    def is_draft(self) -> bool:
+        """The text shown is a translation marked ``review: draft`` (not yet reviewed)."""
+        translation = self._entry.translations.get(self.lang)
+        return translation is not None and getattr(translation.meta, "review", None) is not None
+
+    @property
+    def original_url(self) -> str:
+        """This page in the default language (the text a translation was made from)."""
+        return self._page.link(self._kind_route, self.id, lang=self._page.site.default_language)
+
+    @property
     def translated_into(self) -> frozenset[str]:
         return self._entry.languages
 
@@ -441,6 +452,10 @@ class SiteView:
             return None
         text = value.get(self._page.chain)
         return Shown(text.value, text.lang, self._page.lang)
+
+    @property
+    def default_language(self) -> str:
+        return self._site.default_language
 
     @cached_property
     def title(self) -> Shown:

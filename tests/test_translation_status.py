@@ -96,6 +96,41 @@ def test_sign_off_then_edits_to_translatable_text_make_it_outdated(tmp_path: Pat
     assert state(tmp_path, "ko", "opening") == ts.UP_TO_DATE
 
 
+def test_a_draft_is_counted_apart_marked_on_the_page_and_cleared_by_sign_off(tmp_path: Path) -> None:
+    from lxml import html as lxml_html
+
+    from eventsite.build import build_site
+
+    write_site(tmp_path)
+    translation = tmp_path / OPENING_KO
+    before = translation.read_bytes()
+    assert main(["i18n", "sign-off", "--draft", "--content", str(tmp_path / "content"), str(translation)], root=PROJECT_ROOT) == 0
+    written = translation.read_text(encoding="utf-8")
+    assert "review: draft\n---" in written and 'source_fingerprint: "' in written
+    assert state(tmp_path, "ko", "opening") == ts.DRAFT
+    ko = next(language for language in report(tmp_path).languages if language.lang == "ko")
+    assert ko.count(ts.DRAFT) == 1 and ko.count(ts.UP_TO_DATE) == 0
+
+    build_site(project(tmp_path))
+    page = lxml_html.fromstring((tmp_path / "site/ko/sessions/opening/index.html").read_bytes())
+    notes = page.xpath("//p[contains(@class, 'notice-draft')]")
+    assert len(notes) == 1
+    assert notes[0].xpath(".//a/@href") == ["../../../en/sessions/opening/"]
+    english = lxml_html.fromstring((tmp_path / "site/en/sessions/opening/index.html").read_bytes())
+    assert not english.xpath("//p[contains(@class, 'notice-draft')]")
+
+    # A draft whose source changed is outdated first of all.
+    edit(tmp_path / "content/sessions/opening.md", "Welcome.", "Welcome, delegates.")
+    assert state(tmp_path, "ko", "opening") == ts.OUTDATED
+
+    # Signing off (after review) records the new fingerprint and removes the draft mark, nothing else.
+    assert sign_off(tmp_path, OPENING_KO) == 0
+    assert state(tmp_path, "ko", "opening") == ts.UP_TO_DATE
+    after = translation.read_bytes()
+    assert b"review:" not in after
+    assert [line for line in after.splitlines() if not line.startswith(b"source_fingerprint")] == before.splitlines()
+
+
 def test_missing_items_name_the_file_to_create_and_what_readers_see(tmp_path: Path) -> None:
     write_site(tmp_path, {"site.yaml": SITE_YAML + "fallbacks:\n  th: [ko]\n"})
     found = {language.lang: language for language in report(tmp_path).languages}
@@ -181,8 +216,8 @@ def test_json_shape(tmp_path: Path, capsys) -> None:
     ko = data["languages"]["ko"]
     assert ko["name"] == "한국어" and ko["english_name"] == "Korean" and ko["fallbacks"] == ["en"]
     content = ko["content"]
-    assert set(content) == {"total", "translated", "up_to_date", "outdated", "unsigned", "missing", "items"}
-    assert content["translated"] == content["up_to_date"] + content["outdated"] + content["unsigned"] == 1
+    assert set(content) == {"total", "translated", "up_to_date", "draft", "outdated", "unsigned", "missing", "items"}
+    assert content["translated"] == content["up_to_date"] + content["draft"] + content["outdated"] + content["unsigned"] == 1
     assert content["total"] == content["translated"] + content["missing"] == 7
     item = next(item for item in content["items"] if item["id"] == "opening")
     assert item == {

@@ -24,7 +24,7 @@ from . import add_project_arguments, project_from
 
 HELP = "translation status (default), UI catalogs (extract), sign-off and diff of translations"
 MAPPING = "babel.cfg"
-FAIL_ON = ("missing", "outdated", "unsigned")
+FAIL_ON = ("missing", "outdated", "unsigned", "draft")
 
 
 def _status_arguments(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -61,6 +61,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "sign-off", parents=[common], help="record in translation files that they match their source as it is now"
     )
     sign_off.add_argument("files", nargs="+", type=Path, metavar="TRANSLATION", help="e.g. content/sessions/opening.th.md")
+    sign_off.add_argument(
+        "--draft", action="store_true",
+        help="record the source's fingerprint but mark the translation 'review: draft' (machine-drafted or unreviewed)",
+    )
 
     diff = actions.add_parser("diff", parents=[common], help="what changed in the source since the translation was signed off")
     diff.add_argument("file", type=Path, metavar="TRANSLATION")
@@ -72,7 +76,7 @@ def run(args: argparse.Namespace, root: Path) -> int:
     if action == "extract":
         return run_extract(project, root, check=args.check)
     if action == "sign-off":
-        return run_sign_off(project, args.files)
+        return run_sign_off(project, args.files, draft=args.draft)
     if action == "diff":
         return run_diff(project, args.file)
     return run_status(project, args)
@@ -110,6 +114,7 @@ def format_report(report: ts.Report, *, summary: bool = False) -> str:
             "",
             f"{language.lang}  {language.name} ({language.english_name}); falls back to {fallbacks}",
             f"  content  {translated}/{len(items)} translated: {language.count(ts.UP_TO_DATE)} up to date, "
+            f"{language.count(ts.DRAFT)} draft (awaiting review), "
             f"{language.count(ts.OUTDATED)} outdated, {language.count(ts.UNSIGNED)} unsigned; "
             f"{language.count(ts.MISSING)} missing",
         ]
@@ -124,6 +129,8 @@ def format_report(report: ts.Report, *, summary: bool = False) -> str:
             lines.append(f"  outdated  {item.translation}  (source changed; `build.py i18n diff {item.translation}`)")
         for item in language.with_state(ts.UNSIGNED):
             lines.append(f"  unsigned  {item.translation}")
+        for item in language.with_state(ts.DRAFT):
+            lines.append(f"  draft     {item.translation}  (awaiting review; `build.py i18n sign-off` when reviewed)")
         for item in language.with_state(ts.MISSING):
             lines.append(f"  missing   {item.translation}  (readers see {item.shown_in})")
         if ui is not None:
@@ -165,7 +172,7 @@ def _inside(path: Path, folder: Path) -> bool:
         return False
 
 
-def run_sign_off(project: Project, files: list[Path]) -> int:
+def run_sign_off(project: Project, files: list[Path], *, draft: bool = False) -> int:
     """All files are checked before any is written: one bad path changes nothing."""
     problems: list[Problem] = []
     planned: list[tuple[ts.TranslationFile, bytes, bytes, str]] = []
@@ -181,18 +188,19 @@ def run_sign_off(project: Project, files: list[Path]) -> int:
                 raise BuildError([Problem(shown, 0, f"its source {target.source.name} does not exist")])
             value = ts.fingerprint(ts.text_digest(target.kind, target.source.read_bytes(), shown))
             old = path.read_bytes()
-            planned.append((target, old, ts.set_fingerprint(old, value, shown), value))
+            planned.append((target, old, ts.set_fingerprint(old, value, shown, draft=draft), value))
         except BuildError as error:
             problems.extend(error.problems)
     if problems:
         raise BuildError(problems)
     for target, old, new, value in planned:
         shown = display_path(target.path.resolve(), project.content.resolve())
+        what = "marked as a draft of" if draft else "signed off against"
         if old == new:
-            print(f"{shown}: already signed off ({value})")
+            print(f"{shown}: already {what} {target.source.name} ({value})")
         else:
             target.path.write_bytes(new)
-            print(f"{shown}: signed off against {target.source.name} ({value})")
+            print(f"{shown}: {what} {target.source.name} ({value})")
     return 0
 
 
