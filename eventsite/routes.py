@@ -51,10 +51,6 @@ PAGE_KINDS: tuple[PageKind, ...] = (
         "person", "html", "person.html", lambda key: f"/people/{key}/",
         lambda site: site.people.keys(), entry=lambda site, key: site.people[key],
     ),
-    PageKind(
-        "country", "html", "country.html", lambda key: f"/countries/{key.lower()}/",  # type: ignore[union-attr]
-        lambda site: site.config.countries,
-    ),
     PageKind("news-index", "html", "news_index.html", lambda key: "/news/", _single),
     PageKind(
         "news", "html", "news.html", lambda key: f"/news/{key}/",
@@ -63,6 +59,10 @@ PAGE_KINDS: tuple[PageKind, ...] = (
     PageKind(
         "page", "html", "page.html", lambda key: f"/{key}/",
         lambda site: site.pages.keys(), entry=lambda site, key: site.pages[key],
+    ),
+    PageKind(
+        "country", "html", "country.html", lambda key: f"/countries/{key.lower()}/",  # type: ignore[union-attr]
+        lambda site: site.config.countries,
     ),
     # Search (eventsite/search.py indexes the built pages): every page as a plain list, Pagefind on top.
     PageKind("search", "html", "search.html", lambda key: "/search/", _single),
