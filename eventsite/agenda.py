@@ -1,9 +1,9 @@
 """The room-by-time grid of a programme day.
 
 Rows are the intervals between consecutive start/end times of the day's
-sessions; columns are rooms. A session spans the rows of its duration
-(``rowspan``), so parallel sessions sit side by side. Only days where two
-sessions in different rooms overlap get a grid: for the others the list
+items; columns are rooms. An item spans the rows of its duration
+(``rowspan``), so parallel items sit side by side. Only days where two
+items in different rooms overlap get a grid: for the others the list
 already says everything.
 """
 

@@ -1,4 +1,9 @@
-"""The whole build, in order, in one function: :func:`build_site`."""
+"""The whole build, in order, in one function: :func:`build_site`.
+
+Stages 1–4 (load, validate, model, plan) are one sequence, :func:`prepare`,
+which the dev server's incremental builder runs too; only what follows
+(render everything, or only what an edit made stale) differs.
+"""
 
 from __future__ import annotations
 
@@ -10,19 +15,24 @@ from pathlib import Path
 
 import jinja2
 
+from . import og
 from .cache import DiskCache
 from .depends import Recorder
+from .entries import Site
 from .errors import BuildError, Problem, display_path
+from .fields import normalize_base_url
 from .images import ImageCatalog, scan_images, thumbnail_cache, thumbnails
+from .kinds import IMAGE_FIELDS, PAGE_KINDS
 from .l10n import load_translations
-from .load import LoadCache, RawContent, load_content
-from .model import ModelMemo, Site, build_model
-from .publish import BuildOptions, Finished, run_post_build
+from .load import Changes, LoadCache, RawContent, load_content
+from .model import ModelMemo, build_model
 from .parallel import default_workers, render_routes
 from .progress import Progress
-from .render import Renderer, SharedBytecodeCache, Theme
-from .routes import RoutePlan, plan_routes
-from .validate import ValidationCache, normalize_base_url, validate_content
+from .publish import BuildOptions, Finished, run_post_build
+from .render import Renderer, SharedBytecodeCache
+from .routes import PageKind, RoutePlan, plan_routes
+from .theme import Theme
+from .validate import ValidationCache, validate_content
 from .write import StagedOutput, check_output_folder
 
 
@@ -90,6 +100,36 @@ class Caches:
         )
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """Stages 1–4 done: what was read, the model, the routes, the images' sizes."""
+
+    raw: RawContent
+    site: Site
+    plan: RoutePlan
+    images: ImageCatalog
+
+
+def page_kinds(options: BuildOptions) -> tuple[PageKind, ...]:
+    """The page kinds a build makes: the dev server leaves out publish-only outputs (share cards)."""
+    return tuple(kind for kind in PAGE_KINDS if not (options.dev and kind.published_only))
+
+
+def prepare(
+    project: Project,
+    caches: Caches,
+    options: BuildOptions,
+    *,
+    since: Changes | None = None,
+    previous: RoutePlan | None = None,
+) -> Prepared:
+    """Load → validate → model → plan routes; ``since`` and ``previous`` let the dev server reuse its last run."""
+    raw = load_content(project.content, caches.documents, since=since)
+    site = model_content(project, raw, caches)
+    plan = plan_routes(site, page_kinds(options), previous=previous)
+    return Prepared(raw, site, plan, scan_images(site, IMAGE_FIELDS, caches.images))
+
+
 def load_site(project: Project, caches: Caches | None = None) -> Site:
     """Stages 1–3: content folder → checked, typed model."""
     caches = caches or Caches()
@@ -120,13 +160,14 @@ def build_site(
     progress = progress or Progress()
     check_output_folder(project.output, [project.content, project.theme.templates, project.theme.locales])
     with progress.phase("load"):
-        raw = load_content(project.content, caches.documents)
-        site = model_content(project, raw, caches)
+        prepared = prepare(project, caches, options)
+        site, plan, images = prepared.site, prepared.plan, prepared.images
     with progress.phase("plan"):
-        plan = plan_routes(site)
         translations = load_translations(project.theme.locales, site.languages, site.fallback_chains)
-        images = scan_images(site, caches.images)
-        renderer = Renderer(site, plan, project.theme, translations, caches.templates, caches.markdown, images=images)
+        renderer = Renderer(
+            site, plan, project.theme, translations, caches.templates, caches.markdown, images=images,
+            cache_folder=project.cache if caches.markdown is not None else None,
+        )
 
     staged = StagedOutput(project.output)
     try:
@@ -154,8 +195,10 @@ def build_site(
 
     pages = Counter(route.lang or "-" for route in plan.routes if route.kind.format == "html")
     warnings = sorted(set(site.warnings) | {p for p in problems if p.severity == "warning"})
+    if not og.RAQM and any(route.kind.format == "og-png" for route in plan.routes):
+        finished.notes.append("og images: this Pillow has no libraqm; Thai, Khmer, Lao and Myanmar are drawn unshaped")
     return BuildResult(
-        site, plan, dict(pages), warnings, time.perf_counter() - started, dependencies, finished.notes, content=raw
+        site, plan, dict(pages), warnings, time.perf_counter() - started, dependencies, finished.notes, content=prepared.raw
     )
 
 
@@ -163,7 +206,7 @@ def copy_files(
     site: Site, project: Project, staged: StagedOutput, problems: list[Problem], images: ImageCatalog | None = None
 ) -> None:
     """Media as they are, thumbnails of raster images (eventsite/images.py), and the theme's static assets."""
-    images = images if images is not None else scan_images(site)
+    images = images if images is not None else scan_images(site, IMAGE_FIELDS)
     cache = thumbnail_cache(project.cache)
     for media in site.media.values():
         staged.copy(f"media/{media.relative}", media.path)

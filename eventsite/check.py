@@ -31,8 +31,12 @@ from . import paths
 from .build import BuildResult, Caches, Project, build_site
 from .errors import BuildError, Problem, display_path
 from .l10n import language
-from .load import CONTENT_FOLDERS, MEDIA_FOLDER, SITE_FILE, Document, load_content
-from .model import Entry, Site, build_model
+from .documents import Document
+from .entries import Entry, Site
+from .kinds import FOLDERS as CONTENT_FOLDERS
+from .kinds import KINDS
+from .load import MEDIA_FOLDER, SITE_FILE, load_content
+from .model import build_model
 from .routes import entry_of
 from .validate import validate_content
 
@@ -164,11 +168,15 @@ def content_warnings(site: Site) -> list[Problem]:
         if missing:
             names = ", ".join(f"{language(lang).english_name} ({lang})" for lang in missing)
             found.append(Problem(entry.document.display, 0, f"no translation into {names}", severity="warning"))
-    for exhibit in site.exhibits.values():
-        if exhibit.meta.image and not exhibit.meta.image_alt:  # type: ignore[attr-defined]
-            line, column = exhibit.document.meta.locate(("image",))
-            message = "image has no image_alt: describe the picture for people who cannot see it"
-            found.append(Problem(exhibit.document.display, line, message, column, "warning"))
+    for kind in KINDS:
+        for image in kind.images:
+            if image.alt is None:
+                continue  # described by the entry's name
+            for entry in site.items(kind.name):
+                if getattr(entry.meta, image.field, None) and not getattr(entry.meta, image.alt, None):
+                    line, column = entry.document.meta.locate((image.field,))
+                    message = f"{image.field} has no {image.alt}: describe the picture for people who cannot see it"
+                    found.append(Problem(entry.document.display, line, message, column, "warning"))
     for media in site.media.values():
         if media.path.suffix.lower() in IMAGE_SUFFIXES and media.size > IMAGE_LIMIT:
             message = f"image is {media.size // 1024} KB, over the {IMAGE_LIMIT // 1024} KB limit: resize or compress it"
@@ -177,11 +185,8 @@ def content_warnings(site: Site) -> list[Problem]:
 
 
 def _entries(site: Site) -> Iterator[Entry]:
-    yield from site.sessions
-    yield from site.people.values()
-    yield from site.exhibits.values()
-    yield from site.pages.values()
-    yield from site.news
+    for kind in KINDS:
+        yield from site.items(kind.name)
 
 
 # --- the built site -------------------------------------------------------------------

@@ -4,7 +4,7 @@ Before rendering, :func:`scan_images` opens every raster image below
 ``media/`` with Pillow — once per image per build; Pillow reads only the
 header — for its displayed size (EXIF orientation applied, as browsers do).
 Pages use the sizes for ``width``/``height`` attributes (no layout shift)
-and list the thumbnails in ``srcset``. An exhibit whose ``image`` Pillow
+and list the thumbnails in ``srcset``. An entry whose picture Pillow
 cannot read is a located error.
 
 Thumbnails are made for JPEG and PNG images at :data:`THUMB_WIDTHS` that are
@@ -27,20 +27,20 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
-from typing import Mapping
+from typing import Iterable, Mapping
 
 import PIL
 from PIL import Image, ImageOps, features
 
 from .errors import Problem, display_path
-from .load import MediaFile
-from .model import Site
+from .documents import MediaFile
+from .entries import Site
 
 THUMB_WIDTHS = (480, 960)
 THUMB_FOLDER = "_thumbs"  # below media/ in the output; reserved in content/media/
 JPEG_QUALITY = 82
 VERSION = 1  # bump when thumbnails are made differently
-# Files Pillow is asked about even when no exhibit refers to them.
+# Files Pillow is asked about even when no entry refers to them.
 RASTER_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".avif"})
 THUMBNAIL_FORMATS = frozenset({"JPEG", "PNG"})  # what browsers all show and Pillow writes deterministically
 _SWAPPING_ORIENTATIONS = frozenset({5, 6, 7, 8})  # EXIF orientations that turn the picture by 90°
@@ -136,24 +136,29 @@ def _signature(path: Path) -> tuple[int, int, int] | None:
     return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
 
 
-def referenced_images(site: Site) -> dict[str, list[tuple[str, int, int]]]:
+# (kind name, front-matter field) of every field that holds a picture (kinds.IMAGE_FIELDS).
+ImageFields = Iterable[tuple[str, str]]
+
+
+def referenced_images(site: Site, fields: ImageFields) -> dict[str, list[tuple[str, int, int]]]:
     """Media paths that content uses as images → where (display path, line, column)."""
     found: dict[str, list[tuple[str, int, int]]] = {}
-    for exhibit in site.exhibits.values():
-        image = getattr(exhibit.meta, "image", None)
-        if image:
-            line, column = exhibit.document.meta.locate(("image",))
-            found.setdefault(image, []).append((exhibit.document.display, line, column))
+    for kind, field in fields:
+        for entry in site.items(kind):
+            image = getattr(entry.meta, field, None)
+            if image:
+                line, column = entry.document.meta.locate((field,))
+                found.setdefault(image, []).append((entry.document.display, line, column))
     return found
 
 
-def scan_images(site: Site, memo: SizeMemo | None = None) -> ImageCatalog:
-    """Read the size of every raster image (and of every file used as one), once.
+def scan_images(site: Site, fields: ImageFields, memo: SizeMemo | None = None) -> ImageCatalog:
+    """Read the size of every raster image (and of every file used as one in ``fields``), once.
 
     ``memo`` (kept by the dev server) skips files whose signature did not change.
     """
     memo = memo if memo is not None else {}
-    referenced = referenced_images(site)
+    referenced = referenced_images(site, fields)
     images: dict[str, ImageInfo] = {}
     problems: list[Problem] = []
     for relative, media in site.media.items():

@@ -22,18 +22,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
 
-from .build import BuildResult, Caches, Project, build_site, model_content
+from .build import BuildResult, Caches, Project, build_site, prepare
+from .contentpath import parse_path
 from .depends import DependencyIndex, Recorder
+from .entries import Site
 from .errors import BuildError, Problem
+from .kinds import IMAGE_FIELDS
 from .images import ImageCatalog, scan_images, thumbnail_cache, thumbnail_paths, thumbnails
-from .l10n import catalog_path, load_translations
-from .load import CONTENT_FOLDERS, MEDIA_FOLDER, SITE_FILE, Changes, RawContent, load_content, missed_changes
-from .model import Site
+from .l10n import load_translations
+from .load import MEDIA_FOLDER, SITE_FILE, Changes, RawContent, missed_changes
 from .paths import is_below, nfc
 from .publish import BuildOptions
 from .render import Renderer, render_route
-from .routes import Route, RoutePlan, entry_of, plan_routes
+from .routes import Route, RoutePlan, entry_of
 from .write import safe_output_file, write_file_atomic
+
+DEV = BuildOptions(dev=True)  # publish-only steps and outputs (search index, share cards) are left out
 
 
 @dataclass
@@ -89,7 +93,7 @@ class IncrementalBuilder:
         self._translations = None  # catalogs may have changed
         gc.unfreeze()  # the previous build's record (frozen below) may be garbage now
         # Dev options: publish-only steps (fingerprints, search index…) would not survive the incremental updates.
-        result = build_site(self.project, record_dependencies=True, caches=self.caches, options=BuildOptions(dev=True))
+        result = build_site(self.project, record_dependencies=True, caches=self.caches, options=DEV)
         records = {route.url: result.dependencies[route.output_path] for route in result.plan.routes}
         assert result.content is not None
         self._state = _State(
@@ -108,7 +112,7 @@ class IncrementalBuilder:
         The full build rendered in other processes; without this the first
         edit after starting the server paid ~150 ms for it at 5,000 pages.
         """
-        renderer = self._renderer(site, plan, scan_images(site, self.caches.images))
+        renderer = self._renderer(site, plan, scan_images(site, IMAGE_FIELDS, self.caches.images))
         for name in sorted({route.kind.template for route in plan.routes if route.kind.template}):
             renderer.template_files(name)
             for lang in site.languages:
@@ -159,10 +163,8 @@ class IncrementalBuilder:
             self._environments.pop("template_files", None)
             self._environments.pop("references", None)
         # Only the files the watcher reported are read again (see _catch_up for the safety net).
-        content = load_content(self.project.content, self.caches.documents, since=Changes(state.content, frozenset(changed)))
-        site = model_content(self.project, content, self.caches)
-        plan = plan_routes(site, previous=state.plan)
-        images = scan_images(site, self.caches.images)
+        prepared = prepare(self.project, self.caches, DEV, since=Changes(state.content, frozenset(changed)), previous=state.plan)
+        content, site, plan, images = prepared.raw, prepared.site, prepared.plan, prepared.images
         image_errors = [problem for problem in images.problems if problem.severity == "error"]
         if image_errors:
             raise BuildError(image_errors)
@@ -249,7 +251,8 @@ class IncrementalBuilder:
             recorder = Recorder()
             data, route_problems = render_route(renderer, route, recorder)
             problems.extend(route_problems)
-            rendered[route.output_path] = data
+            if data is not None:
+                rendered[route.output_path] = data
             recorders[route.url] = recorder
         errors = [problem for problem in problems if problem.severity == "error"]
         if errors:
@@ -274,10 +277,9 @@ class IncrementalBuilder:
         affected = set(changed)
         content = self.project.content.resolve()
         for path in changed:
-            if path.parent.parent == content and path.parent.name in CONTENT_FOLDERS:
-                parts = path.name.split(".")
-                if len(parts) == 3:
-                    affected.add(path.parent / f"{parts[0]}.md")
+            found = parse_path(path, content)
+            if found is not None and found.lang is not None:
+                affected.add(found.source.under(content))
         return affected
 
     def _touched_media(self, site: Site, previous: Site, changed: set[Path]) -> set[str]:
@@ -373,9 +375,9 @@ def _edited_languages(changed: set[Path], site: Site) -> set[str]:
     """The languages of the changed content files: 'x.th.md' is Thai, 'x.md' the default language."""
     languages = set()
     for path in changed:
-        parts = path.name.split(".")
-        if parts[-1] == "md" and len(parts) in (2, 3):
-            languages.add(parts[1] if len(parts) == 3 else site.languages[0])
+        found = parse_path(path)
+        if found is not None:
+            languages.add(found.lang or site.default_language)
     return languages
 
 

@@ -16,43 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import paths
+from .contentpath import NotContent, parse_name
+from .documents import Document, MediaFile
 from .errors import BuildError, Problem, display_path
-from .yaml_strict import CONTROL_CHARACTER, ParsedYaml, YamlProblem, parse
-
-# Folder name → content kind. The schema for each kind lives in validate.py.
-CONTENT_FOLDERS: dict[str, str] = {
-    "sessions": "session",
-    "exhibits": "exhibit",
-    "people": "person",
-    "pages": "page",
-    "news": "news",
-}
+from .kinds import FOLDERS as CONTENT_FOLDERS  # folder name → content kind (eventsite/kinds/)
+from .yaml_strict import CONTROL_CHARACTER, YamlProblem, parse
 SITE_FILE = "site.yaml"
 MEDIA_FOLDER = "media"
 MAX_FILE_BYTES = 2 * 1024 * 1024  # a page of text is kilobytes; this bounds memory and Markdown time
-
-
-@dataclass(frozen=True)
-class Document:
-    """One content file: its front matter (with line numbers) and its body."""
-
-    path: Path
-    display: str  # the path as shown in messages
-    kind: str  # 'session', 'exhibit', …; 'site' for site.yaml
-    id: str
-    lang: str | None  # None for the source file, else the translation's language
-    meta: ParsedYaml
-    body: str
-    body_line: int  # line of the file where the body starts
-    sha: str  # hash of the raw bytes, for caches and dependency records
-
-
-@dataclass(frozen=True)
-class MediaFile:
-    path: Path
-    relative: str  # NFC, '/'-separated, relative to media/
-    size: int
-    modified_ns: int = 0  # only to notice a change the watcher missed (missed_changes)
 
 
 @dataclass
@@ -261,27 +232,13 @@ def _load_entry(path: Path, root: Path, kind: str, problems: list[Problem], cach
     if path.is_dir():
         problems.append(Problem(shown, 0, "sub-folders are not allowed here"))
         return None
-    parts = name.split(".")
-    if parts[-1] != "md" or len(parts) not in (2, 3):
-        problems.append(Problem(shown, 0, "expected <id>.md or <id>.<lang>.md"))
+    try:
+        content_path = parse_name(path.parent.name, name)
+    except NotContent as why:
+        problems.append(Problem(shown, 0, str(why)))
         return None
-    item_id = parts[0]
-    lang = parts[1] if len(parts) == 3 else None
-    why = paths.id_problem(item_id)
-    if why:
-        problems.append(Problem(shown, 0, f"file name: {why}"))
-        return None
-    if lang is not None and not _looks_like_language(lang):
-        problems.append(Problem(shown, 0, f"{lang!r} is not a language code (expected e.g. 'ko', 'zh-Hant')"))
-        return None
+    item_id, lang = content_path.id, content_path.lang
     return _read_document(path, root, kind, item_id, lang, problems, front_matter=True, cache=cache)
-
-
-def _looks_like_language(code: str) -> bool:
-    pieces = code.split("-")
-    return 2 <= len(pieces[0]) <= 3 and pieces[0].isascii() and pieces[0].isalpha() and pieces[0].islower() and all(
-        piece.isascii() and piece.isalnum() and 1 <= len(piece) <= 8 for piece in pieces[1:]
-    )
 
 
 def _safe_entry(path: Path, root: Path, problems: list[Problem]) -> bool:

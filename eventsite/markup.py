@@ -23,6 +23,8 @@ from markdown.extensions import Extension
 from markdown.extensions.toc import TocExtension
 from markdown.treeprocessors import Treeprocessor
 
+from .cache import DiskCache
+
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "dl", "dt", "em",
     "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "iframe", "img", "ins", "kbd", "li",
@@ -44,6 +46,8 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 IFRAME_HOSTS = {"www.youtube-nocookie.com", "player.vimeo.com"}
 
 LinkResolver = Callable[[str], "str | None"]
+# A site-relative link target and the recorder of the facts its resolution read → a relative URL, or None.
+FactResolver = Callable[[str, "FactRecorder"], "str | None"]
 
 
 @dataclass
@@ -137,6 +141,57 @@ class MarkdownRenderer:
             self._state.resolve = None
         removed = find_unsafe(raw_html) if might_be_unsafe(text) else []
         return Rendered(sanitize(raw_html), list(self._state.unresolved), removed)
+
+
+class FactRecorder:
+    """The link facts ('route:/en/x/', 'media:a.pdf') one conversion read."""
+
+    def __init__(self) -> None:
+        self.facts: set[str] = set()
+
+    def record_fact(self, fact: str) -> None:
+        self.facts.add(fact)
+
+
+class Conversions:
+    """Markdown bodies converted once per build (and across builds through a disk cache).
+
+    Relative links from /th/sessions/x/ and /en/sessions/x/ are the same
+    strings, so a body converts once for every language that shows it: the
+    key is the text and the page's path below the language. A disk cache
+    entry counts only if every link fact it was made with still holds.
+    """
+
+    def __init__(self, disk_cache: DiskCache | None = None) -> None:
+        self.renderer = MarkdownRenderer()
+        self.memo: dict[tuple[str, str], tuple[Rendered, frozenset[str]]] = {}
+        self.disk_cache = disk_cache
+
+    def convert(
+        self, text: str, where: str, resolve: FactResolver, fact_holds: Callable[[str], bool]
+    ) -> tuple[Rendered, frozenset[str]]:
+        """The conversion of ``text`` on pages at ``where``, and the link facts it depends on; raises TooComplex."""
+        key = (text, where)
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = self._convert(text, where, resolve, fact_holds)
+        return found
+
+    def _convert(
+        self, text: str, where: str, resolve: FactResolver, fact_holds: Callable[[str], bool]
+    ) -> tuple[Rendered, frozenset[str]]:
+        cache = self.disk_cache
+        key = cache.key(text, where) if cache is not None else ""
+        entry = cache.get(key) if cache is not None else None
+        if isinstance(entry, dict) and all(fact_holds(fact) == held for fact, held in entry.get("facts", [])):
+            rendered = Rendered(entry["html"], list(entry["unresolved"]), list(entry["removed"]))
+            return rendered, frozenset(fact for fact, _ in entry["facts"])
+        facts = FactRecorder()
+        rendered = self.renderer.render(text, lambda target: resolve(target, facts))
+        if cache is not None:
+            held = sorted((fact, fact_holds(fact)) for fact in facts.facts)
+            cache.put(key, {"html": rendered.html, "unresolved": rendered.unresolved_links, "removed": rendered.removed, "facts": held})
+        return rendered, frozenset(facts.facts)
 
 
 # --- input Python-Markdown cannot convert in reasonable time -----------------------

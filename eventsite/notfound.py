@@ -2,7 +2,7 @@
 
 A host serves them in place of any missing URL, at any depth, so their links
 are path-absolute below ``base_url`` (``/busan2019/th/``; see
-``PageKind.served_anywhere`` and ``PageContext.url``), never relative.
+``PageKind.served_anywhere`` and ``Links.url``), never relative.
 Each language offers its home page, its programme and its search page, in
 its own words: the root page lists every language, and
 ``templates/static/404.js`` moves the reader's language to the top (the
@@ -13,13 +13,10 @@ its own words: the root page lists every language, and
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from . import l10n
-from .routes import KINDS_BY_NAME, language_url
-
-if TYPE_CHECKING:
-    from .render import PageContext
+from .page import Page
+from .routes import language_url
 
 OFFERED = ("home", "schedule", "search")  # page kinds linked from a 404 page, when the site has them
 
@@ -37,28 +34,29 @@ class Choice:
     links: tuple[tuple[str, str], ...]  # (label, path-absolute URL)
 
 
-def choices(page: "PageContext") -> list[Choice]:
+def choices(page: Page) -> list[Choice]:
     """One choice for a language's 404 page; one per site language, in site order, for the root one."""
     languages = (page.lang,) if page.route.kind.per_language else page.site.languages
     return [_choice(page, lang) for lang in languages]
 
 
-def _choice(page: "PageContext", lang: str) -> Choice:
+def _choice(page: Page, lang: str) -> Choice:
     # Literal gettext() calls: `build.py i18n extract` finds these strings here.
-    translations = page.renderer.translations[lang]
+    translations = page.context.translations[lang]
     labels = {
         "home": translations.gettext("Home"),
         "schedule": translations.gettext("Programme"),
         "search": translations.gettext("Search"),
     }
     links = []
+    plan = page.context.plan
     for kind in OFFERED:
-        if kind not in KINDS_BY_NAME:
+        if kind not in plan.kinds:
             continue
-        target = language_url(lang, KINDS_BY_NAME[kind].url(None))
+        target = language_url(lang, plan.kinds[kind].url(None))
         page.recorder.record_fact(f"route:{target}")  # a page appearing or going away changes this one
-        if target in page.renderer.plan.by_url:
-            links.append((labels[kind], page.url(target)))
+        if target in plan.by_url:
+            links.append((labels[kind], page.links.url(target)))
     info = l10n.language(lang)
     heading = translations.gettext("Page not found")
     event = page.site.title.get(page.site.chain(lang)).value

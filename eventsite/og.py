@@ -1,8 +1,10 @@
-"""Open Graph images: ``/<lang>/sessions/<id>/og.png``, 1200×630, what a shared link shows.
+"""Open Graph images: ``<page>/og.png``, 1200×630, what a shared link shows.
 
-Each card says the event, the session's title, its day and time and its room
-in the page's language, with the same texts and formatting as the session
-page (``SessionView.day``, ``.time_range``, fallbacks included). Every line
+A page kind with ``share_card`` gets a card per page, rendered as a route of
+its own (format ``og-png``, next to the page): the event, the page's title,
+and the lines its kind gives (say, a day and time and a room), in the
+page's language, with the same texts and formatting as the page (fallbacks
+included). Every line
 is drawn with a font that covers all of its characters (:mod:`eventsite.fonts`);
 when one has none, the page gets no card and no ``og:image`` (no tofu).
 
@@ -18,28 +20,20 @@ and cached by a hash of all that in the project's cache folder.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import io
-import multiprocessing
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import PIL
-from babel.dates import get_timezone_gmt
 from PIL import Image, ImageDraw, ImageFont, features
 
 from . import l10n
 from .fonts import Face, coverage, font_for, prefetch
-from .views import SessionView, SiteView
-from .write import safe_output_file
-
-if TYPE_CHECKING:
-    from .publish import Finished
-    from .render import PageContext
+from .page import Page
+from .views import SiteView
 
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 72
@@ -83,42 +77,68 @@ class Card:
         return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
 
-def card(page: "PageContext") -> Card | None:
-    """The card of a session page, or None (another kind of page, or no font for one of its texts).
+def card(page: Page) -> Card | None:
+    """The card of a page whose kind has one, or None (no card, or no font for one of its texts).
 
     A fallback page (English text under /th/) shows the card of the page it
     names canonical, as its og:url does: link previews follow og:url, and
     one card per text keeps large sites' builds short.
     """
-    if page.route.kind.name != "session" or page.entry is None:
+    texts_of = page.route.kind.share_card
+    if texts_of is None or page.entry is None:
         return None
     if not page.is_translated:
         lang = page.entry.text_language(page.chain)
-        route = page.renderer.plan.find(page.route.kind.name, lang, page.route.key)
-        return card(dataclasses.replace(page, route=route, problems=[])) if route is not None else None
+        route = page.context.plan.find(page.route.kind.name, lang, page.route.key)
+        return card(page.at(route)) if route is not None else None
     prefetch(page.site.languages)  # fontconfig once per process for every language, in parallel
-    session = SessionView(page.entry, page)  # records the session's files, as the page does
     site = SiteView(page)
-    title = session.title or site.title
-    offset = get_timezone_gmt(session.start, width="long", locale=page.formatter.locale)  # "GMT+09:00": short, exact
-    when = f"{session.day} · {session.time_range} ({offset})"
-    room = session.room.name if session.room else None
-    texts = [
+    texts = texts_of(page)  # records the item's files, as the page does
+    title = texts.title or site.title
+    items = [
         (site.title.value, site.title.lang, 30, False),
         (title.value, title.lang, TITLE_SIZES[-1], True),
-        (when, page.lang, 34, False),
+        (texts.when, page.lang, 34, False),
     ]
-    if room:
-        texts.append((room.value, room.lang, 30, False))
+    if texts.where:
+        items.append((texts.where.value, texts.where.lang, 30, False))
     lines: list[Line] = []
-    for text, lang, size, bold in texts:
+    for text, lang, size, bold in items:
         face = font_for(text, (lang, page.lang), bold)
         if face is None:
             return None
         lines.append(Line(text, lang, face, size, bold))
-    path = page.route.url.lstrip("/") + "og.png"
-    alt = ", ".join(part for part in (title.value, when, room.value if room else "") if part)
-    return Card(page.absolute(page.route.url + "og.png"), path, alt, lines[0], lines[1], lines[2], lines[3] if room else None)
+    path = page.route.url.lstrip("/") + CARD_FILE
+    alt = ", ".join(part for part in (title.value, texts.when, texts.where.value if texts.where else "") if part)
+    url = page.links.absolute(page.route.url + CARD_FILE)
+    return Card(url, path, alt, lines[0], lines[1], lines[2], lines[3] if texts.where else None)
+
+
+CARD_FILE = "og.png"  # next to the page's index.html
+
+
+def render(page: Page) -> bytes | None:
+    """The ``og-png`` output format: the card of the page this route sits next to, drawn once per text.
+
+    No file for a fallback page (its page names the canonical page's card) or
+    when no font covers a text.
+    """
+    shown = page.context.plan.by_url.get(page.route.url.removesuffix(CARD_FILE))
+    if shown is None:
+        return None
+    shown_page = page.at(shown)
+    if not shown_page.is_translated:
+        return None
+    found = card(shown_page)
+    if found is None:
+        return None
+    cache = page.context.cache_folder
+    entry = cache / "og" / found.key[:2] / f"{found.key}.png" if cache is not None else None
+    if entry is not None and entry.is_file():
+        return entry.read_bytes()
+    data = draw(found)
+    _store(entry, data)
+    return data
 
 
 # --- drawing --------------------------------------------------------------------------
@@ -267,52 +287,6 @@ def _png(grey: Image.Image) -> bytes:
     stream = io.BytesIO()
     image.save(stream, "PNG", compress_level=3)  # twice as fast as 6, files ~20% larger (~25 KB)
     return stream.getvalue()
-
-
-# --- the post-build step ----------------------------------------------------------------
-
-
-def publish_cards(finished: "Finished") -> None:
-    """Write the card of every session page that has one; drawn once per content, then cached."""
-    from .depends import NullRecorder
-    from .render import PageContext
-
-    renderer = finished.renderer
-    if renderer is None:
-        return
-    cache = finished.cache / "og" if finished.cache is not None else None
-    cards: dict[str, Card] = {}
-    for route in finished.plan.routes:
-        if route.kind.name == "session":
-            found = card(PageContext(renderer, route, NullRecorder()))
-            if found is not None:
-                cards[found.output_path] = found  # fallback pages name their canonical page's card
-    drawn = dict(zip(cards, _draw_all([found for found in cards.values()], cache)))
-    for path, data in drawn.items():
-        target = safe_output_file(finished.root, path, follow_links=False)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-    if not RAQM:
-        finished.notes.append("og images: this Pillow has no libraqm; Thai, Khmer, Lao and Myanmar are drawn unshaped")
-
-
-def _draw_all(cards: list[Card], cache: Path | None) -> list[bytes]:
-    """Every card's PNG: from the cache, else drawn (on every core for large sites, ~20 ms a card)."""
-    entries = [cache / card.key[:2] / f"{card.key}.png" if cache is not None else None for card in cards]
-    found: list[bytes | None] = [entry.read_bytes() if entry is not None and entry.is_file() else None for entry in entries]
-    missing = [index for index, data in enumerate(found) if data is None]
-    from .parallel import default_workers
-
-    workers = default_workers(len(missing))
-    if workers > 1:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            made = pool.map(draw, [cards[index] for index in missing], chunksize=16)
-    else:
-        made = [draw(cards[index]) for index in missing]
-    for index, data in zip(missing, made):
-        found[index] = data
-        _store(entries[index], data)
-    return [data for data in found if data is not None]
 
 
 def _store(entry: Path | None, data: bytes) -> None:

@@ -53,7 +53,8 @@ def render_routes(
             recorder = Recorder() if record else NullRecorder()
             data, route_problems = render_route(renderer, route, recorder)
             problems.extend(route_problems)
-            staged.write(route.output_path, data)
+            if data is not None:
+                staged.write(route.output_path, data)
             if record:
                 dependencies[route.output_path] = recorder
             advance(1)
@@ -102,5 +103,6 @@ def _render_chunk(indexes: list[int]) -> tuple[list[Problem], int]:
         route = _routes[index]
         data, route_problems = render_route(renderer, route, NullRecorder())
         problems.extend(route_problems)
-        staged.write(route.output_path, data)
+        if data is not None:
+            staged.write(route.output_path, data)
     return problems, len(indexes)

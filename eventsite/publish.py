@@ -13,17 +13,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from .entries import Site
 from .errors import Problem
-from .model import Site
-from .routes import RoutePlan
-
-if TYPE_CHECKING:
-    from .render import Renderer
 from .fingerprint import fingerprint_assets
 from .hosting import write_host_files
 from .minify import minify_output
-from .og import publish_cards
+from .routes import RoutePlan
 from .search import index_site
+
+if TYPE_CHECKING:
+    from .render import Renderer
 
 
 @dataclass(frozen=True)
@@ -46,7 +45,7 @@ class Finished:
     options: BuildOptions
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # one-line remarks for the build summary
-    renderer: "Renderer | None" = None  # for steps that render more from the model (og.py)
+    renderer: "Renderer | None" = None  # for steps that render more from the model
     cache: Path | None = None  # the project's cache folder, if it has one
 
 
@@ -61,7 +60,6 @@ POST_BUILD_STEPS: tuple[PostBuildStep, ...] = (
     # First: it reads the pages as rendered; /pagefind/ names its own files by content hash.
     PostBuildStep("search", index_site, in_dev=False),  # eventsite/search.py; ~1 s for the Busan site
     # Published builds only: the dev server's incremental updates run no step, so its output must not need them.
-    PostBuildStep("og-images", publish_cards, in_dev=False),  # eventsite/og.py
     PostBuildStep("minify", minify_output, in_dev=False),  # eventsite/minify.py: --minify only; before the hashes
     PostBuildStep("fingerprint", fingerprint_assets, in_dev=False),  # eventsite/fingerprint.py: hashes final bytes
     PostBuildStep("host-files", write_host_files, in_dev=False),  # eventsite/hosting.py: reads the CSP of the pages

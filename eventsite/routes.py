@@ -1,20 +1,19 @@
 """Stage 4, plan routes: every output file the site will have.
 
-One table, :data:`PAGE_KINDS`, says which pages exist, where they go and
-which template or output format renders them; nothing else in the code
+One table of page kinds (:data:`eventsite.kinds.PAGE_KINDS`: the site's own
+pages below, and each content kind's) says which pages exist, where they go
+and which template or output format renders them; nothing else in the code
 enumerates pages. Routes are planned before anything is rendered, so links
 in Markdown can be checked against the real set of pages.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from .model import Entry, Site
-
-LISTINGS = ("schedule", "exhibition", "people", "news")
+from .entries import Entry, Site
 
 
 @dataclass(frozen=True)
@@ -25,68 +24,55 @@ class PageKind:
     url: Callable[[str | None], str]  # key → URL below the language prefix (or the root)
     keys: Callable[[Site], Iterable[str | None]]
     per_language: bool = True
-    entry: Callable[[Site, str], Entry] | None = None  # the content item a page shows, if any
+    entry: Callable[[Site, str], Entry | None] | None = None  # the content item a page shows, if any
     listed: bool = True  # in /sitemap.xml (HTML pages only; fallback pages never are)
     served_anywhere: bool = False  # a host serves it for any missing URL: links path-absolute, not relative
+    published_only: bool = False  # not made by the dev server (slow, and nobody previews it there)
+    # schema.org nodes of an HTML page after the site's own (page, site view, entry view) → nodes (structured.py).
+    json_ld: Callable[[Any, Any, Any], list[dict]] | None = None
+    # The texts of the page's share card (eventsite/og.py; page → views.ShareText); None: no card.
+    share_card: Callable[[Any], Any] | None = None
 
 
-def _single(site: Site) -> Iterable[None]:
+def single(site: Site) -> Iterable[None]:
+    """The keys of a page kind with one page (per language)."""
     return (None,)
 
 
-PAGE_KINDS: tuple[PageKind, ...] = (
-    PageKind("home", "html", "home.html", lambda key: "/", _single),
-    PageKind("schedule", "html", "schedule.html", lambda key: "/schedule/", _single),
+def entry_keys(kind: str) -> Callable[[Site], Iterable[str]]:
+    """The keys of a page per entry of a content kind: its ids, in the kind's order."""
+    return lambda site: (entry.id for entry in site.items(kind))
+
+
+def entry_lookup(kind: str) -> Callable[[Site, str], Entry | None]:
+    return lambda site, key: site.get(kind, key)
+
+
+# The site's own pages. kinds.PAGE_KINDS puts them around the content kinds' pages:
+# HOME, then the kinds' pages, SITE_PAGES, the kinds' feeds, SITE_FILES.
+HOME = PageKind("home", "html", "home.html", lambda key: "/", single)
+SITE_PAGES: tuple[PageKind, ...] = (
     PageKind(
-        "session", "html", "session.html", lambda key: f"/sessions/{key}/",
-        lambda site: (s.id for s in site.sessions), entry=lambda site, key: site.session_map[key],
-    ),
-    PageKind("exhibition", "html", "exhibition.html", lambda key: "/exhibition/", _single),
-    PageKind(
-        "exhibit", "html", "exhibit.html", lambda key: f"/exhibits/{key}/",
-        lambda site: site.exhibits.keys(), entry=lambda site, key: site.exhibits[key],
-    ),
-    PageKind("people", "html", "people.html", lambda key: "/people/", _single),
-    PageKind(
-        "person", "html", "person.html", lambda key: f"/people/{key}/",
-        lambda site: site.people.keys(), entry=lambda site, key: site.people[key],
-    ),
-    PageKind("news-index", "html", "news_index.html", lambda key: "/news/", _single),
-    PageKind(
-        "news", "html", "news.html", lambda key: f"/news/{key}/",
-        lambda site: (item.id for item in site.news), entry=lambda site, key: site.news_map[key],
-    ),
-    PageKind(
-        "page", "html", "page.html", lambda key: f"/{key}/",
-        lambda site: site.pages.keys(), entry=lambda site, key: site.pages[key],
-    ),
-    PageKind(
-        "country", "html", "country.html", lambda key: f"/countries/{key.lower()}/",  # type: ignore[union-attr]
+        "country", "html", "country.html", lambda key: f"/countries/{(key or '').lower()}/",
         lambda site: site.config.countries,
     ),
     # Search (eventsite/search.py indexes the built pages): every page as a plain list, Pagefind on top.
-    PageKind("search", "html", "search.html", lambda key: "/search/", _single),
-    PageKind("language-chooser", "html", "root.html", lambda key: "/", _single, per_language=False),
-    # Calendars, schedule exchange files and the news feed (eventsite/formats/).
-    PageKind("schedule-ics", "ics", None, lambda key: "/schedule.ics", _single),
-    PageKind(
-        "session-ics", "ics", None, lambda key: f"/sessions/{key}.ics",
-        lambda site: (s.id for s in site.sessions), entry=lambda site, key: site.session_map[key],
-    ),
-    PageKind("schedule-xml", "frab-xml", None, lambda key: "/schedule.xml", _single, per_language=False),
-    PageKind("schedule-json", "c3voc-json", None, lambda key: "/schedule.json", _single, per_language=False),
-    PageKind("news-atom", "atom", None, lambda key: "/news/atom.xml", _single),
+    PageKind("search", "html", "search.html", lambda key: "/search/", single),
+    PageKind("language-chooser", "html", "root.html", lambda key: "/", single, per_language=False),
+)
+SITE_FILES: tuple[PageKind, ...] = (
     # Not found: a host serves these for missing URLs at any depth (docs/deploy.md); the root one guesses the language.
-    PageKind("not-found", "not-found", "404.html", lambda key: "/404.html", _single, listed=False, served_anywhere=True),
+    PageKind("not-found", "not-found", "404.html", lambda key: "/404.html", single, listed=False, served_anywhere=True),
     PageKind(
-        "not-found-root", "not-found", "404_root.html", lambda key: "/404.html", _single,
+        "not-found-root", "not-found", "404_root.html", lambda key: "/404.html", single,
         per_language=False, listed=False, served_anywhere=True,
     ),
     # For crawlers (eventsite/formats/sitemap.py, robots.py): routes, so dev-server edits keep them current.
-    PageKind("sitemap", "sitemap", None, lambda key: "/sitemap.xml", _single, per_language=False),
-    PageKind("robots", "robots", None, lambda key: "/robots.txt", _single, per_language=False),
+    PageKind("sitemap", "sitemap", None, lambda key: "/sitemap.xml", single, per_language=False),
+    PageKind("robots", "robots", None, lambda key: "/robots.txt", single, per_language=False),
 )
-KINDS_BY_NAME = {kind.name: kind for kind in PAGE_KINDS}
+# Page kind names built-in pages link to; content kinds may or may not provide them.
+BUILT_IN_NAMES = frozenset(kind.name for kind in (HOME, *SITE_PAGES, *SITE_FILES))
 
 
 @dataclass(frozen=True)
@@ -111,33 +97,39 @@ class Route:
 class RoutePlan:
     routes: tuple[Route, ...]
     by_url: dict[str, Route]
+    kinds: Mapping[str, PageKind] = field(default_factory=dict)  # page kinds by name
     shape: tuple = ()  # languages and the keys of every kind: equal shapes plan equal routes
 
     def find(self, kind: str, lang: str | None, key: str | None = None) -> Route | None:
-        url = language_url(lang, KINDS_BY_NAME[kind].url(key))
-        return self.by_url.get(url)
+        page_kind = self.kinds.get(kind)
+        if page_kind is None:
+            return None
+        return self.by_url.get(language_url(lang if page_kind.per_language else None, page_kind.url(key)))
+
+    def has_kind(self, kind: str) -> bool:
+        return kind in self.kinds
 
 
 def language_url(lang: str | None, path: str) -> str:
     return f"/{lang}{path}" if lang else path
 
 
-def plan_routes(site: Site, previous: RoutePlan | None = None) -> RoutePlan:
+def plan_routes(site: Site, page_kinds: Sequence[PageKind], previous: RoutePlan | None = None) -> RoutePlan:
     """Every output of the site; ``previous`` is returned as is when the site has the same shape.
 
     (The dev server passes its last plan: most edits change no page's existence.)
     """
-    keys_by_kind = [tuple(kind.keys(site)) for kind in PAGE_KINDS]
+    keys_by_kind = [tuple(kind.keys(site)) for kind in page_kinds]
     shape = (site.languages, tuple(keys_by_kind))
     if previous is not None and previous.shape == shape:
         return previous
     routes: list[Route] = []
-    for kind, keys in zip(PAGE_KINDS, keys_by_kind):
+    for kind, keys in zip(page_kinds, keys_by_kind):
         for lang in site.languages if kind.per_language else (None,):
             for key in keys:
                 routes.append(Route(kind, lang, key, language_url(lang, kind.url(key))))
     by_url = {route.url: route for route in routes}
-    return RoutePlan(tuple(routes), by_url, shape)
+    return RoutePlan(tuple(routes), by_url, {kind.name: kind for kind in page_kinds}, shape)
 
 
 def entry_of(site: Site, route: Route) -> Entry | None:

@@ -1,7 +1,7 @@
 """New content files with every field written out: ``build.py new``.
 
 An editor starts from a file that already builds: required fields hold
-placeholders that pass validation (a session on the event's first day,
+placeholders that pass validation (a time on the event's first day,
 09:00–10:00), optional fields are commented out with a line saying what
 they take. The field list and the explanations come from the pydantic
 models, so a field added to validate.py shows up here without an edit.
@@ -21,10 +21,13 @@ from pydantic_core import PydanticUndefined
 from . import paths
 from .errors import Problem, display_path
 from .l10n import language
-from .load import CONTENT_FOLDERS, SITE_FILE, Document, decode_text, split_front_matter
-from .model import RESERVED_PAGE_IDS
+from .config import SiteConfig
+from .documents import Document
+from .kinds import BY_FOLDER, BY_NAME
+from .load import SITE_FILE, decode_text, split_front_matter
+from .model import RESERVED_IDS
 from .schemas import property_help
-from .validate import CONTENT_KINDS, SiteConfig, schema_problem, translatable_fields
+from .validate import schema_problem
 from .yaml_strict import YamlProblem, parse
 
 SIGN_OFF = "python build.py i18n sign-off"
@@ -36,15 +39,15 @@ class ScaffoldError(Exception):
 
 def new_entry(content: Path, kind: str, item_id: str, today: dt.date | None = None) -> Path:
     """Write ``content/<folder>/<item_id>.md`` for a new item of ``kind``."""
-    if kind not in CONTENT_KINDS:
-        raise ScaffoldError(f"unknown kind {kind!r}: use one of {', '.join(CONTENT_KINDS)} or 'translation'")
+    if kind not in BY_NAME:
+        raise ScaffoldError(f"unknown kind {kind!r}: use one of {', '.join(BY_NAME)} or 'translation'")
     why = paths.id_problem(item_id)
     if why:
         raise ScaffoldError(f"{why} (it becomes the file name and the page address)")
-    if kind == "page" and item_id in RESERVED_PAGE_IDS:
+    if BY_NAME[kind].in_nav and item_id in RESERVED_IDS | {name for other in BY_NAME.values() for name in other.reserved_ids}:
         raise ScaffoldError(f"page id {item_id!r} is reserved for a built-in page")
     site = read_site(content)
-    target = content / CONTENT_KINDS[kind].folder / f"{item_id}.md"
+    target = content / BY_NAME[kind].folder / f"{item_id}.md"
     _write(target, entry_text(kind, item_id, site, today or dt.date.today()), content)
     return target
 
@@ -87,7 +90,7 @@ def _read_source(path: Path, content: Path, kind: str) -> tuple[BaseModel, str]:
         raise ScaffoldError("\n".join(p.format() for p in problems) or f"{shown}: no front matter")
     yaml_text, body, _ = split
     data = _parse_yaml(path, content, yaml_text.encode("utf-8"), first_line=2)
-    return _validated(CONTENT_KINDS[kind].meta, data, path, content, kind), body
+    return _validated(BY_NAME[kind].meta, data, path, content, kind), body
 
 
 def _parse_yaml(path: Path, content: Path, raw: bytes, first_line: int) -> Any:
@@ -117,14 +120,14 @@ def _parse_source(source: str, content: Path) -> tuple[str, str, str]:
     text = source.replace("\\", "/").removesuffix(".md")
     text = text.removeprefix(content.name + "/") if text.count("/") > 1 else text
     folder, _, item_id = text.partition("/")
-    kinds = {kind.name: kind.folder for kind in CONTENT_KINDS.values()}
+    kinds = {kind.name: kind.folder for kind in BY_NAME.values()}
     folder = kinds.get(folder, folder)
-    if folder not in CONTENT_FOLDERS or not item_id:
-        raise ScaffoldError(f"expected FOLDER/ID such as sessions/opening (folders: {', '.join(CONTENT_FOLDERS)})")
+    if folder not in BY_FOLDER or not item_id:
+        raise ScaffoldError(f"expected FOLDER/ID such as sessions/opening (folders: {', '.join(BY_FOLDER)})")
     why = paths.id_problem(item_id)
     if why:
         raise ScaffoldError(why)
-    return CONTENT_FOLDERS[folder], folder, item_id
+    return BY_FOLDER[folder].name, folder, item_id
 
 
 def _write(target: Path, text: str, content: Path) -> None:
@@ -140,7 +143,7 @@ def _write(target: Path, text: str, content: Path) -> None:
 
 
 def entry_text(kind: str, item_id: str, site: SiteConfig, today: dt.date) -> str:
-    model = CONTENT_KINDS[kind].meta
+    model = BY_NAME[kind].meta
     lines = ["---", f"# {_doc(model)}", "# Required fields hold placeholders: replace them.",
              "# Optional fields are commented out: delete the '# ' in front of one to use it."]
     for name, field in model.model_fields.items():
@@ -154,7 +157,7 @@ def entry_text(kind: str, item_id: str, site: SiteConfig, today: dt.date) -> str
 
 
 def translation_text(kind: str, meta: BaseModel, body: str, lang: str, shown: str) -> str:
-    model = CONTENT_KINDS[kind].translation
+    model = BY_NAME[kind].translation
     names = language(lang)
     lines = [
         "---",
@@ -162,7 +165,7 @@ def translation_text(kind: str, meta: BaseModel, body: str, lang: str, shown: st
         f"# then run: {SIGN_OFF} {shown}",
         "# A field you delete is shown from the source, in the source's language.",
     ]
-    for name in translatable_fields(kind):
+    for name in BY_NAME[kind].translatable:
         value = getattr(meta, name, None)
         note = _note(model, name)
         lines.append(f"{name}: {_yaml(value)}{note}" if value else f"# {name}: \"\"{note}")
@@ -172,23 +175,16 @@ def translation_text(kind: str, meta: BaseModel, body: str, lang: str, shown: st
 
 def _placeholder(kind: str, name: str, item_id: str, site: SiteConfig, today: dt.date) -> Any:
     """A value for a required field that passes validation and cross-checks."""
-    first_day = site.dates.start.isoformat()
     if name in ("title", "name"):
         return item_id.replace("-", " ").capitalize()
-    if name == "start":
-        return f"{first_day} 09:00"
-    if name == "end":
-        return f"{first_day} 10:00"
-    if name == "date":
-        return today.isoformat()
-    if name == "section":
-        if not site.exhibition.sections:
-            raise ScaffoldError("site.yaml has no exhibition sections: add one under exhibition.sections first")
-        return next(iter(site.exhibition.sections))
-    if name == "country":
-        venue = site.venue.country if site.venue else None
-        return venue if venue and (not site.countries or venue in site.countries) else (site.countries or ["ZZ"])[0]
-    raise ScaffoldError(f"no placeholder for the required field {kind}.{name}: teach eventsite/scaffold.py one")
+    make = BY_NAME[kind].placeholders
+    try:
+        values = make(site, item_id, today) if make is not None else {}
+    except ValueError as error:  # the kind needs something site.yaml lacks
+        raise ScaffoldError(str(error)) from None
+    if name in values:
+        return values[name]
+    raise ScaffoldError(f"no placeholder for the required field {kind}.{name}: give the kind's placeholders one")
 
 
 def _example(field: FieldInfo) -> Any:

@@ -1,7 +1,6 @@
-"""JSON Schemas for editors, generated from the pydantic models in validate.py.
+"""JSON Schemas for editors, generated from the pydantic models (config.py, eventsite/kinds/).
 
-validate.py stays the one source of truth: this module only translates its
-models, adding what pydantic cannot see inside our validator functions (the
+The models stay the one source of truth: this module only translates them, adding what pydantic cannot see inside our validator functions (the
 id pattern, country codes, the local-time format) so that an editor can
 complete and check values the way the build will.
 
@@ -23,13 +22,14 @@ from pydantic.json_schema import GenerateJsonSchema
 from pydantic_core import core_schema
 
 from . import paths
-from .validate import CONTENT_KINDS, SiteConfig
+from .config import SiteConfig
+from .kinds import KINDS
 
 DIALECT = "http://json-schema.org/draft-07/schema#"
 ID_PREFIX = "urn:eventsite:schema:"  # an identifier, not a place to download from
 SUFFIX = ".schema.json"
 
-# What each validator function of validate.py means, in JSON Schema terms.
+# What each validator function of fields.py means, in JSON Schema terms.
 # Keyed by function name; tests check that ids and countries get their patterns.
 VALIDATOR_HINTS: dict[str, dict[str, Any]] = {
     "_check_id": {
@@ -127,7 +127,7 @@ class SchemaFile:
 def schema_files() -> list[SchemaFile]:
     """Every schema, from the one table of content kinds."""
     files = [SchemaFile("site" + SUFFIX, SiteConfig, "eventsite site.yaml", _doc(SiteConfig))]
-    for kind in CONTENT_KINDS.values():
+    for kind in KINDS:
         files.append(SchemaFile(f"{kind.name}{SUFFIX}", kind.meta, f"eventsite {kind.name}", _doc(kind.meta)))
         files.append(
             SchemaFile(
@@ -215,7 +215,7 @@ def differences(folder: Path) -> list[str]:
         if not target.is_file():
             found.append(f"{name}: missing")
         elif target.read_text(encoding="utf-8") != text:
-            found.append(f"{name}: differs from the models in eventsite/validate.py")
+            found.append(f"{name}: differs from the models (eventsite/config.py, eventsite/kinds/)")
     if folder.is_dir():
         for stale in sorted(folder.glob("*" + SUFFIX)):
             if stale.name not in fresh:

@@ -1,50 +1,34 @@
-"""What templates see: the model, localized for one page.
+"""What templates and output formats see: the model, localized for one page.
 
-Templates never touch the model directly. Each view is made for one page in
-one language: it picks the right translation (following the fallback chain),
+Nothing renders the model directly. Each view is made for one page in one
+language: it picks the right translation (following the fallback chain),
 formats dates through CLDR, makes links relative to the page, and records in
 the page's :class:`~eventsite.depends.Recorder` every content file it reads.
 Texts keep the language they are really written in, so a fallback title on
 a Thai page is marked up as ``<span lang="en">``.
+
+This module holds what every kind shares (:class:`EntryView`, countries,
+rooms, pictures, the site); each kind's own view is in its module in
+eventsite/kinds/.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from markupsafe import Markup, escape
 
 from . import l10n
-from .agenda import Grid, room_grid
-from .model import Entry, Exhibit, Localized, NewsItem, Person, Session, Site, Text
-from .paths import relative_url
+from .entries import Entry, Localized, Text
+from .page import Page
 
 if TYPE_CHECKING:
     from .images import ImageInfo
-    from .render import PageContext
 
-# The translatable label of each session kind, in template-extraction form.
-def _(message: str) -> str:  # marks strings for pybabel extract; translated at render time
-    return message
-
-
-KIND_LABELS = {
-    "roundtable": _("Roundtable"),
-    "plenary": _("Plenary"),
-    "ceremony": _("Ceremony"),
-    "bilateral": _("Bilateral meeting"),
-    "exhibition": _("Exhibition"),
-    "briefing": _("Briefing"),
-    "workshop": _("Workshop"),
-    "meal": _("Meal"),
-    "break": _("Break"),
-    "reception": _("Reception"),
-    "other": _("Other"),
-}
+E = TypeVar("E", bound=Entry)
 
 
 @dataclass(frozen=True)
@@ -70,15 +54,43 @@ class Shown:
         return f'<span lang="{escape(self.lang)}"{direction} data-pagefind-ignore>{escape(self.value)}</span>'
 
 
-def session_guid(site: Site, session_id: str) -> str:
-    """Stable across builds and languages: UUIDv5 of the site's URL and the id."""
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{site.config.base_url}sessions/{session_id}"))
+def shown(page: Page, text: Text | None) -> Shown | None:
+    return Shown(text.value, text.lang, page.lang) if text else None
 
 
-class EntryView:
-    def __init__(self, entry: Entry, page: "PageContext"):
+def localized(page: Page, value: Localized | None) -> Shown | None:
+    """A site.yaml text in the page's language (or along its fallback chain)."""
+    return shown(page, value.get(page.chain)) if value is not None else None
+
+
+class RelatedLists:
+    """``view.<attribute>`` for the lists other kinds declare about an owner (kinds.base.Related):
+    a person's sessions, a country's exhibits. Unknown attributes raise AttributeError as usual."""
+
+    _page: Page
+    _owner: str
+    _key: str
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        related = self._page.context.kinds.related.get((self._owner, name))
+        if related is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        index, kind = related
+        found = [self._page.context.kinds.view(entry, self._page) for entry in self._page.lookup(index, self._key)]
+        self.__dict__[name] = found  # once per view, like a cached_property
+        return found
+
+
+class EntryView(RelatedLists, Generic[E]):
+    """One content item on one page. Subclasses (in eventsite/kinds/) add their kind's fields."""
+
+    def __init__(self, entry: E, page: Page):
         self._entry = entry
         self._page = page
+        self._owner = entry.kind
+        self._key = entry.id
         page.recorder.record(*entry.sources)
 
     @property
@@ -88,6 +100,11 @@ class EntryView:
     @property
     def kind(self) -> str:
         return self._entry.kind
+
+    @property
+    def model(self) -> E:
+        """The entry this view shows (for output formats that need its typed fields)."""
+        return self._entry
 
     @cached_property
     def lang(self) -> str:
@@ -105,31 +122,34 @@ class EntryView:
         return translation is not None and getattr(translation.meta, "review", None) is not None
 
     @property
-    def original_url(self) -> str:
-        """This page in the default language (the text a translation was made from)."""
-        return self._page.link(self._kind_route, self.id, lang=self._page.site.default_language)
-
-    @property
     def translated_into(self) -> frozenset[str]:
         return self._entry.languages
 
-    def _text(self, name: str) -> Shown | None:
-        found: Text | None = self._entry.field(name, self._page.chain)
-        return Shown(found.value, found.lang, self._page.lang) if found else None
+    def text(self, name: str) -> Shown | None:
+        """A translatable field in the page's language, or along its fallback chain."""
+        return shown(self._page, self._entry.field(name, self._page.chain))
 
     @property
     def title(self) -> Shown | None:
-        return self._text("title")
+        return self.text("title")
 
     @property
     def summary(self) -> Shown | None:
-        return self._text("summary")
+        return self.text("summary")
 
     @property
     def url(self) -> str:
-        return self._page.link(self._kind_route, self.id)
+        return self._page.links.to(self._page.context.kinds.item_page(self._entry.kind), self.id)
 
-    _kind_route = "page"
+    @property
+    def absolute_url(self) -> str:
+        return self._page.links.absolute_to(self._page.context.kinds.item_page(self._entry.kind), self.id)
+
+    @property
+    def original_url(self) -> str:
+        """This page in the default language (the text a translation was made from)."""
+        item_page = self._page.context.kinds.item_page(self._entry.kind)
+        return self._page.links.to(item_page, self.id, lang=self._page.site.default_language)
 
     @cached_property
     def body(self) -> Markup:
@@ -141,244 +161,86 @@ class EntryView:
     def body_lang(self) -> str:
         return self._entry.body_text(self._page.chain).lang
 
+    @property
+    def body_source(self) -> Text:
+        """The Markdown of the body shown in this language (for plain-text formats)."""
+        return self._entry.body_text(self._page.chain)
 
-class PersonView(EntryView):
-    _kind_route = "person"
+
+class Picture:
+    """An image from media/ as a page shows it: its URLs, real size and thumbnails."""
+
+    def __init__(self, page: Page, path: str, alt: Shown | None):
+        self._page = page
+        self.path = path  # below media/, as written in the front matter
+        self.alt = alt
 
     @property
-    def name(self) -> Shown:
-        return self._text("name")  # type: ignore[return-value]
-
-    @property
-    def title(self) -> Shown:
-        return self.name
-
-    @property
-    def role(self) -> Shown | None:
-        return self._text("role")
-
-    @property
-    def organization(self) -> Shown | None:
-        return self._text("organization")
-
-    @property
-    def country(self) -> "CountryView | None":
-        code = self._entry.meta.country  # type: ignore[attr-defined]
-        return CountryView(code, self._page) if code else None
+    def url(self) -> str:
+        return self._page.links.media(self.path)
 
     @cached_property
-    def sessions(self) -> list["SessionView"]:
-        return [SessionView(s, self._page) for s in self._page.lookup("sessions_by_person", self.id)]
-
-
-class SessionView(EntryView):
-    _kind_route = "session"
-    _entry: Session
-
-    @property
-    def start(self) -> dt.datetime:
-        return self._entry.start
-
-    @property
-    def end(self) -> dt.datetime:
-        return self._entry.end
-
-    @property
-    def guid(self) -> str:
-        return session_guid(self._page.site, self.id)
-
-    @property
-    def day(self) -> str:
-        return self._page.formatter.day(self._entry.start.date())
-
-    @property
-    def time_range(self) -> str:
-        return self._page.formatter.time_range(self._entry.start, self._entry.end)
-
-    @property
-    def zone(self) -> str:
-        return self._page.formatter.zone_name(self._entry.start)
-
-    @property
-    def kind_id(self) -> str:
-        return self._entry.session_kind
-
-    @property
-    def kind_label(self) -> str:
-        return self._page.gettext(KIND_LABELS[self._entry.session_kind])
-
-    @property
-    def room(self) -> "RoomView | None":
-        return RoomView(self._entry.room.id, self._entry.room.name, self._page) if self._entry.room else None
-
-    @cached_property
-    def speakers(self) -> list[PersonView]:
-        return [PersonView(p, self._page) for p in self._entry.speakers]
-
-    @cached_property
-    def moderators(self) -> list[PersonView]:
-        return [PersonView(p, self._page) for p in self._entry.moderators]
-
-    @property
-    def countries(self) -> list["CountryView"]:
-        return [CountryView(code, self._page) for code in self._entry.countries]
-
-
-class ExhibitView(EntryView):
-    _kind_route = "exhibit"
-    _entry: Exhibit
-
-    @property
-    def section(self) -> "SectionView":
-        return SectionView(self._entry.section.id, self._entry.section.title, self._entry.section.summary, self._page)
-
-    @property
-    def country(self) -> "CountryView":
-        return CountryView(self._entry.country, self._page)
-
-    @property
-    def organization(self) -> Shown | None:
-        return self._text("organization")
-
-    @property
-    def website(self) -> str | None:
-        return self._entry.meta.url  # type: ignore[attr-defined]
-
-    @property
-    def image_path(self) -> str | None:
-        """The image below media/, as written in the front matter."""
-        return self._entry.meta.image  # type: ignore[attr-defined]
-
-    @property
-    def image(self) -> str | None:
-        return self._page.media_url(self.image_path) if self.image_path else None
-
-    @property
-    def image_alt(self) -> Shown | None:
-        return self._text("image_alt")
-
-    @cached_property
-    def _image_info(self) -> "ImageInfo | None":
+    def _info(self) -> "ImageInfo | None":
         """Real size and thumbnails (eventsite/images.py); records the image file for rebuilds."""
-        return self._page.image(self.image_path) if self.image_path else None
+        return self._page.image(self.path)
 
     @property
-    def image_width(self) -> int | None:
+    def width(self) -> int | None:
         """The image's real (displayed) width in pixels, for the width attribute."""
-        return self._image_info.width if self._image_info else None
+        return self._info.width if self._info else None
 
     @property
-    def image_height(self) -> int | None:
-        return self._image_info.height if self._image_info else None
+    def height(self) -> int | None:
+        return self._info.height if self._info else None
 
     @property
     def srcset(self) -> str | None:
         """Thumbnails and the original as a srcset ('… 480w, … 960w, … 1200w'); None without thumbnails."""
-        info = self._image_info
+        info = self._info
         if info is None or not info.variants:
             return None
-        return ", ".join(f"{self._page.media_url(path)} {width}w" for path, width in info.candidates())
+        return ", ".join(f"{self._page.links.media(path)} {width}w" for path, width in info.candidates())
 
     @property
-    def image_small(self) -> str | None:
+    def small(self) -> str:
         """The narrowest file of the image (for cards); the original when it has no thumbnails."""
-        info = self._image_info
+        info = self._info
         if info is not None and info.variants:
-            return self._page.media_url(info.variants[0].relative)
-        return self.image
+            return self._page.links.media(info.variants[0].relative)
+        return self.url
 
     @property
-    def image_large(self) -> str | None:
-        """The widest thumbnail (for the exhibit's own page); the original when it has none."""
-        info = self._image_info
+    def large(self) -> str:
+        """The widest thumbnail (for an item's own page); the original when it has none."""
+        info = self._info
         if info is not None and info.variants:
-            return self._page.media_url(info.variants[-1].relative)
-        return self.image
-
-    @cached_property
-    def related_sessions(self) -> list["SessionView"]:
-        """Sessions whose description links to this exhibit (model index sessions_by_exhibit)."""
-        return [SessionView(s, self._page) for s in self._page.lookup("sessions_by_exhibit", self.id)]
-
-
-class NewsView(EntryView):
-    _kind_route = "news"
-    _entry: NewsItem
-
-    @property
-    def date(self) -> dt.date:
-        return self._entry.date
-
-    @property
-    def date_label(self) -> str:
-        return self._page.formatter.date(self._entry.date)
-
-
-class PageView(EntryView):
-    _kind_route = "page"
-
-
-VIEW_OF_KIND: dict[str, Callable] = {
-    "session": SessionView,
-    "exhibit": ExhibitView,
-    "person": PersonView,
-    "news": NewsView,
-    "page": PageView,
-}
-
-
-def view_of(entry: Entry, page: "PageContext") -> EntryView:
-    return VIEW_OF_KIND[entry.kind](entry, page)
+            return self._page.links.media(info.variants[-1].relative)
+        return self.url
 
 
 @dataclass(frozen=True)
 class RoomView:
     id: str
     localized: Localized
-    page: "PageContext"
+    page: Page
 
     @property
     def name(self) -> Shown:
-        text = self.localized.get(self.page.chain)
-        return Shown(text.value, text.lang, self.page.lang)
+        return localized(self.page, self.localized)  # type: ignore[return-value]
 
 
-@dataclass(frozen=True)
-class SectionView:
-    id: str
-    localized_title: Localized
-    localized_summary: Localized | None
-    page: "PageContext"
+class CountryView(RelatedLists):
+    """A country: its name in this language (CLDR), its flag, its page; kinds add its lists."""
 
-    @property
-    def title(self) -> Shown:
-        text = self.localized_title.get(self.page.chain)
-        return Shown(text.value, text.lang, self.page.lang)
-
-    @property
-    def summary(self) -> Shown | None:
-        if self.localized_summary is None:
-            return None
-        text = self.localized_summary.get(self.page.chain)
-        return Shown(text.value, text.lang, self.page.lang)
-
-    @property
-    def anchor(self) -> str:
-        return f"section-{self.id}"
-
-    @cached_property
-    def exhibits(self) -> list[ExhibitView]:
-        return [ExhibitView(e, self.page) for e in self.page.lookup("exhibits_by_section", self.id)]
-
-
-@dataclass(frozen=True)
-class CountryView:
-    code: str
-    page: "PageContext"
+    def __init__(self, code: str, page: Page):
+        self.code = code
+        self._page = page
+        self._owner = "country"
+        self._key = code
 
     @property
     def name(self) -> str:
-        return self.page.formatter.country(self.code)
+        return self._page.formatter.country(self.code)
 
     @property
     def flag(self) -> str:
@@ -388,48 +250,18 @@ class CountryView:
     @property
     def url(self) -> str | None:
         """The country's page, for participating countries."""
-        if self.code not in self.page.site.config.countries:
+        if self.code not in self._page.site.config.countries:
             return None
-        return self.page.link("country", self.code)
-
-    @cached_property
-    def delegation(self) -> list[PersonView]:
-        return [PersonView(p, self.page) for p in self.page.lookup("people_by_country", self.code)]
-
-    @cached_property
-    def sessions(self) -> list[SessionView]:
-        return [SessionView(s, self.page) for s in self.page.lookup("sessions_by_country", self.code)]
-
-    @cached_property
-    def exhibits(self) -> list[ExhibitView]:
-        return [ExhibitView(e, self.page) for e in self.page.lookup("exhibits_by_country", self.code)]
+        return self._page.links.to("country", self.code)
 
 
 @dataclass(frozen=True)
-class DayView:
-    date: dt.date
-    sessions: list[SessionView]
-    page: "PageContext"
+class ShareText:
+    """What a page's share card says besides the event's name (eventsite/og.py draws it)."""
 
-    @property
-    def label(self) -> str:
-        return self.page.formatter.day(self.date)
-
-    @property
-    def anchor(self) -> str:
-        return f"day-{self.date.isoformat()}"
-
-    @cached_property
-    def grid(self) -> "Grid[SessionView] | None":
-        """The room-by-time grid, for days with parallel sessions."""
-        placed = [(view, view.room.id, view.start, view.end) for view in self.sessions if view.room]
-        return room_grid(placed, list(self.page.site.rooms))
-
-    def room_name(self, room_id: str) -> Shown:
-        return RoomView(room_id, self.page.site.rooms[room_id].name, self.page).name
-
-    def time(self, moment: dt.datetime) -> str:
-        return self.page.formatter.time(moment)
+    title: Shown | None  # None: the event's title
+    when: str  # in the page's language
+    where: Shown | None = None
 
 
 @dataclass(frozen=True)
@@ -441,17 +273,30 @@ class NavItem:
 
 
 class SiteView:
-    """The event as one page in one language sees it."""
+    """The event as one page in one language sees it.
 
-    def __init__(self, page: "PageContext"):
+    The content kinds add their lists (``site.sessions``, ``site.days``,
+    ``site.exhibits``…) through ``ContentKind.site_members``.
+    """
+
+    def __init__(self, page: Page):
         self._page = page
         self._site = page.site
 
-    def _localized(self, value: Localized | None) -> Shown | None:
-        if value is None:
-            return None
-        text = value.get(self._page.chain)
-        return Shown(text.value, text.lang, self._page.lang)
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        member = self._page.context.kinds.site_members.get(name)
+        if member is None:
+            raise AttributeError(f"'SiteView' object has no attribute {name!r}")
+        found = member(self)
+        if not callable(found):
+            self.__dict__[name] = found  # computed once per page, like a cached_property
+        return found
+
+    @property
+    def page(self) -> Page:
+        return self._page
 
     @property
     def default_language(self) -> str:
@@ -459,11 +304,11 @@ class SiteView:
 
     @cached_property
     def title(self) -> Shown:
-        return self._localized(self._site.title)  # type: ignore[return-value]
+        return localized(self._page, self._site.title)  # type: ignore[return-value]
 
     @property
     def tagline(self) -> Shown | None:
-        return self._localized(self._site.tagline)
+        return localized(self._page, self._site.tagline)
 
     @cached_property
     def dates(self) -> str:
@@ -478,6 +323,10 @@ class SiteView:
     def end_date(self) -> dt.date:
         return self._site.config.dates.end
 
+    @property
+    def config(self) -> Any:
+        return self._site.config
+
     @cached_property
     def venue(self) -> dict | None:
         venue = self._site.config.venue
@@ -485,9 +334,9 @@ class SiteView:
             return None
         default = self._site.default_language
         return {
-            "name": self._localized(Localized.of(venue.name, default)),
-            "address": self._localized(Localized.of(venue.address, default)),
-            "city": self._localized(Localized.of(venue.city, default)),
+            "name": localized(self._page, Localized.of(venue.name, default)),
+            "address": localized(self._page, Localized.of(venue.address, default)),
+            "city": localized(self._page, Localized.of(venue.city, default)),
             "country": CountryView(venue.country, self._page) if venue.country else None,
             "url": venue.url,
         }
@@ -498,40 +347,9 @@ class SiteView:
         if organizer is None:
             return None
         return {
-            "name": self._localized(Localized.of(organizer.name, self._site.default_language)),
+            "name": localized(self._page, Localized.of(organizer.name, self._site.default_language)),
             "url": organizer.url,
         }
-
-    @cached_property
-    def sessions(self) -> list[SessionView]:
-        return [SessionView(s, self._page) for s in self._page.collection("sessions")]
-
-    @cached_property
-    def days(self) -> list[DayView]:
-        by_id = {view.id: view for view in self.sessions}
-        return [DayView(day.date, [by_id[s.id] for s in day.sessions], self._page) for day in self._page.collection("days")]
-
-    @cached_property
-    def people(self) -> list[PersonView]:
-        return [PersonView(p, self._page) for p in self._page.collection("people")]
-
-    @cached_property
-    def sections(self) -> list[SectionView]:
-        return [SectionView(s.id, s.title, s.summary, self._page) for s in self._site.sections.values()]
-
-    @cached_property
-    def exhibits(self) -> list[ExhibitView]:
-        return [ExhibitView(e, self._page) for e in self._page.collection("exhibits")]
-
-    @cached_property
-    def pages(self) -> list[PageView]:
-        """The free-standing pages (about, venue…), for the search page's list of every page."""
-        return [PageView(p, self._page) for p in self._page.collection("pages")]
-
-    def news(self, limit: int | None = None) -> list[NewsView]:
-        items = self._page.collection("news")
-        items = items if limit is None else items[:limit]
-        return [NewsView(item, self._page) for item in items]
 
     @property
     def countries(self) -> list[CountryView]:
@@ -547,48 +365,34 @@ class SiteView:
     def rooms(self) -> list[RoomView]:
         return [RoomView(room.id, room.name, self._page) for room in self._site.rooms.values()]
 
-    @property
-    def kinds(self) -> list[tuple[str, str]]:
-        used = dict.fromkeys(s.session_kind for s in self._page.collection("sessions"))
-        return [(kind, self._page.gettext(KIND_LABELS[kind])) for kind in used]
+    def room(self, room_id: str) -> RoomView:
+        return RoomView(room_id, self._site.rooms[room_id].name, self._page)
 
     @cached_property
     def nav(self) -> list[NavItem]:
-        gettext = self._page.gettext
-        labels = {
-            "schedule": gettext("Programme"),
-            "exhibition": gettext("Exhibition"),
-            "people": gettext("People"),
-            "news": gettext("News"),
-        }
-        routes = {"schedule": "schedule", "exhibition": "exhibition", "people": "people", "news": "news-index"}
+        """site.yaml ``nav``: the kinds' listings by their nav id, free pages by their id."""
+        kinds = self._page.context.kinds
         items = []
         for entry_id in self._site.config.nav:
-            if entry_id in labels:
-                kind, key, label = routes[entry_id], None, labels[entry_id]
+            listing = kinds.listings.get(entry_id)
+            if listing is not None:
+                kind, key, label = listing.page, None, self._page.gettext(listing.label)
             else:
-                page = self._site.pages[entry_id]
-                self._page.recorder.record(*page.sources)
-                kind, key = "page", entry_id
-                found = page.field("title", self._page.chain)
-                label = Shown(found.value, found.lang, self._page.lang) if found else entry_id
-            url = self._page.link(kind, key)
+                entry = kinds.nav_page(self._site, entry_id)
+                self._page.recorder.record(*entry.sources)
+                kind, key = kinds.item_page(entry.kind), entry_id
+                label = shown(self._page, entry.field("title", self._page.chain)) or entry_id
+            url = self._page.links.to(kind, key)
             current = self._page.route.kind.name == kind and self._page.route.key == key
             items.append(NavItem(entry_id, label, url, current))
         return items
 
-    def people_by_country(self) -> list[tuple[CountryView | None, list[PersonView]]]:
-        """Delegations in the order of site.yaml countries; people without a country last."""
-        groups: list[tuple[CountryView | None, list[PersonView]]] = []
-        for code in self._site.config.countries:
-            members = self._page.lookup("people_by_country", code)
-            if members:
-                groups.append((CountryView(code, self._page), [PersonView(p, self._page) for p in members]))
-        others = [PersonView(p, self._page) for p in self._page.collection("people") if not p.country]
-        if others:
-            groups.append((None, others))
+    @cached_property
+    def search_groups(self) -> list[tuple[str, str, list]]:
+        """(kind, label, entries) of every kind the search page lists, in the kinds' order."""
+        kinds = self._page.context.kinds
+        groups = []
+        for name, group in kinds.search_groups:
+            items = getattr(self, group.member)
+            groups.append((name, self._page.gettext(group.label), items() if callable(items) else items))
         return groups
-
-
-def iter_views(entries: Iterable[Entry], page: "PageContext") -> list[EntryView]:
-    return [view_of(entry, page) for entry in entries]

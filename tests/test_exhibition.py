@@ -7,8 +7,8 @@ from pathlib import Path
 from eventsite.build import Project, build_site, load_site
 from eventsite.incremental import IncrementalBuilder
 from eventsite.publish import BuildOptions
-from eventsite.model import EXHIBIT_LINK
-from eventsite.render import Theme
+from eventsite.entries import link_pattern
+from eventsite.theme import Theme
 
 from .sitekit import PROJECT_ROOT, parse_html, snapshot, text_of, write_site
 
@@ -19,7 +19,7 @@ def theme() -> Theme:
 
 def test_the_link_pattern() -> None:
     def ids(text: str) -> list[str]:
-        return [match.group(1) for match in EXHIBIT_LINK.finditer(text)]
+        return [match.group(1) for match in link_pattern("exhibits").finditer(text)]
 
     assert ids("See [5G](/exhibits/five-g/) and [it](/exhibits/five-g/#map).") == ["five-g", "five-g"]
     assert ids('[x]: /exhibits/ref-link/\n<a href="/th/exhibits/in-thai/">') == ["ref-link", "in-thai"]
@@ -29,12 +29,12 @@ def test_the_link_pattern() -> None:
 
 def test_busan_sessions_by_exhibit_reads_every_language() -> None:
     site = load_site(Project.at(PROJECT_ROOT))
-    related = {key: [session.id for session in sessions] for key, sessions in site.sessions_by_exhibit.items()}
+    related = {key: [session.id for session in sessions] for key, sessions in site.index("sessions_by_exhibit").items()}
     assert related["disaster-response-5g"] == ["roundtable-session-2"]
     # Session 3 links to the corps only in its translations.
     assert "roundtable-session-3" in related["korea-asean-cooperation-corps"]
-    assert set(related) <= set(site.exhibits)
-    for sessions in site.sessions_by_exhibit.values():  # programme order
+    assert set(related) <= {exhibit.id for exhibit in site.items("exhibit")}
+    for sessions in site.index("sessions_by_exhibit").values():  # programme order
         assert list(sessions) == sorted(sessions, key=lambda s: (s.start, s.end, s.id))
 
 

@@ -20,7 +20,7 @@ from icalendar.parser import Contentline
 
 from eventsite.formats.ics import fold
 from eventsite.l10n import load_translations
-from eventsite.views import session_guid
+from eventsite.kinds.session import session_guid
 
 from .sitekit import PROJECT_ROOT, SITE_YAML, build, parse_html, write_site
 

@@ -26,6 +26,7 @@ from eventsite.errors import BuildError, Problem
 from eventsite.load import decode_text, load_content, split_front_matter
 from eventsite.markup import ALLOWED_TAGS, IFRAME_HOSTS, URL_SCHEMES, MarkdownRenderer, TooComplex, sanitize, slugify
 from eventsite.model import build_model
+from eventsite.kinds import PAGE_KINDS
 from eventsite.routes import plan_routes
 from eventsite.validate import validate_content
 from eventsite.write import UnsafeOutputPath, safe_output_file
@@ -193,7 +194,7 @@ def test_any_file_name_loads_or_is_refused_by_name_and_stays_inside_the_output(n
         except BuildError as error:
             assert_problems_name_files(error, content)
             return
-        for route in plan_routes(site).routes:
+        for route in plan_routes(site, PAGE_KINDS).routes:
             safe_output_file(Path(root) / "site", route.output_path)  # raises if it would leave the folder
         for media in site.media.values():
             assert media.relative == unicodedata.normalize("NFC", media.relative)

@@ -65,7 +65,7 @@ def test_gates_fail_on_a_broken_page(tmp_path: Path, serve, page) -> None:
     import shutil
 
     from eventsite.build import Project, build_site
-    from eventsite.render import Theme
+    from eventsite.theme import Theme
 
     from .sitekit import PROJECT_ROOT
 

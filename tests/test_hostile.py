@@ -23,7 +23,7 @@ from eventsite import parallel, paths
 from eventsite.build import BuildResult, build_site
 from eventsite.cli import main
 from eventsite.errors import BuildError, Problem
-from eventsite.render import Theme
+from eventsite.theme import Theme
 from eventsite.write import UnsafeOutputPath, safe_output_file
 
 from .sitekit import PROJECT_ROOT, SITE_YAML, big_site, kill_while_rendering, parse_html, project_for, snapshot, text_of, write_site

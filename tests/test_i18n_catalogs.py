@@ -11,10 +11,11 @@ import pytest
 from babel.messages.pofile import read_po
 
 from eventsite import l10n
-from eventsite import translation_status as ts
+from eventsite.translations import catalogs
+from eventsite.translations import status as report
 from eventsite.build import Project, build_site
 from eventsite.cli import main
-from eventsite.render import Theme
+from eventsite.theme import Theme
 
 from .sitekit import PROJECT_ROOT, parse_html, text_of, write_site
 
@@ -43,15 +44,15 @@ def write_po(locales: Path, lang: str, text: str) -> Path:
 
 @pytest.fixture(scope="module")
 def template():
-    return ts.extract_template(PROJECT_ROOT, MAPPING)
+    return catalogs.extract_template(PROJECT_ROOT, MAPPING)
 
 
 def test_extraction_finds_template_and_python_strings(template) -> None:
     found = {message.id: message for message in template if message.id}
     assert "Skip to content" in found  # a template string
-    assert "Bilateral meeting" in found  # views.KIND_LABELS, marked with _()
+    assert "Bilateral meeting" in found  # the session kind's KIND_LABELS, marked with _()
     locations = {path for path, _line in found["Programme"].locations}
-    assert "eventsite/views.py" in locations  # the nav label, gettext("Programme")
+    assert "eventsite/kinds/session.py" in locations  # the nav label of the kind's listing, _("Programme")
     assert any(path.startswith("templates/") for path in locations)
     notice = next(m for m in found if m.startswith("This page has not been translated"))
     assert "python-format" in found[notice].flags  # PO editors check the %(name)s placeholders
@@ -91,7 +92,7 @@ def test_merge_keeps_translations_and_the_translator_header(template) -> None:
         msgid "A string the templates no longer use"
         msgstr "สตริงเก่า"
         """).replace('"Language: th\\n"', '"Language: th\\n"\n"Last-Translator: Somchai <s@example.org>\\n"')
-    merged = read_po(io.BytesIO(ts.merged_catalog_bytes(template, "th", existing.encode("utf-8"))))
+    merged = read_po(io.BytesIO(catalogs.merged_catalog_bytes(template, "th", existing.encode("utf-8"))))
     assert merged.get("Programme").string == "กำหนดการ"
     assert merged.get("A string the templates no longer use") is None
     assert merged.get("Skip to content") is not None and merged.get("Skip to content").string == ""
@@ -112,7 +113,7 @@ def test_extract_check_fails_when_catalogs_are_stale(tmp_path: Path, capsys) -> 
 
 def test_committed_catalogs_match_the_templates(template) -> None:
     """Fails after a template or views.py string changes: run `python build.py i18n extract`."""
-    committed = ts.read_template(COMMITTED)
+    committed = report.read_template(COMMITTED)
     assert committed is not None, "no locales/messages.pot: run `python build.py i18n extract`"
     assert ids(committed) == ids(template), "locales/messages.pot is stale: run `python build.py i18n extract`"
     catalogs = sorted(COMMITTED.glob("*/LC_MESSAGES/messages.po"))
@@ -187,7 +188,7 @@ def test_an_incomplete_plural_is_not_used(tmp_path: Path) -> None:
         msgstr[0] ""
         msgstr[1] ""
         """).encode("utf-8")))
-    status = ts.ui_status(template, tmp_path, "fil")
+    status = report.ui_status(template, tmp_path, "fil")
     assert status.missing == ("%(count)s session",) and status.translated == 1
 
 
@@ -204,12 +205,12 @@ def test_ui_status_reports_missing_fuzzy_and_broken_translations(tmp_path: Path,
         msgid "{notice}"
         msgstr "หน้านี้ยังไม่ได้แปลเป็นภาษา%(lang)s"
         """))
-    status = ts.ui_status(template, tmp_path, "th")
+    status = report.ui_status(template, tmp_path, "th")
     assert status.exists and status.total == len(ids(template))
     assert "Programme" not in status.missing and "News" in status.missing
     assert status.translated == 2  # Programme and the (broken) notice
     assert len(status.errors) == 1 and "This page has not been translated" in status.errors[0]
-    missing_catalog = ts.ui_status(template, tmp_path, "ko")
+    missing_catalog = report.ui_status(template, tmp_path, "ko")
     assert not missing_catalog.exists and missing_catalog.translated == 0
 
 
@@ -221,13 +222,13 @@ def test_extraction_problems_are_located_and_nothing_is_written(tmp_path: Path) 
     (tmp_path / "templates/bad.html").write_text('{{ _("Oops") }\n', encoding="utf-8")
     (tmp_path / "babel.cfg").write_text(MAPPING.read_text(encoding="utf-8"), encoding="utf-8")
     with pytest.raises(BuildError) as raised:
-        ts.extract_template(tmp_path, tmp_path / "babel.cfg")
+        catalogs.extract_template(tmp_path, tmp_path / "babel.cfg")
     assert raised.value.problems[0].path == "templates/bad.html"
 
     (tmp_path / "templates/bad.html").unlink()
     locales = tmp_path / "locales"
     write_po(locales, "th", 'msgid "Fine"\nmsgstr "ดี"\nbogus line\n')
     with pytest.raises(BuildError) as raised:
-        ts.update_catalogs(tmp_path, tmp_path / "babel.cfg", locales, ("en", "ko", "th"))
+        catalogs.update_catalogs(tmp_path, tmp_path / "babel.cfg", locales, ("en", "ko", "th"))
     assert raised.value.problems[0].path == "locales/th/LC_MESSAGES/messages.po"
     assert not (locales / "messages.pot").exists() and not (locales / "ko").exists()

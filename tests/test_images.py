@@ -15,7 +15,7 @@ from eventsite.errors import BuildError
 from eventsite.images import THUMB_WIDTHS, make_thumbnail, thumbnail_path
 from eventsite.incremental import IncrementalBuilder
 from eventsite.publish import BuildOptions
-from eventsite.render import Theme
+from eventsite.theme import Theme
 
 from .sitekit import PROJECT_ROOT, parse_html, snapshot, write_site
 

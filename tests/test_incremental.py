@@ -12,7 +12,7 @@ from eventsite.build import Project, build_site
 from eventsite.errors import BuildError
 from eventsite.incremental import IncrementalBuilder
 from eventsite.publish import BuildOptions
-from eventsite.render import Theme
+from eventsite.theme import Theme
 
 from .sitekit import PROJECT_ROOT, snapshot, write_site
 

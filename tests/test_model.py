@@ -6,7 +6,12 @@ from pathlib import Path
 
 from eventsite.load import LoadCache, load_content
 from eventsite.model import ModelMemo, build_model
-from eventsite.routes import plan_routes
+from eventsite.kinds import PAGE_KINDS
+from eventsite.routes import plan_routes as plan_with
+
+
+def plan_routes(site, previous=None):
+    return plan_with(site, PAGE_KINDS, previous=previous)
 from eventsite.validate import ValidationCache, validate_content
 
 from .sitekit import write_site
@@ -27,9 +32,9 @@ def test_unchanged_entries_are_the_same_objects(tmp_path: Path) -> None:
     models = Models(write_site(tmp_path))
     first, second = models.build(), models.build()
     assert second is not first
-    assert second.people["minister"] is first.people["minister"]
-    assert second.session_map["opening"] is first.session_map["opening"]
-    assert second.exhibits["five-g"] is first.exhibits["five-g"]
+    assert second.get("person", "minister") is first.get("person", "minister")
+    assert second.get("session", "opening") is first.get("session", "opening")
+    assert second.get("exhibit", "five-g") is first.get("exhibit", "five-g")
 
 
 def test_an_edit_rebuilds_the_entry_and_the_entries_that_hold_it(tmp_path: Path) -> None:
@@ -39,13 +44,13 @@ def test_an_edit_rebuilds_the_entry_and_the_entries_that_hold_it(tmp_path: Path)
     person = content / "people/minister.md"
     person.write_text(person.read_text().replace("The Minister", "The New Minister"), encoding="utf-8")
     second = models.build()
-    assert second.people["minister"] is not first.people["minister"]
-    assert second.people["minister"].name == "The New Minister"
+    assert second.get("person", "minister") is not first.get("person", "minister")
+    assert second.get("person", "minister").name == "The New Minister"
     # the opening session holds the minister as a speaker: rebuilt, and showing the new name
-    assert second.session_map["opening"] is not first.session_map["opening"]
-    assert second.session_map["opening"].speakers[0].name == "The New Minister"
+    assert second.get("session", "opening") is not first.get("session", "opening")
+    assert second.get("session", "opening").speakers[0].name == "The New Minister"
     # the talk does not: reused
-    assert second.session_map["talk"] is first.session_map["talk"]
+    assert second.get("session", "talk") is first.get("session", "talk")
 
 
 def test_a_new_translation_rebuilds_its_entry(tmp_path: Path) -> None:
@@ -54,9 +59,9 @@ def test_a_new_translation_rebuilds_its_entry(tmp_path: Path) -> None:
     first = models.build()
     (content / "sessions/talk.th.md").write_text("---\ntitle: การบรรยาย\n---\nเนื้อหา\n", encoding="utf-8")
     second = models.build()
-    assert second.session_map["talk"] is not first.session_map["talk"]
-    assert set(second.session_map["talk"].translations) == {"th"}
-    assert second.session_map["opening"] is first.session_map["opening"]
+    assert second.get("session", "talk") is not first.get("session", "talk")
+    assert set(second.get("session", "talk").translations) == {"th"}
+    assert second.get("session", "opening") is first.get("session", "opening")
 
 
 def test_memo_and_no_memo_give_equal_models(tmp_path: Path) -> None:
@@ -65,7 +70,7 @@ def test_memo_and_no_memo_give_equal_models(tmp_path: Path) -> None:
     models.build()
     memoized = models.build()
     fresh = build_model(validate_content(load_content(content)))
-    assert [s.id for s in memoized.sessions] == [s.id for s in fresh.sessions]
+    assert [s.id for s in memoized.items("session")] == [s.id for s in fresh.items("session")]
     assert memoized.facts() == fresh.facts()
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from eventsite.cli import main
-from eventsite.validate import CONTENT_KINDS, translatable_fields
+from eventsite.kinds import BY_NAME as CONTENT_KINDS
 
 from .sitekit import PROJECT_ROOT, build, write_site
 
@@ -37,7 +37,7 @@ def test_every_kind_scaffolds_a_file_that_builds(tmp_path: Path, capsys, kind: s
 
 
 def _entries(site):
-    return [*site.sessions, *site.people.values(), *site.exhibits.values(), *site.pages.values(), *site.news]
+    return [entry for kind in CONTENT_KINDS for entry in site.items(kind)]
 
 
 def test_session_placeholder_is_the_first_day_nine_to_ten(tmp_path: Path, capsys) -> None:
@@ -76,11 +76,11 @@ def test_translation_scaffold_holds_the_source_text(tmp_path: Path, capsys) -> N
     assert "Welcome. See [the about page](/about/) and [the programme](/schedule/)." in text
     assert "Thai (th)" in text
     assert "python build.py i18n sign-off content/sessions/opening.th.md" in text
-    for name in translatable_fields("session"):
+    for name in CONTENT_KINDS["session"].translatable:
         assert f"{name}: " in text
     assert "source_fingerprint" not in text  # written by sign-off, not by hand
     result = build(content, tmp_path / "site")
-    assert "th" in result.site.session_map["opening"].translations
+    assert "th" in result.site.get("session", "opening").translations
 
 
 def test_translation_of_a_field_the_source_leaves_out_is_commented(tmp_path: Path, capsys) -> None:

@@ -13,9 +13,10 @@ import pytest
 
 from eventsite import paths
 from eventsite.cli import main
-from eventsite.load import CONTENT_FOLDERS, split_front_matter
+from eventsite.kinds import BY_NAME as CONTENT_KINDS
+from eventsite.kinds import FOLDERS as CONTENT_FOLDERS
+from eventsite.load import split_front_matter
 from eventsite.schemas import generate
-from eventsite.validate import CONTENT_KINDS
 from eventsite.yaml_strict import parse
 
 from .sitekit import BASE_FILES, PROJECT_ROOT

@@ -13,7 +13,7 @@ from urllib.error import HTTPError
 import pytest
 
 from eventsite.build import Project
-from eventsite.render import Theme
+from eventsite.theme import Theme
 from eventsite.serve import DevServer
 
 from .sitekit import PROJECT_ROOT, write_site

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from eventsite import translation_status as ts
+from eventsite.translations import fingerprints, status
 from eventsite.build import Project, load_site
 from eventsite.cli import main
-from eventsite.render import Theme
+from eventsite.theme import Theme
 
 from .sitekit import PROJECT_ROOT, SITE_YAML, write_site
 
@@ -23,8 +23,8 @@ def project(root: Path) -> Project:
     return Project(root / "content", root / "site", Theme(PROJECT_ROOT / "templates", root / "locales"))
 
 
-def report(root: Path) -> ts.Report:
-    return ts.translation_report(load_site(project(root)), root / "locales")
+def report(root: Path) -> status.Report:
+    return status.translation_report(load_site(project(root)), root / "locales")
 
 
 def state(root: Path, lang: str, item_id: str) -> str:
@@ -50,20 +50,20 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def test_fingerprint_ignores_line_endings_composition_and_edge_spaces() -> None:
-    base = ts.source_digest("session", {"title": "Café", "start": "2019-11-25 09:00"}, "Body\ntext\n")
-    assert ts.source_digest("session", {"title": "Cafe\u0301 "}, "\r\n  Body\r\ntext  \r\n") == base
-    assert ts.source_digest("session", {"title": "Café", "summary": None}, "Body\ntext") == base
-    assert ts.source_digest("session", {"title": "Café!"}, "Body\ntext") != base
-    assert ts.source_digest("session", {"title": "Café"}, "Body\ntext.") != base
-    assert len(ts.fingerprint(base)) == 16 and ts.matches(ts.fingerprint(base), base)
+    base = fingerprints.source_digest("session", {"title": "Café", "start": "2019-11-25 09:00"}, "Body\ntext\n")
+    assert fingerprints.source_digest("session", {"title": "Cafe\u0301 "}, "\r\n  Body\r\ntext  \r\n") == base
+    assert fingerprints.source_digest("session", {"title": "Café", "summary": None}, "Body\ntext") == base
+    assert fingerprints.source_digest("session", {"title": "Café!"}, "Body\ntext") != base
+    assert fingerprints.source_digest("session", {"title": "Café"}, "Body\ntext.") != base
+    assert len(fingerprints.fingerprint(base)) == 16 and fingerprints.matches(fingerprints.fingerprint(base), base)
 
 
 def test_file_and_model_fingerprints_agree(tmp_path: Path) -> None:
     write_site(tmp_path)
     site = load_site(project(tmp_path))
-    opening = next(session for session in site.sessions if session.id == "opening")
+    opening = site.get("session", "opening")
     raw = (tmp_path / "content/sessions/opening.md").read_bytes()
-    assert ts.text_digest("session", raw) == ts.entry_digest(opening)
+    assert fingerprints.text_digest("session", raw) == fingerprints.entry_digest(opening)
 
 
 # --- outdated, unsigned, missing ------------------------------------------------------------------
@@ -72,28 +72,28 @@ def test_file_and_model_fingerprints_agree(tmp_path: Path) -> None:
 def test_sign_off_then_edits_to_translatable_text_make_it_outdated(tmp_path: Path) -> None:
     write_site(tmp_path)
     source = tmp_path / "content/sessions/opening.md"
-    assert state(tmp_path, "ko", "opening") == ts.UNSIGNED
+    assert state(tmp_path, "ko", "opening") == status.UNSIGNED
 
     assert sign_off(tmp_path, OPENING_KO) == 0
-    assert state(tmp_path, "ko", "opening") == ts.UP_TO_DATE
+    assert state(tmp_path, "ko", "opening") == status.UP_TO_DATE
 
     edit(source, "Welcome.", "Welcome, delegates.")  # the body
-    assert state(tmp_path, "ko", "opening") == ts.OUTDATED
+    assert state(tmp_path, "ko", "opening") == status.OUTDATED
     assert sign_off(tmp_path, OPENING_KO) == 0
-    assert state(tmp_path, "ko", "opening") == ts.UP_TO_DATE
+    assert state(tmp_path, "ko", "opening") == status.UP_TO_DATE
 
     edit(source, "title: Opening ceremony", "title: Opening Ceremony of the Forum")  # a translatable field
-    assert state(tmp_path, "ko", "opening") == ts.OUTDATED
+    assert state(tmp_path, "ko", "opening") == status.OUTDATED
     assert sign_off(tmp_path, OPENING_KO) == 0
-    assert state(tmp_path, "ko", "opening") == ts.UP_TO_DATE
+    assert state(tmp_path, "ko", "opening") == status.UP_TO_DATE
 
     # Fields that are not translated don't make a translation outdated.
     edit(source, 'start: "2019-11-25 09:00"', 'start: "2019-11-25 09:30"')
     edit(source, "room: hall-a", "room: hall-b")
-    assert state(tmp_path, "ko", "opening") == ts.UP_TO_DATE
+    assert state(tmp_path, "ko", "opening") == status.UP_TO_DATE
     # Nor do the translation's own edits.
     edit(tmp_path / OPENING_KO, "개회식", "개막식")
-    assert state(tmp_path, "ko", "opening") == ts.UP_TO_DATE
+    assert state(tmp_path, "ko", "opening") == status.UP_TO_DATE
 
 
 def test_a_draft_is_counted_apart_marked_on_the_page_and_cleared_by_sign_off(tmp_path: Path) -> None:
@@ -107,9 +107,9 @@ def test_a_draft_is_counted_apart_marked_on_the_page_and_cleared_by_sign_off(tmp
     assert main(["i18n", "sign-off", "--draft", "--content", str(tmp_path / "content"), str(translation)], root=PROJECT_ROOT) == 0
     written = translation.read_text(encoding="utf-8")
     assert "review: draft\n---" in written and 'source_fingerprint: "' in written
-    assert state(tmp_path, "ko", "opening") == ts.DRAFT
+    assert state(tmp_path, "ko", "opening") == status.DRAFT
     ko = next(language for language in report(tmp_path).languages if language.lang == "ko")
-    assert ko.count(ts.DRAFT) == 1 and ko.count(ts.UP_TO_DATE) == 0
+    assert ko.count(status.DRAFT) == 1 and ko.count(status.UP_TO_DATE) == 0
 
     build_site(project(tmp_path))
     page = lxml_html.fromstring((tmp_path / "site/ko/sessions/opening/index.html").read_bytes())
@@ -121,11 +121,11 @@ def test_a_draft_is_counted_apart_marked_on_the_page_and_cleared_by_sign_off(tmp
 
     # A draft whose source changed is outdated first of all.
     edit(tmp_path / "content/sessions/opening.md", "Welcome.", "Welcome, delegates.")
-    assert state(tmp_path, "ko", "opening") == ts.OUTDATED
+    assert state(tmp_path, "ko", "opening") == status.OUTDATED
 
     # Signing off (after review) records the new fingerprint and removes the draft mark, nothing else.
     assert sign_off(tmp_path, OPENING_KO) == 0
-    assert state(tmp_path, "ko", "opening") == ts.UP_TO_DATE
+    assert state(tmp_path, "ko", "opening") == status.UP_TO_DATE
     after = translation.read_bytes()
     assert b"review:" not in after
     assert [line for line in after.splitlines() if not line.startswith(b"source_fingerprint")] == before.splitlines()
@@ -136,23 +136,23 @@ def test_missing_items_name_the_file_to_create_and_what_readers_see(tmp_path: Pa
     found = {language.lang: language for language in report(tmp_path).languages}
     assert list(found) == ["ko", "th"]  # the default language is not reported
     th = {item.id: item for item in found["th"].items}
-    assert th["opening"].state == ts.MISSING
+    assert th["opening"].state == status.MISSING
     assert th["opening"].translation == "content/sessions/opening.th.md"
     assert th["opening"].shown_in == "ko"  # site.yaml fallbacks: th → ko → en
     assert th["talk"].shown_in == "en"
-    assert found["ko"].count(ts.MISSING) == len(found["ko"].items) - 1  # only opening is translated
-    assert found["ko"].count(ts.UNSIGNED) == 1
+    assert found["ko"].count(status.MISSING) == len(found["ko"].items) - 1  # only opening is translated
+    assert found["ko"].count(status.UNSIGNED) == 1
 
 
 def test_a_wrong_fingerprint_is_outdated_and_a_longer_prefix_still_matches(tmp_path: Path) -> None:
     write_site(tmp_path)
     translation = tmp_path / OPENING_KO
     edit(translation, "title: 개회식", 'title: 개회식\nsource_fingerprint: "0123456789abcdef"')
-    assert state(tmp_path, "ko", "opening") == ts.OUTDATED
+    assert state(tmp_path, "ko", "opening") == status.OUTDATED
     site = load_site(project(tmp_path))
-    digest = ts.entry_digest(next(s for s in site.sessions if s.id == "opening"))
+    digest = fingerprints.entry_digest(site.get("session", "opening"))
     edit(translation, "0123456789abcdef", digest[:40])
-    assert state(tmp_path, "ko", "opening") == ts.UP_TO_DATE
+    assert state(tmp_path, "ko", "opening") == status.UP_TO_DATE
 
 
 # --- sign-off writes one line ------------------------------------------------------------------
@@ -177,7 +177,7 @@ def test_sign_off_preserves_every_other_byte(tmp_path: Path) -> None:
     added = [line for line in lines if line.startswith(b"source_fingerprint:")]
     assert len(added) == 1 and lines.index(added[0]) == 4  # just before the closing ---
     assert b"\r\n".join(line for line in lines if line not in added) == original
-    assert state(tmp_path, "ko", "opening") == ts.UP_TO_DATE
+    assert state(tmp_path, "ko", "opening") == status.UP_TO_DATE
 
     # A second sign-off after a source change rewrites that line in place.
     edit(tmp_path / "content/sessions/opening.md", "Welcome.", "Welcome!")

@@ -10,16 +10,11 @@ from pydantic import ValidationError
 
 from eventsite.errors import BuildError, Problem
 from eventsite.load import load_content
-from eventsite.validate import (
-    CONTENT_KINDS,
-    SessionMeta,
-    SiteConfig,
-    ValidContent,
-    ValidationCache,
-    normalize_base_url,
-    translatable_fields,
-    validate_content,
-)
+from eventsite.config import SiteConfig
+from eventsite.fields import normalize_base_url
+from eventsite.kinds import BY_NAME
+from eventsite.kinds.session import SessionMeta
+from eventsite.validate import ValidContent, ValidationCache, validate_content
 
 from .sitekit import SITE_YAML, write_site
 
@@ -118,10 +113,11 @@ def test_base_url_gets_a_trailing_slash() -> None:
 
 
 def test_translatable_fields() -> None:
-    assert translatable_fields("session") == ("title", "summary")
-    assert translatable_fields("person") == ("name", "role", "organization")
-    assert "source_fingerprint" not in translatable_fields("exhibit")
-    assert set(CONTENT_KINDS) == {"session", "exhibit", "person", "page", "news"}
+    assert BY_NAME["session"].translatable == ("title", "summary")
+    assert BY_NAME["person"].translatable == ("name", "role", "organization")
+    assert "source_fingerprint" not in BY_NAME["exhibit"].translatable
+    assert "review" not in BY_NAME["exhibit"].translatable
+    assert set(BY_NAME) == {"session", "exhibit", "person", "page", "news"}
 
 
 # --- missing fields --------------------------------------------------------------------------

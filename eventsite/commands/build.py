@@ -10,7 +10,7 @@ from ..build import build_site
 from ..progress import stderr_progress
 from ..publish import BuildOptions
 from ..errors import BuildError, Problem
-from ..validate import normalize_base_url
+from ..fields import normalize_base_url
 from . import add_project_arguments, project_from
 
 HELP = "build the site into --out (the default command)"

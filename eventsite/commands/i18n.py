@@ -4,7 +4,7 @@
 unsigned; ``extract`` refreshes the UI catalogs from the templates;
 ``sign-off`` records that a translation matches its source as it is now;
 ``diff`` shows what changed in the source since. The logic is in
-:mod:`eventsite.translation_status`; this module parses and prints.
+:mod:`eventsite.translations`; this module parses and prints.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-from .. import translation_status as ts
+from ..translations import catalogs, fingerprints, history, status
 from ..build import Project, load_site
 from ..errors import BuildError, Problem, display_path
 from ..load import load_content
@@ -90,7 +90,7 @@ def run_status(project: Project, args: argparse.Namespace) -> int:
     unknown = sorted(set(args.language or ()) - set(site.languages[1:]))
     if unknown:
         raise BuildError([Problem("--language", 0, f"{', '.join(unknown)}: not a translated language of this site")])
-    report = ts.translation_report(site, project.theme.locales, args.language)
+    report = status.translation_report(site, project.theme.locales, args.language)
     if args.format == "json":
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -102,21 +102,21 @@ def run_status(project: Project, args: argparse.Namespace) -> int:
     return 0
 
 
-def format_report(report: ts.Report, *, summary: bool = False) -> str:
+def format_report(report: status.Report, *, summary: bool = False) -> str:
     lines = [f"Translation status (the default language is {report.default_language})"]
     if not report.template_exists:
         lines.append(f"  no {report.template}: run `python build.py i18n extract` for the UI strings")
     for language in report.languages:
         items = language.items
-        translated = len(items) - language.count(ts.MISSING)
+        translated = len(items) - language.count(status.MISSING)
         fallbacks = " → ".join(language.fallbacks)
         lines += [
             "",
             f"{language.lang}  {language.name} ({language.english_name}); falls back to {fallbacks}",
-            f"  content  {translated}/{len(items)} translated: {language.count(ts.UP_TO_DATE)} up to date, "
-            f"{language.count(ts.DRAFT)} draft (awaiting review), "
-            f"{language.count(ts.OUTDATED)} outdated, {language.count(ts.UNSIGNED)} unsigned; "
-            f"{language.count(ts.MISSING)} missing",
+            f"  content  {translated}/{len(items)} translated: {language.count(status.UP_TO_DATE)} up to date, "
+            f"{language.count(status.DRAFT)} draft (awaiting review), "
+            f"{language.count(status.OUTDATED)} outdated, {language.count(status.UNSIGNED)} unsigned; "
+            f"{language.count(status.MISSING)} missing",
         ]
         ui = language.ui
         if ui is not None:
@@ -125,13 +125,13 @@ def format_report(report: ts.Report, *, summary: bool = False) -> str:
             lines += [f"  ui error {error}" for error in ui.errors]  # always shown: these break pages
         if summary:
             continue
-        for item in language.with_state(ts.OUTDATED):
+        for item in language.with_state(status.OUTDATED):
             lines.append(f"  outdated  {item.translation}  (source changed; `build.py i18n diff {item.translation}`)")
-        for item in language.with_state(ts.UNSIGNED):
+        for item in language.with_state(status.UNSIGNED):
             lines.append(f"  unsigned  {item.translation}")
-        for item in language.with_state(ts.DRAFT):
+        for item in language.with_state(status.DRAFT):
             lines.append(f"  draft     {item.translation}  (awaiting review; `build.py i18n sign-off` when reviewed)")
-        for item in language.with_state(ts.MISSING):
+        for item in language.with_state(status.MISSING):
             lines.append(f"  missing   {item.translation}  (readers see {item.shown_in})")
         if ui is not None:
             lines += [f"  ui missing  {json.dumps(message, ensure_ascii=False)}" for message in ui.missing]
@@ -151,7 +151,7 @@ def run_extract(project: Project, root: Path, *, check: bool) -> int:
     if not mapping.is_file():
         raise BuildError([Problem(display_path(mapping, root), 0, "missing: it says where the UI strings are")])
     languages = site_languages(project.content)
-    changes = ts.update_catalogs(root, mapping, project.theme.locales, languages, dry_run=check)
+    changes = catalogs.update_catalogs(root, mapping, project.theme.locales, languages, dry_run=check)
     for change in changes:
         state = {"created": "would be created", "updated": "is out of date"}.get(change.state, "up to date") if check else change.state
         print(f"{display_path(change.path, project.theme.locales)}: {state}")
@@ -175,20 +175,20 @@ def _inside(path: Path, folder: Path) -> bool:
 def run_sign_off(project: Project, files: list[Path], *, draft: bool = False) -> int:
     """All files are checked before any is written: one bad path changes nothing."""
     problems: list[Problem] = []
-    planned: list[tuple[ts.TranslationFile, bytes, bytes, str]] = []
+    planned: list[tuple[fingerprints.TranslationFile, bytes, bytes, str]] = []
     for path in files:
         shown = display_path(path.resolve(), project.content.resolve())
         try:
-            target = ts.translation_file(path)
+            target = fingerprints.translation_file(path)
             if not _inside(path, project.content):
                 raise BuildError([Problem(shown, 0, f"not inside the content folder {project.content}")])
             if not path.is_file():
                 raise BuildError([Problem(shown, 0, "no such translation file")])
             if not target.source.is_file():
                 raise BuildError([Problem(shown, 0, f"its source {target.source.name} does not exist")])
-            value = ts.fingerprint(ts.text_digest(target.kind, target.source.read_bytes(), shown))
+            value = fingerprints.fingerprint(fingerprints.text_digest(target.kind, target.source.read_bytes(), shown))
             old = path.read_bytes()
-            planned.append((target, old, ts.set_fingerprint(old, value, shown, draft=draft), value))
+            planned.append((target, old, fingerprints.set_fingerprint(old, value, shown, draft=draft), value))
         except BuildError as error:
             problems.extend(error.problems)
     if problems:
@@ -208,22 +208,22 @@ def run_sign_off(project: Project, files: list[Path], *, draft: bool = False) ->
 
 
 def run_diff(project: Project, path: Path) -> int:
-    target = ts.translation_file(path)
+    target = fingerprints.translation_file(path)
     shown = display_path(path.resolve(), project.content.resolve())
     if not path.is_file() or not target.source.is_file():
         raise BuildError([Problem(shown, 0, "no such translation file, or its source is missing")])
-    recorded = ts.recorded_fingerprint(path.read_bytes(), shown)
+    recorded = fingerprints.recorded_fingerprint(path.read_bytes(), shown)
     source_raw = target.source.read_bytes()
     if not recorded:
         print(f"{shown} has no source_fingerprint: it was never signed off, so there is nothing to compare with.", file=sys.stderr)
         print(f"Compare it with {target.source.name} by hand, then run `python build.py i18n sign-off {shown}`.", file=sys.stderr)
         return 2
-    if ts.matches(recorded, ts.text_digest(target.kind, source_raw, shown)):
+    if fingerprints.matches(recorded, fingerprints.text_digest(target.kind, source_raw, shown)):
         print(f"{shown} is up to date: its source has not changed since sign-off ({recorded}).")
         return 0
     try:
-        revision = ts.signed_off_revision(target.source, target.kind, recorded)
-    except ts.HistoryUnavailable as error:
+        revision = history.signed_off_revision(target.source, target.kind, recorded)
+    except history.HistoryUnavailable as error:
         print(f"i18n diff: cannot show the change to {target.source.name} since sign-off: {error}", file=sys.stderr)
         return 2
     old = _lines(revision.raw)

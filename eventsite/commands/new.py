@@ -10,7 +10,7 @@ HELP = "create a content file with every field: new KIND ID, or new translation 
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("kind", help="session, exhibit, person, page, news, or translation")
+    parser.add_argument("kind", help="a content kind, by its name in the singular (a wrong one lists them all), or 'translation'")
     parser.add_argument("target", help="the new id (e.g. opening-ceremony); for a translation FOLDER/ID, e.g. sessions/opening")
     parser.add_argument("lang", nargs="?", help="for a translation: the language, e.g. ko")
     parser.add_argument("--content", type=Path, help="content folder (default: ./content)")

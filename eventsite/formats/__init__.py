@@ -10,9 +10,8 @@ about GUIDs, numbers, rooms, days or instants:
 - all arithmetic on times is done in UTC (Python subtracts two aware
   datetimes of the *same* zone as wall-clock times, which is wrong across a
   DST switch);
-- identifiers are UUIDv5 of ``base_url`` + a path, like
-  :func:`eventsite.views.session_guid`, so they survive rebuilds and are the
-  same in every language;
+- identifiers are UUIDv5 of ``base_url`` + a path (eventsite/ids.py), so
+  they survive rebuilds and are the same in every language;
 - nothing depends on the build clock (reproducible output).
 
 Schedule days follow the HTML programme (``Site.days``): a session belongs to
@@ -30,19 +29,17 @@ import json
 import math
 import re
 import unicodedata
-import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable
+from typing import Iterable
 from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
-from ..model import Entry, Localized, Person, Session, Site, Text
-from ..routes import KINDS_BY_NAME, language_url
-from ..views import KIND_LABELS, session_guid
-
-if TYPE_CHECKING:
-    from ..render import PageContext
+from ..entries import Site, Text
+from ..ids import entry_guid, room_guid, stable_numbers
+from ..kinds.session import SessionView
+from ..page import Page
+from ..views import EntryView, SiteView
 
 UTC = dt.timezone.utc
 
@@ -93,41 +90,12 @@ def xml_text(parent: ET.Element, tag: str, text: str, **attributes: str) -> ET.E
 # --- identifiers -----------------------------------------------------------------
 
 
-def stable_uuid(site: Site, path: str) -> str:
-    """UUIDv5 of an absolute URL below base_url: the same in every build and language."""
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, site.config.base_url + path))
-
-
 def person_guid(site: Site, person_id: str) -> str:
-    return stable_uuid(site, f"people/{person_id}")
-
-
-def room_guid(site: Site, room_id: str | None) -> str:
-    # Room ids are never empty, so "#venue" cannot collide with a real room.
-    return stable_uuid(site, f"rooms/{room_id}" if room_id else "#venue")
+    return entry_guid(site, "people", person_id)
 
 
 def host_of(site: Site) -> str:
     return urlsplit(site.config.base_url).hostname or "localhost"
-
-
-def stable_numbers(ids: Iterable[str], namespace: str) -> dict[str, int]:
-    """Positive 31-bit integers for formats that insist on numeric ids.
-
-    Derived from a hash of the id (not from a position), so adding a session
-    does not renumber the others; a rare collision moves to the next free
-    number, deterministically because ids are visited in sorted order.
-    """
-    numbers: dict[str, int] = {}
-    taken: set[int] = set()
-    for item in sorted(ids):
-        digest = hashlib.sha256(f"{namespace}/{item}".encode()).digest()
-        number = int.from_bytes(digest[:4], "big") % (2**31 - 1) + 1
-        while number in taken:
-            number = number % (2**31 - 1) + 1
-        taken.add(number)
-        numbers[item] = number
-    return numbers
 
 
 def acronym_of(site: Site) -> str:
@@ -151,33 +119,16 @@ def acronym_of(site: Site) -> str:
     return f"event{site.config.dates.start.year}"
 
 
-# --- localized text ----------------------------------------------------------------
+# --- text ------------------------------------------------------------------------
 
 
-def absolute_link(page: "PageContext", kind: str, key: str | None = None, lang: str | None = None) -> str:
-    """The absolute URL of a planned page (in ``lang``, default the page's)."""
-    page_kind = KINDS_BY_NAME[kind]
-    target_lang = (lang or page.lang) if page_kind.per_language else None
-    return page.absolute(language_url(target_lang, page_kind.url(key)))
-
-
-def localized(page: "PageContext", value: Localized) -> Text:
-    return value.get(page.chain)
-
-
-def field_text(page: "PageContext", entry: Entry, name: str) -> Text | None:
-    page.recorder.record(*entry.sources)
-    return entry.field(name, page.chain)
-
-
-def body_text(page: "PageContext", entry: Entry) -> Text:
+def plain_body(page: Page, view: EntryView) -> Text:
     """The Markdown source of the body, which reads well enough as plain text.
 
     Site-relative link targets (``](/about/)``) mean nothing in a calendar or
     an app, so they become absolute URLs of the pages in this language.
     """
-    page.recorder.record(*entry.sources)
-    text = entry.body_text(page.chain)
+    text = view.body_source
     return Text(_SITE_LINK.sub(lambda match: match[1] + absolute_target(page, match[2]), text.value.strip()), text.lang)
 
 
@@ -185,28 +136,15 @@ def body_text(page: "PageContext", entry: Entry) -> Text:
 _SITE_LINK = re.compile(r"(\]\(\s*|^[ ]{0,3}\[[^\]]+\]:[ \t]*)(/(?!/)[^)\s]*)", re.MULTILINE)
 
 
-def absolute_target(page: "PageContext", target: str) -> str:
+def absolute_target(page: Page, target: str) -> str:
     """``/about/`` → the absolute URL of this language's page, as the HTML links it."""
-    from ..render import resolve_site_link  # at call time: render imports this package
-
-    resolved = resolve_site_link(page, target, page.recorder)
-    return urljoin(page.absolute(page.route.url), resolved) if resolved is not None else page.absolute(target)
+    resolved = page.links.resolve(target, page.recorder)
+    return urljoin(page.links.absolute(page.route.url), resolved) if resolved is not None else page.links.absolute(target)
 
 
-def kind_label(page: "PageContext", session: Session) -> str:
-    return page.gettext(KIND_LABELS[session.session_kind])
-
-
-def venue_name(page: "PageContext") -> Text | None:
-    venue = page.site.config.venue
-    if venue is None:
-        return None
-    return localized(page, Localized.of(venue.name, page.site.default_language))  # type: ignore[arg-type]
-
-
-def person_name(page: "PageContext", person: Person) -> Text:
-    found = field_text(page, person, "name")
-    return found or Text(person.name, person.default_language)
+def venue_name(site: SiteView) -> Text | None:
+    venue = site.venue
+    return venue["name"] if venue is not None else None
 
 
 # --- the programme, as schedule.xml and schedule.json both describe it -------------
@@ -231,7 +169,7 @@ class SchedulePerson:
 
 @dataclass(frozen=True)
 class ScheduleEvent:
-    session: Session
+    session: SessionView
     guid: str
     number: int
     slug: str
@@ -289,42 +227,43 @@ class Schedule:
         return [event for day in self.days for event in day.events]
 
 
-def schedule_of(page: "PageContext") -> Schedule:
-    """The whole programme in the page's language (the default one for the feeds)."""
+def schedule_of(page: Page) -> Schedule:
+    """The whole programme in the page's language (the default one for the feeds), from the same views as the pages."""
     site = page.site
+    site_view = SiteView(page)
     acronym = acronym_of(site)
-    sessions = page.collection("sessions")  # recorded: the feeds list every session
-    numbers = stable_numbers((s.id for s in sessions), "sessions")
-    person_numbers = stable_numbers((p.id for p in page.collection("people")), "people")
-    venue = venue_name(page)
-    pseudo_room = ScheduleRoom((venue or localized(page, site.title)).value, room_guid(site, None), None)
-    rooms = {room_id: ScheduleRoom(localized(page, room.name).value, room_guid(site, room_id), room_id) for room_id, room in site.rooms.items()}
+    sessions = site_view.sessions  # recorded: the feeds list every session
+    numbers = stable_numbers((session.id for session in sessions), "sessions")
+    person_numbers = stable_numbers((person.id for person in page.collection("person")), "people")
+    venue = venue_name(site_view)
+    pseudo_room = ScheduleRoom((venue or site_view.title).value, room_guid(site, None), None)
+    rooms = {room.id: ScheduleRoom(room.name.value, room_guid(site, room.id), room.id) for room in site_view.rooms}
 
-    def persons_of(session: Session) -> tuple[SchedulePerson, ...]:
+    def persons_of(session: SessionView) -> tuple[SchedulePerson, ...]:
         found: dict[str, SchedulePerson] = {}
         for role, people in (("SPEAKER", session.speakers), ("MODERATOR", session.moderators)):
             for person in people:
                 if person.id not in found:  # one entry per person; the first role wins
                     found[person.id] = SchedulePerson(
                         person.id, person_numbers[person.id], person_guid(site, person.id),
-                        person_name(page, person).value, role, absolute_link(page, "person", person.id),
+                        person.name.value, role, person.absolute_url,
                     )
         return tuple(found.values())
 
-    def event_of(session: Session) -> ScheduleEvent:
-        summary = field_text(page, session, "summary")
+    def event_of(session: SessionView) -> ScheduleEvent:
+        summary = session.summary
         return ScheduleEvent(
             session=session,
-            guid=session_guid(site, session.id),
+            guid=session.guid,
             number=numbers[session.id],
             slug=f"{acronym}-{numbers[session.id]}-{session.id}",
-            url=absolute_link(page, "session", session.id),
+            url=session.absolute_url,
             room=rooms[session.room.id] if session.room else pseudo_room,
-            title=field_text(page, session, "title") or Text(session.id, site.default_language),
+            title=session.title or Text(session.id, site.default_language),  # type: ignore[arg-type]
             abstract=summary.value if summary else "",
-            description=body_text(page, session).value,
-            track=kind_label(page, session),
-            type=session.session_kind,
+            description=plain_body(page, session).value,
+            track=session.kind_label,
+            type=session.kind_id,
             persons=persons_of(session),
         )
 
@@ -340,7 +279,7 @@ def schedule_of(page: "PageContext") -> Schedule:
     ordered_rooms = tuple(room for room in (*rooms.values(), pseudo_room) if room in used)
     tracks = tuple(dict.fromkeys((event.type, event.track) for event in events))
     return Schedule(
-        title=localized(page, site.title).value,
+        title=site_view.title.value,
         acronym=acronym,
         start=site.config.dates.start,
         end=site.config.dates.end,

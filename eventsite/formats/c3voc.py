@@ -11,18 +11,16 @@ one of its frab and pretalx shapes, so ``public_name`` is left out. Their
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .. import __version__
-from . import ScheduleEvent, absolute_link, schedule_of
-
-if TYPE_CHECKING:
-    from ..render import PageContext
+from ..page import Page
+from . import ScheduleEvent, schedule_of
 
 SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
 
 
-def render(page: "PageContext") -> bytes:
+def render(page: Page) -> bytes:
     schedule = schedule_of(page)
     data = {
         "$schema": SCHEMA_URL,
@@ -38,7 +36,7 @@ def render(page: "PageContext") -> bytes:
                 "daysCount": len(schedule.days),
                 "timeslot_duration": schedule.timeslot_duration,
                 "time_zone_name": schedule.time_zone_name,
-                "url": absolute_link(page, "home"),
+                "url": page.links.absolute_to("home"),
                 "tracks": [{"name": name, "slug": slug} for slug, name in schedule.tracks],
                 "rooms": [{"name": room.name, "guid": room.guid} for room in schedule.rooms],
                 "days": [

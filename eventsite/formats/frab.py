@@ -10,20 +10,17 @@ library's ElementTree: lxml is only a test dependency.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from typing import TYPE_CHECKING
 
 from .. import __version__
-from . import ScheduleEvent, absolute_link, schedule_of, xml_document, xml_text
-
-if TYPE_CHECKING:
-    from ..render import PageContext
+from ..page import Page
+from . import ScheduleEvent, schedule_of, xml_document, xml_text
 
 
-def render(page: "PageContext") -> bytes:
+def render(page: Page) -> bytes:
     schedule = schedule_of(page)
     root = ET.Element("schedule")
     ET.SubElement(root, "generator", name="eventsite", version=__version__)
-    xml_text(root, "url", page.absolute(page.route.url))
+    xml_text(root, "url", page.links.absolute(page.route.url))
     xml_text(root, "version", schedule.version)
 
     conference = ET.SubElement(root, "conference")
@@ -34,7 +31,7 @@ def render(page: "PageContext") -> bytes:
     xml_text(conference, "days", str(len(schedule.days)))
     xml_text(conference, "timeslot_duration", schedule.timeslot_duration)
     xml_text(conference, "base_url", schedule.base_url)
-    xml_text(conference, "url", absolute_link(page, "home"))
+    xml_text(conference, "url", page.links.absolute_to("home"))
     xml_text(conference, "time_zone_name", schedule.time_zone_name)
     for slug, name in schedule.tracks:
         ET.SubElement(conference, "track", name=name, slug=slug)

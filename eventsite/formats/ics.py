@@ -10,46 +10,32 @@ instead of duplicating them.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
-
 from functools import lru_cache
 
 from icalendar import Calendar, Event, Timezone
 
-from ..model import Session
-from ..views import session_guid
-from . import (
-    absolute_link,
-    body_text,
-    content_stamp,
-    field_text,
-    host_of,
-    kind_label,
-    localized,
-    person_name,
-    stable_uuid,
-    venue_name,
-)
-
-if TYPE_CHECKING:
-    from ..render import PageContext
+from ..kinds.session import SessionView
+from ..page import Page
+from ..views import SiteView
+from ..ids import stable_uuid
+from . import content_stamp, host_of, plain_body, venue_name
 
 
-def render(page: "PageContext") -> bytes:
+def render(page: Page) -> bytes:
     site = page.site
+    site_view = SiteView(page)
     entry = page.entry
-    sessions = (entry,) if isinstance(entry, Session) else page.collection("sessions")
-    title = localized(page, site.title)
+    sessions = [SessionView(entry, page)] if entry is not None else site_view.sessions
     calendar = Calendar.new(
         prodid=f"-//eventsite//{page.lang}",
-        name=title.value,  # NAME and X-WR-CALNAME
+        name=site_view.title.value,  # NAME and X-WR-CALNAME
         uid=stable_uuid(site, page.route.url.lstrip("/")),  # Calendar.new would pick a random one
-        url=absolute_link(page, "schedule"),
-        source=page.absolute(page.route.url),
+        url=page.links.absolute_to("schedule"),
+        source=page.links.absolute(page.route.url),
         method="PUBLISH",
     )
     for session in sessions:
-        calendar.add_component(_event(page, session))
+        calendar.add_component(_event(page, site_view, session))
     # Only the years the event touches: a compact VTIMEZONE that is still exact.
     dates = site.config.dates
     zone = _vtimezone(site.config.timezone, dt.date(dates.start.year, 1, 1), dt.date(dates.end.year + 1, 1, 1))
@@ -98,12 +84,12 @@ def _vtimezone(tzid: str, first: dt.date, last: dt.date) -> Timezone:
     return Timezone.from_tzid(tzid, first_date=first, last_date=last)
 
 
-def _event(page: "PageContext", session: Session) -> Event:
+def _event(page: Page, site_view: SiteView, session: SessionView) -> Event:
     site = page.site
     event = Event()
-    title = field_text(page, session, "title")
-    url = absolute_link(page, "session", session.id)
-    event.add("uid", f"{session_guid(site, session.id)}@{host_of(site)}")
+    title = session.title
+    url = session.absolute_url
+    event.add("uid", f"{session.guid}@{host_of(site)}")
     event.add("dtstamp", content_stamp(site))  # reproducible builds: never the clock
     event.add("sequence", 0)
     event.add("dtstart", session.start)  # aware, in the event zone → TZID parameter
@@ -111,36 +97,36 @@ def _event(page: "PageContext", session: Session) -> Event:
     if title:
         event.add("summary", title.value, parameters={"LANGUAGE": title.lang})
     event.add("description", _description(page, session, url))
-    location = _location(page, session)
+    location = _location(site_view, session)
     if location:
         event.add("location", location)
-    event.add("categories", [kind_label(page, session)])
+    event.add("categories", [session.kind_label])
     event.add("url", url)
     return event
 
 
-def _location(page: "PageContext", session: Session) -> str:
-    parts = [localized(page, session.room.name).value] if session.room else []
-    venue = venue_name(page)
+def _location(site_view: SiteView, session: SessionView) -> str:
+    parts = [session.room.name.value] if session.room else []
+    venue = venue_name(site_view)
     if venue:
         parts.append(venue.value)
     return ", ".join(parts)
 
 
-def _description(page: "PageContext", session: Session, url: str) -> str:
+def _description(page: Page, session: SessionView, url: str) -> str:
     """Plain text: summary, body (Markdown reads as text), people, and the page URL.
 
     The URL is repeated here because several calendar apps ignore ``URL``.
     """
     parts = []
-    summary = field_text(page, session, "summary")
+    summary = session.summary
     if summary:
         parts.append(summary.value)
-    body = body_text(page, session)
+    body = plain_body(page, session)
     if body.value:
         parts.append(body.value)
     for label, people in ((page.gettext("Speakers"), session.speakers), (page.gettext("Moderators"), session.moderators)):
         if people:
-            parts.append(f"{label}: " + ", ".join(person_name(page, person).value for person in people))
+            parts.append(f"{label}: " + ", ".join(person.name.value for person in people))
     parts.append(url)
     return "\n\n".join(parts)

@@ -9,15 +9,13 @@ to see their ``noindex``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-if TYPE_CHECKING:
-    from ..render import PageContext
+from ..page import Page
 
 
-def render(page: "PageContext") -> bytes:
-    sitemap = page.absolute("/sitemap.xml")
+def render(page: Page) -> bytes:
+    sitemap = page.links.absolute("/sitemap.xml")
     lines = []
     if urlsplit(page.site.config.base_url).path not in ("", "/"):
         lines += [

@@ -2,7 +2,7 @@
 
 Only pages really written in their language are listed: a fallback page
 (the English text under ``/th/``) names another page as canonical and stays
-out, exactly as :class:`~eventsite.render.PageContext` decides for the
+out, exactly as :class:`~eventsite.links.Links` decides for the
 ``<link rel="canonical">`` and ``hreflang`` links of the page itself. Each
 URL carries the same ``hreflang`` alternates as its page (``xhtml:link``,
 reciprocal among the translated versions, plus ``x-default``).
@@ -18,58 +18,55 @@ through the recorder.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import xml.etree.ElementTree as ET
-from typing import TYPE_CHECKING
 
-from ..model import Entry, NewsItem
+from ..entries import Entry
+from ..errors import Problem
+from ..page import Page
 from ..routes import Route
 from . import xml_document, xml_text
-
-if TYPE_CHECKING:
-    from ..render import PageContext
 
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML = "http://www.w3.org/1999/xhtml"
 URL_LIMIT = 50_000  # per file, by the protocol
-# The item lists that decide which routes exist (routes.PAGE_KINDS keys) and which news is newest.
-COLLECTIONS = ("sessions", "people", "exhibits", "pages", "news")
 
 
-def render(page: "PageContext") -> bytes:
-    for name in COLLECTIONS:
-        page.collection(name)  # recorded: an item added or removed changes the list
-    news = page.site.news  # newest first
+def render(page: Page) -> bytes:
+    for kind in page.context.kinds.kinds:
+        page.collection(kind.name)  # recorded: an item added or removed changes the list (and the routes)
     urlset = ET.Element("urlset", {"xmlns": SITEMAP, "xmlns:xhtml": XHTML})
     count = 0
-    for route in page.renderer.plan.routes:
+    for route in page.context.plan.routes:
         if route.kind.format != "html" or not route.kind.listed:
             continue
-        other = dataclasses.replace(page, route=route, problems=[])
+        other = page.at(route)
         entry = other.entry
         if entry is not None:
             page.recorder.record(*entry.sources)  # a translation added or removed moves this page in or out
         if not other.is_translated:
             continue
         url = ET.SubElement(urlset, "url")
-        xml_text(url, "loc", other.canonical)
-        lastmod = _lastmod(route, entry, news)
+        xml_text(url, "loc", other.links.canonical)
+        lastmod = _lastmod(page, route, entry)
         if lastmod is not None:
             xml_text(url, "lastmod", lastmod.isoformat())
-        for hreflang, href in other.alternates:
+        for hreflang, href in other.links.alternates:
             ET.SubElement(url, "xhtml:link", rel="alternate", hreflang=hreflang, href=href)
         count += 1
     if count > URL_LIMIT:
-        from ..errors import Problem
-
         page.problems.append(Problem("sitemap.xml", 0, f"{count} URLs: a sitemap holds at most {URL_LIMIT}", severity="warning"))
     return xml_document(urlset)
 
 
-def _lastmod(route: Route, entry: Entry | None, news: tuple[NewsItem, ...]) -> dt.date | None:
-    if isinstance(entry, NewsItem):
-        return entry.date
-    if route.kind.name == "news-index" and news:
-        return news[0].date
+def _lastmod(page: Page, route: Route, entry: Entry | None) -> dt.date | None:
+    """A dated entry's date; for a listing of dated entries, the newest one's (dates come from the content)."""
+    date = getattr(entry.meta, "date", None) if entry is not None else None
+    if isinstance(date, dt.date):
+        return date
+    for kind in page.context.kinds.kinds:
+        if kind.listing is not None and kind.listing.page == route.kind.name and kind.newest_first:
+            items = page.site.items(kind.name)
+            newest = getattr(items[0].meta, "date", None) if items else None
+            return newest if isinstance(newest, dt.date) else None
     return None

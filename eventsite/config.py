@@ -1,0 +1,96 @@
+"""site.yaml: the event's settings, as one pydantic model (:class:`SiteConfig`).
+
+The source of truth for site.yaml's format: validation (eventsite/validate.py),
+the JSON Schema editors' tools use (eventsite/schemas.py) and the docs' key
+table all come from it.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field, field_validator, model_validator
+
+from .fields import (
+    BaseUrl,
+    Country,
+    Date,
+    Id,
+    Language,
+    LocalizedText,
+    Strict,
+    TimeZone,
+    Url,
+)
+
+
+class DateRange(Strict):
+    start: Date
+    end: Date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "DateRange":
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class Venue(Strict):
+    name: LocalizedText
+    address: LocalizedText | None = None
+    city: LocalizedText | None = None
+    country: Country | None = None
+    url: Url | None = None
+
+
+class Organizer(Strict):
+    name: LocalizedText
+    url: Url | None = None
+
+
+class Room(Strict):
+    name: LocalizedText
+
+
+class Section(Strict):
+    title: LocalizedText
+    summary: LocalizedText | None = None
+
+
+class Exhibition(Strict):
+    sections: dict[Id, Section] = Field(default_factory=dict)
+
+
+class SiteConfig(Strict):
+    """Event-wide settings: content/site.yaml."""
+
+    title: LocalizedText = Field(description="the event's name")
+    tagline: LocalizedText | None = Field(None, description="one line under the name")
+    languages: list[Language] = Field(min_length=1, description="BCP 47 codes; the first is the default language")
+    fallbacks: dict[Language, list[Language]] = Field(
+        default_factory=dict, description="where a missing translation looks first, e.g. {ms: [id, en]}"
+    )
+    timezone: TimeZone = Field(
+        description="IANA zone; every time in the content is local time here (e.g. Asia/Seoul)"
+    )
+    dates: DateRange = Field(description="the event's first and last day; sessions must fall inside")
+    venue: Venue | None = Field(None, description="where the event happens")
+    base_url: BaseUrl = Field(
+        description="absolute URL the site is published at; may include a sub-path"
+    )
+    organizer: Organizer | None = Field(None, description="who organizes the event")
+    countries: list[Country] = Field(
+        default_factory=list, description="participating states as ISO 3166 alpha-2 codes; names come from CLDR"
+    )
+    rooms: dict[Id, Room] = Field(default_factory=dict, description="rooms that sessions refer to, by id")
+    exhibition: Exhibition = Field(default_factory=Exhibition, description="exhibition sections, by id")
+    nav: list[Id] = Field(
+        default_factory=list, description="menu entries in order: schedule, exhibition, people, news and page ids"
+    )
+
+    @field_validator("languages")
+    @classmethod
+    def _unique_languages(cls, languages: list[str]) -> list[str]:
+        # A field validator, so the problem points at the `languages:` line.
+        # 'en' and 'EN' would be two output folders that are one on macOS and Windows.
+        if len({language.lower() for language in languages}) != len(languages):
+            raise ValueError("each language may be listed once (letter case does not count)")
+        return languages

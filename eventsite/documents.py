@@ -1,0 +1,31 @@
+"""What the loader makes of a file: a :class:`Document` (front matter and body) or a :class:`MediaFile`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .yaml_strict import ParsedYaml
+
+
+@dataclass(frozen=True)
+class Document:
+    """One content file: its front matter (with line numbers) and its body."""
+
+    path: Path
+    display: str  # the path as shown in messages
+    kind: str  # a content kind's name (eventsite/kinds/); 'site' for site.yaml
+    id: str
+    lang: str | None  # None for the source file, else the translation's language
+    meta: ParsedYaml
+    body: str
+    body_line: int  # line of the file where the body starts
+    sha: str  # hash of the raw bytes, for caches and dependency records
+
+
+@dataclass(frozen=True)
+class MediaFile:
+    path: Path
+    relative: str  # NFC, '/'-separated, relative to media/
+    size: int
+    modified_ns: int = 0  # only to notice a change the watcher missed (missed_changes)

@@ -1,0 +1,152 @@
+"""The types of content fields: ids, languages, countries, URLs, media paths, times, texts.
+
+Every kind's schema (eventsite/kinds/) and site.yaml's (eventsite/config.py)
+are made of these, so a rule such as "an id is lowercase a-z, 0-9 and '-'" is
+written once, and eventsite/schemas.py can translate each validator into
+JSON Schema for editors' tools.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from functools import lru_cache
+from typing import Annotated, Any, Union
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+from . import paths
+
+def _check_id(value: str) -> str:
+    why = paths.id_problem(value)
+    if why:
+        raise ValueError(why)
+    return value
+
+
+def _check_language(value: str) -> str:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(value, sep="-")
+    except (ValueError, UnknownLocaleError):
+        raise ValueError(f"{value!r} is not a language known to CLDR") from None
+    return value
+
+
+@lru_cache(maxsize=1)
+def _cldr_territories() -> frozenset[str]:
+    from babel import Locale
+
+    return frozenset(code for code in Locale("en").territories if len(code) == 2 and code.isalpha())
+
+
+def _check_country(value: str) -> str:
+    if value not in _cldr_territories():
+        raise ValueError(f"{value!r} is not an ISO 3166 alpha-2 country code (e.g. 'KR', 'TH')")
+    return value
+
+
+def _check_url(value: str) -> str:
+    # Autoescaping does not stop `javascript:` in an href: allow-list schemes.
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("must be an absolute http:// or https:// URL")
+    return value
+
+
+def _check_media_path(value: str) -> str:
+    why = paths.media_path_problem(value)
+    if why:
+        raise ValueError(why)
+    return paths.nfc(value)
+
+
+_LOCAL_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}$")
+
+
+def _parse_local_time(value: Any) -> Any:
+    if isinstance(value, str):
+        if not _LOCAL_TIME.match(value.strip()):
+            raise ValueError("expected local time as 'YYYY-MM-DD HH:MM'")
+        try:
+            return dt.datetime.strptime(value.strip().replace("T", " "), "%Y-%m-%d %H:%M")
+        except ValueError:
+            raise ValueError(f"{value.strip()!r} is not a real date and time (expected 'YYYY-MM-DD HH:MM')") from None
+    return value
+
+
+def _parse_date(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError("expected a date as 'YYYY-MM-DD'") from None
+    return value
+
+
+def _one_line(value: str) -> str:
+    if "\n" in value.strip():
+        raise ValueError("must be a single line")
+    return value.strip()
+
+
+Id = Annotated[str, AfterValidator(_check_id)]
+Language = Annotated[str, AfterValidator(_check_language)]
+Country = Annotated[str, AfterValidator(_check_country)]
+Url = Annotated[str, AfterValidator(_check_url)]
+MediaPath = Annotated[str, AfterValidator(_check_media_path)]
+LocalTime = Annotated[dt.datetime, BeforeValidator(_parse_local_time)]
+Date = Annotated[dt.date, BeforeValidator(_parse_date)]
+Line = Annotated[str, AfterValidator(_one_line), Field(min_length=1)]
+# A plain string (the default language) or a mapping {language: text}.
+LocalizedText = Union[Line, dict[Language, Line]]
+
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def _check_timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder such as 'Asia'
+        raise ValueError(f"{value!r} is not an IANA time zone (e.g. 'Asia/Seoul')") from None
+    return value
+
+
+def normalize_base_url(value: str) -> str:
+    """An absolute http(s) URL ending in '/'."""
+    _check_url(value)
+    return value if value.endswith("/") else value + "/"
+
+
+
+Fingerprint = Annotated[str, Field(pattern=r"^[0-9a-f]{12,64}$")]
+
+
+class ReviewState(str, enum.Enum):
+    draft = "draft"
+
+
+class TranslationBase(Strict):
+    """What every translation file may say about itself besides its texts."""
+
+    # Written by `build.py i18n sign-off`: the fingerprint of the source's
+    # translatable text when the translation was last brought up to date.
+    source_fingerprint: Fingerprint | None = None
+    # A machine-drafted or unreviewed translation: published, counted apart in
+    # the status report, marked on the page; `i18n sign-off` clears it.
+    review: ReviewState | None = Field(None, description="'draft': published, but awaiting a reviewer's sign-off")
+
+
+# Fields of a translation file that say something about the translation, not text to translate.
+TRANSLATION_RECORD_FIELDS = frozenset({"source_fingerprint", "review"})
+
+
+TimeZone = Annotated[str, AfterValidator(_check_timezone)]
+BaseUrl = Annotated[str, AfterValidator(normalize_base_url)]

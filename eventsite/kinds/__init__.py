@@ -1,0 +1,31 @@
+"""The content kinds, and the one table every stage loops over.
+
+Each kind is one module (its schema, entry, view, pages, lists, references);
+:data:`KINDS` lists them in the order the site shows them (pages, search
+groups, sitemap). Adding a kind is a new module here, its templates, and a
+line in this table: see docs/architecture.md, "Adding a content kind".
+"""
+
+from __future__ import annotations
+
+from ..routes import HOME, SITE_FILES, SITE_PAGES, PageKind
+from . import exhibit, news, page, person, session
+from .base import ContentKind, KindTable
+
+KINDS: tuple[ContentKind, ...] = (session.KIND, exhibit.KIND, person.KIND, news.KIND, page.KIND)
+
+# The one table of pages: the home page, each kind's pages, the site's own pages,
+# each kind's other outputs (calendars, feeds), then the files for hosts and crawlers.
+PAGE_KINDS: tuple[PageKind, ...] = (
+    HOME,
+    *(page_kind for kind in KINDS for page_kind in kind.pages),
+    *SITE_PAGES,
+    *(page_kind for kind in KINDS for page_kind in kind.feeds),
+    *SITE_FILES,
+)
+
+TABLE = KindTable(KINDS)
+BY_NAME = TABLE.by_name
+BY_FOLDER = TABLE.by_folder
+FOLDERS = {kind.folder: kind.name for kind in KINDS}  # content/<folder>/ → kind name
+IMAGE_FIELDS = tuple((kind.name, image.field) for kind in KINDS for image in kind.images)  # fields holding pictures

@@ -1,0 +1,173 @@
+"""One page being rendered: its route, language, fallback chain, entry and dependency recorder.
+
+Everything a view, a template or an output format asks while making one
+output goes through its :class:`Page`, which records what was read (files and
+facts) so the dev server knows what an edit makes stale. What all pages of a
+build share (the model, the route plan, catalogs, converters) is one named
+value, :class:`RenderContext`, made once by the renderer.
+"""
+
+from __future__ import annotations
+
+import gettext as gettext_module
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Mapping
+
+from markupsafe import Markup
+
+from . import l10n
+from .depends import Recorder
+from .entries import Entry, Site
+from .errors import Problem
+from .images import ImageCatalog, ImageInfo
+from .l10n import Formatter
+from .links import Links
+from .documents import Document
+from .markup import Conversions, TooComplex, locate_in_body
+from .routes import Route, RoutePlan, entry_of
+from .theme import Theme
+
+if TYPE_CHECKING:
+    from .kinds.base import KindTable
+
+
+class Formatters:
+    """One CLDR formatter per language, made on first use."""
+
+    def __init__(self, site: Site) -> None:
+        self._site = site
+        self._made: dict[str, Formatter] = {}
+
+    def __call__(self, lang: str) -> Formatter:
+        found = self._made.get(lang)
+        if found is None:
+            found = self._made[lang] = Formatter(lang, self._site.timezone)
+        return found
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """What every page of one build shares."""
+
+    site: Site
+    plan: RoutePlan
+    theme: Theme
+    translations: Mapping[str, gettext_module.NullTranslations]  # UI catalogs by language
+    formatters: Formatters
+    images: ImageCatalog  # sizes and thumbnails of raster media
+    conversions: Conversions  # Markdown bodies, converted once
+    kinds: "KindTable"  # the content kinds (eventsite/kinds/), for what views look up by kind
+    cache_folder: Path | None = None  # the project's cache (share cards are kept there between builds)
+
+
+@dataclass
+class Page:
+    """One output in the making."""
+
+    context: RenderContext
+    route: Route
+    recorder: Recorder
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def site(self) -> Site:
+        return self.context.site
+
+    @cached_property
+    def lang(self) -> str:
+        return self.route.lang or self.site.default_language
+
+    @cached_property
+    def chain(self) -> tuple[str, ...]:
+        return self.site.chain(self.lang)
+
+    @cached_property
+    def entry(self) -> Entry | None:
+        """The content item this page shows, if any."""
+        return entry_of(self.site, self.route)
+
+    @property
+    def language(self) -> l10n.Language:
+        return l10n.language(self.lang)
+
+    @property
+    def dir(self) -> str:
+        return self.language.direction
+
+    @property
+    def formatter(self) -> Formatter:
+        return self.context.formatters(self.lang)
+
+    def gettext(self, message: str) -> str:
+        return self.context.translations[self.lang].gettext(message)
+
+    @cached_property
+    def links(self) -> Links:
+        return Links(self)
+
+    def at(self, route: Route) -> "Page":
+        """The same build's page for another route, recording into this page's recorder, problems dropped."""
+        return replace(self, route=route, problems=[])
+
+    # --- reading the model (recorded) ---------------------------------------------------
+
+    def collection(self, name: str) -> tuple:
+        """A whole list of the site's items; the page now depends on that list."""
+        self.recorder.record_fact(f"collection:{name}")
+        return self.site.collection(name)
+
+    def lookup(self, index: str, key: str) -> tuple:
+        """One entry of a model index (e.g. a person's sessions), recorded."""
+        self.recorder.record_fact(f"{index}:{key}")
+        return self.site.index(index).get(key, ())
+
+    def image(self, path: str) -> ImageInfo | None:
+        """Size and thumbnails of the raster image at ``path`` below media/; the page now depends on the file."""
+        media = self.site.media.get(path)
+        if media is not None:
+            self.recorder.record(media.path)
+        return self.context.images.get(path)
+
+    # --- languages -----------------------------------------------------------------------
+
+    @property
+    def translated_languages(self) -> tuple[str, ...]:
+        entry = self.entry
+        if entry is None:
+            return self.site.languages
+        return tuple(lang for lang in self.site.languages if lang in entry.languages)
+
+    @property
+    def is_translated(self) -> bool:
+        return self.lang in self.translated_languages
+
+    @property
+    def og_locales(self) -> tuple[str, list[str]]:
+        """This page's Open Graph locale and those of its other translations."""
+        own = l10n.og_locale(self.lang)
+        others = [l10n.og_locale(lang) for lang in self.translated_languages if lang != self.lang]
+        return own, others if self.is_translated else []
+
+    # --- content -------------------------------------------------------------------------
+
+    def markdown(self, text: str, document: Document) -> Markup:
+        """A body as safe HTML with its site links resolved for this page; problems are located in ``document``."""
+        links = self.links
+        try:
+            rendered, facts_read = self.context.conversions.convert(
+                text, self.route.kind.url(self.route.key), links.resolve, links.fact_holds
+            )
+        except TooComplex as error:
+            self.problems.append(Problem(document.display, document.body_line + error.line, error.message))
+            return Markup("")
+        for fact in facts_read:
+            self.recorder.record_fact(fact)
+        for target in rendered.unresolved_links:
+            line = locate_in_body(text, f"({target}", document.body_line)
+            self.problems.append(Problem(document.display, line, f"link to {target}: no such page or file"))
+        for removed in rendered.removed:
+            line = locate_in_body(text, removed.split(" ")[0], document.body_line)
+            self.problems.append(Problem(document.display, line, f"removed unsafe HTML: {removed}", severity="warning"))
+        return Markup(rendered.html)
