@@ -68,8 +68,8 @@ def room_grid(items: Sequence[tuple[Item, str, dt.datetime, dt.datetime]], room_
         cells: list[Cell[Item]] = []
         for room in rooms:
             if (row_index, room) in placed:
-                item, span = placed[(row_index, room)]
-                cells.append(Cell(item, span))
+                item, rows_spanned = placed[(row_index, room)]
+                cells.append(Cell(item, rows_spanned))
             elif (row_index, room) not in covered:
                 cells.append(Cell(None))
         rows.append(Row(times[row_index], times[row_index + 1], tuple(cells)))

@@ -47,9 +47,9 @@ class DependencyIndex:
         self._by_source: dict[Path, set[str]] = {}
         self._by_fact: dict[str, set[str]] = {}
         for output, recorder in records.items():
-            self.set(output, recorder)
+            self.put(output, recorder)
 
-    def set(self, output: str, recorder: Recorder) -> None:
+    def put(self, output: str, recorder: Recorder) -> None:
         self.remove(output)
         self.records[output] = recorder
         for source in recorder.sources:

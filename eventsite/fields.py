@@ -41,7 +41,7 @@ def _check_language(value: str) -> str:
 def _cldr_territories() -> frozenset[str]:
     from babel import Locale
 
-    return frozenset(code for code in Locale("en").territories if len(code) == 2 and code.isalpha())
+    return frozenset(code for code in Locale("en").territories if isinstance(code, str) and len(code) == 2 and code.isalpha())
 
 
 def _check_country(value: str) -> str:

@@ -206,7 +206,7 @@ class IncrementalBuilder:
         for url in removed:
             state.dependencies.remove(url)
         for url, recorder in recorders.items():
-            state.dependencies.set(url, recorder)
+            state.dependencies.put(url, recorder)
         self._state = _State(content, site, plan, facts, state.dependencies)
         return update
 

@@ -24,7 +24,7 @@ from .config import SiteConfig
 from .entries import Entry, Localized, Room, Section, Site, Translation
 from .errors import BuildError, Problem
 from .kinds import KINDS
-from .kinds.base import ContentKind, Reference
+from .kinds.base import ContentKind, Index, Reference
 from .documents import Document
 from .validate import Valid, ValidContent
 
@@ -102,7 +102,7 @@ class ModelContext:
                 document=source.document,
                 default_language=self.default_language,
                 translations=MappingProxyType({
-                    lang: Translation(lang, valid.meta, valid.document.body, valid.document)  # type: ignore[arg-type]
+                    lang: Translation(lang, valid.meta, valid.document.body, valid.document)
                     for lang, valid in sorted(translations.items())
                 }),
                 **fields,
@@ -177,11 +177,7 @@ def build_model(content: ValidContent, memo: ModelMemo | None = None, kinds: tup
         indexes=MappingProxyType({}),
         lists=MappingProxyType({}),
     )
-    indexes = {
-        index.name: _group(site.items(kind.name), lambda entry, keys=index.keys: keys(entry, site))
-        for kind in kinds
-        for index in kind.indexes
-    }
+    indexes = {index.name: _index(site, kind.name, index) for kind in kinds for index in kind.indexes}
     lists = {name: make(site) for kind in kinds for name, make in kind.lists.items()}
     site = replace(site, indexes=MappingProxyType(indexes), lists=MappingProxyType(lists))
     for kind in kinds:
@@ -289,11 +285,12 @@ def _rooms_and_sections(config: SiteConfig, default: str) -> tuple[dict[str, Roo
     return rooms, sections
 
 
-def _group(items: Iterable[Entry], keys_of: Callable[[Entry], Iterable[str]]) -> Mapping[str, tuple]:
+def _index(site: Site, kind: str, index: Index) -> Mapping[str, tuple]:
+    """key → the kind's entries listed under it (in the kind's order), each once per key."""
     groups: dict[str, list] = defaultdict(list)
-    for item in items:
-        for key in dict.fromkeys(keys_of(item)):
-            groups[key].append(item)
+    for entry in site.items(kind):
+        for key in dict.fromkeys(index.keys(entry, site)):
+            groups[key].append(entry)
     return MappingProxyType({key: tuple(value) for key, value in groups.items()})
 
 

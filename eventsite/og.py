@@ -162,9 +162,10 @@ def draw(card: Card) -> bytes:
     title, wrapped = _fit_title(card.title, inner, title_space)
     for text in wrapped:
         title_top = _text(canvas, title, text, title_top, 255, card.width)
-    for line, fill in ((card.when, 255), (card.where, DIM)):
-        if line is not None:
-            bottom = _text(canvas, line, _fit(line, inner, 1)[0], bottom, fill, card.width)
+    last_lines: list[tuple[Line | None, int]] = [(card.when, 255), (card.where, DIM)]
+    for last, fill in last_lines:
+        if last is not None:
+            bottom = _text(canvas, last, _fit(last, inner, 1)[0], bottom, fill, card.width)
     return _png(image)
 
 
@@ -187,7 +188,7 @@ def _fit(line: Line, width: int, most: int) -> list[str]:
     kept = wrapped[:most]
     ellipsis = "…" if ord("…") in coverage(line.face) else "..."
     last = kept[-1]
-    while last and _font(line).getlength(last + ellipsis, **_layout(line)) > width:
+    while last and _length(line, last + ellipsis) > width:
         last = last[:-1]
     kept[-1] = last.rstrip().rstrip("\u17d2\u1039\u200c\u200d") + ellipsis  # no dangling stacker or joiner
     return kept
@@ -197,14 +198,15 @@ def _text(canvas: ImageDraw.ImageDraw, line: Line, text: str, y: int, fill: int,
     """Draw one line at ``y`` (its top); the y of the next line."""
     rtl = _direction(line) == "rtl"
     x = width - MARGIN if rtl else MARGIN
-    canvas.text((x, y), text, font=_font(line), fill=fill, anchor="ra" if rtl else "la", **_layout(line))
+    direction, language = _layout(line)
+    canvas.text((x, y), text, font=_font(line), fill=fill, anchor="ra" if rtl else "la", direction=direction, language=language)
     return y + _line_height(line)
 
 
 def _wrap(line: Line, width: int, max_lines: int) -> list[str] | None:
     """Greedy lines of ``line.text`` no wider than ``width``; None when more than ``max_lines`` are needed."""
-    font, layout, text = _font(line), _layout(line), line.text
-    fits = lambda start, end: font.getlength(text[start:end].strip(), **layout) <= width  # noqa: E731
+    text = line.text
+    fits = lambda start, end: _length(line, text[start:end].strip()) <= width  # noqa: E731
     breaks = [i for i in range(1, len(text)) if _can_break_before(text, i)] + [len(text)]
     lines: list[str] = []
     start = 0
@@ -257,9 +259,14 @@ def _direction(line: Line) -> str:
     return l10n.language(line.lang).direction
 
 
-def _layout(line: Line) -> dict[str, str]:
-    # Language and direction guide raqm's shaping; the basic layout accepts neither.
-    return {"language": line.lang, "direction": _direction(line)} if RAQM else {}
+def _layout(line: Line) -> tuple[str | None, str | None]:
+    """(direction, language): they guide raqm's shaping; the basic layout accepts neither."""
+    return (_direction(line), line.lang) if RAQM else (None, None)
+
+
+def _length(line: Line, text: str) -> float:
+    direction, language = _layout(line)
+    return _font(line).getlength(text, direction=direction, language=language)
 
 
 def _line_height(line: Line) -> int:

@@ -197,11 +197,11 @@ def render_route(renderer: Renderer, route: Route, recorder: Recorder) -> tuple[
     try:
         return OUTPUT_FORMATS[route.kind.format](page, renderer), page.problems
     except jinja2.TemplateSyntaxError as error:
-        path = Path(error.filename) if error.filename else renderer.theme.templates / (error.name or "?")
-        problem = Problem(display_path(path, renderer.theme.templates), error.lineno, f"template syntax: {error.message}")
+        source = Path(error.filename) if error.filename else renderer.theme.templates / (error.name or "?")
+        problem = Problem(display_path(source, renderer.theme.templates), error.lineno, f"template syntax: {error.message}")
     except jinja2.TemplateError as error:
-        path, line = _template_frame(error, renderer.theme.templates)
-        problem = Problem(path, line, f"template error while rendering {route.url}: {error}")
+        shown, line = _template_frame(error, renderer.theme.templates)
+        problem = Problem(shown, line, f"template error while rendering {route.url}: {error}")
     return b"", [*page.problems, problem]
 
 

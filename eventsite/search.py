@@ -158,7 +158,10 @@ def _sort_filter_files(folder: Path) -> dict[str, str]:
     if not folder.is_dir():
         return renamed
     for path in sorted(folder.glob("*.pf_filter")):
-        name, values = _read_packed(path)
+        packed = _read_packed(path)
+        if not isinstance(packed, list) or len(packed) != 2:
+            raise BundleFormatError(f"{path.name}: not [name, [[value, pages], ...]]")
+        name, values = packed
         if not isinstance(name, str) or not isinstance(values, list) or not all(
             isinstance(item, list) and len(item) == 2 and isinstance(item[0], str) for item in values
         ):

@@ -239,7 +239,7 @@ class DevServer:
         return f"http://{self.host}:{self.port}/"
 
     def stop(self) -> None:
-        if self._loop is not None:
+        if self._loop is not None and self._stopped is not None:
             self._loop.add_callback(self._stopped.set)
 
     def close(self) -> None:

@@ -375,6 +375,7 @@ class SiteView:
         items = []
         for entry_id in self._site.config.nav:
             listing = kinds.listings.get(entry_id)
+            label: Shown | str
             if listing is not None:
                 kind, key, label = listing.page, None, self._page.gettext(listing.label)
             else:

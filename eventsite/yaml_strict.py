@@ -121,7 +121,7 @@ def _compose(loader, path: KeyPath, locations: dict, offset: int, counter: list[
             return None
         return event.value
     if isinstance(event, yaml.SequenceStartEvent):
-        items = []
+        items: list[Any] = []
         while not loader.check_event(yaml.SequenceEndEvent):
             items.append(_compose(loader, path + (len(items),), locations, offset, counter))
         loader.get_event()

@@ -26,7 +26,7 @@ def test_readers_of_a_file_or_a_fact() -> None:
 
 def test_a_new_record_replaces_the_old_one_in_both_directions() -> None:
     index = DependencyIndex({"/en/a/": recorder("a.md", facts=("sessions",))})
-    index.set("/en/a/", recorder("a.md", "people/x.md"))
+    index.put("/en/a/", recorder("a.md", "people/x.md"))
     assert index.readers(set(), {"sessions"}) == set()  # no longer read
     assert index.readers({Path("people/x.md")}, set()) == {"/en/a/"}
     index.remove("/en/a/")

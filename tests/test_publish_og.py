@@ -116,7 +116,7 @@ def test_long_titles_wrap_and_shrink_within_the_card(tmp_path: Path) -> None:
     sized, lines = og._fit_title(line, 1200 - 2 * og.MARGIN, 300)
     assert sized.size == og.TITLE_SIZES[-1] and 1 <= len(lines) <= 3 and lines[-1].endswith("…")
     for text in lines:
-        assert og._font(sized).getlength(text, **og._layout(sized)) <= 1200 - 2 * og.MARGIN
+        assert og._length(sized, text) <= 1200 - 2 * og.MARGIN
 
 
 def test_cards_are_cached_and_drawing_is_fast_enough(tmp_path: Path) -> None:

@@ -39,7 +39,7 @@ def run(args: argparse.Namespace, root: Path) -> int:
     client = None
     if not args.dry_run:
         try:
-            import boto3  # type: ignore[import-not-found]
+            import boto3
         except ImportError:
             print("deploy: uploading needs boto3, which is not installed (pip install boto3); nothing was built or uploaded.", file=sys.stderr)
             print("deploy: add --dry-run to see what would be sent.", file=sys.stderr)

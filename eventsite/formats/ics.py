@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from icalendar import Calendar, Event, Timezone
 
-from ..kinds.session import SessionView
+from ..kinds.session import Session, SessionView
 from ..page import Page
 from ..views import SiteView
 from ..ids import stable_uuid
@@ -25,7 +25,7 @@ def render(page: Page) -> bytes:
     site = page.site
     site_view = SiteView(page)
     entry = page.entry
-    sessions = [SessionView(entry, page)] if entry is not None else site_view.sessions
+    sessions = [SessionView(entry, page)] if isinstance(entry, Session) else site_view.sessions
     calendar = Calendar.new(
         prodid=f"-//eventsite//{page.lang}",
         name=site_view.title.value,  # NAME and X-WR-CALNAME

@@ -56,7 +56,7 @@ def fingerprint(digest: str) -> str:
 
 def matches(recorded: str | None, digest: str) -> bool:
     """A recorded fingerprint is a prefix of the digest (any length the schema allows)."""
-    return bool(recorded) and len(recorded) >= 12 and digest.startswith(recorded.lower())  # type: ignore[union-attr]
+    return recorded is not None and len(recorded) >= 12 and digest.startswith(recorded.lower())
 
 
 def entry_digest(entry: Entry) -> str:
