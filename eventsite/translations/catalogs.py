@@ -133,8 +133,15 @@ def write_if_changed(path: Path, data: bytes, *, dry_run: bool = False) -> Catal
     return CatalogChange(path, state)
 
 
+def shipped_languages(locales: Path) -> list[str]:
+    """The languages that have a catalog in ``locales``, as BCP 47 codes, sorted."""
+    found = locales.glob(f"*/LC_MESSAGES/{l10n.CATALOG_DOMAIN}.po")
+    return sorted(path.parts[-3].replace("_", "-") for path in found)
+
+
 def update_catalogs(root: Path, mapping: Path, locales: Path, languages: tuple[str, ...], *, dry_run: bool = False) -> list[CatalogChange]:
-    """Extract ``messages.pot`` and merge it into every non-default language's catalog.
+    """Extract ``messages.pot`` and merge it into the catalog of every non-default language of the
+    site and every catalog already in ``locales`` (the languages the theme ships).
 
     Every file is computed before any is written: an unreadable catalog stops
     the run with nothing changed.
@@ -142,7 +149,8 @@ def update_catalogs(root: Path, mapping: Path, locales: Path, languages: tuple[s
     template = extract_template(root, mapping)
     outputs = [(locales / TEMPLATE_NAME, template_bytes(template))]
     problems: list[Problem] = []
-    for lang in languages[1:]:  # the default language is the templates' own text
+    shipped = [lang for lang in shipped_languages(locales) if lang != languages[0]]
+    for lang in dict.fromkeys([*languages[1:], *shipped]):  # the default language is the templates' own text
         path = l10n.catalog_path(locales, lang)
         existing = path.read_bytes() if path.is_file() else None
         try:
