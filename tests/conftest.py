@@ -22,6 +22,16 @@ def busan_site(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def busan_partial_site(tmp_path_factory):
+    """The real content with some translations removed (tests.sitekit.busan_partially_translated), built once."""
+    from tests.sitekit import build, busan_partially_translated
+
+    root = tmp_path_factory.mktemp("busan-partial")
+    build(busan_partially_translated(root), root / "site")
+    return root / "site"
+
+
+@pytest.fixture(scope="session")
 def busan_rtl_site(tmp_path_factory):
     """The real content with Arabic and Japanese added to `languages` and no other change."""
     from tests.sitekit import build, busan_with_languages

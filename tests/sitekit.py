@@ -169,6 +169,22 @@ def busan_with_languages(root: Path, extra: list[str]) -> Path:
     return content
 
 
+def busan_partially_translated(root: Path) -> Path:
+    """A copy of the real content as it was before every edition was translated: no Lao at all,
+    Khmer only for Cambodia's head of delegation and bilateral meeting, Thai without the media
+    briefing. Fallback pages, partial search indexes and the like are tested on it."""
+    import shutil
+
+    content = root / "content"
+    shutil.copytree(PROJECT_ROOT / "content", content)
+    kept_khmer = {"head-of-delegation-cambodia.km.md", "bilateral-cambodia.km.md"}
+    for path in content.rglob("*.md"):
+        if path.name.endswith(".lo.md") or (path.name.endswith(".km.md") and path.name not in kept_khmer):
+            path.unlink()
+    (content / "sessions" / "media-briefing.th.md").unlink()
+    return content
+
+
 def big_site(root: Path, sessions: int = 400, paragraphs: int = 20) -> Path:
     """A site whose build takes seconds: long enough to be interrupted in the middle."""
     files: dict[str, str | bytes | None] = {}
