@@ -31,6 +31,7 @@ from .progress import Progress
 from .publish import BuildOptions, Finished, run_post_build
 from .render import Renderer, SharedBytecodeCache
 from .routes import PageKind, RoutePlan, plan_routes
+from .sourcelinks import source_link_problems
 from .theme import Theme
 from .validate import ValidationCache, validate_content
 from .write import StagedOutput, check_output_folder
@@ -115,6 +116,39 @@ def page_kinds(options: BuildOptions) -> tuple[PageKind, ...]:
     return tuple(kind for kind in PAGE_KINDS if not (options.dev and kind.published_only))
 
 
+@dataclass(frozen=True)
+class Examined:
+    """Stages 1–3 run as far as the content allows: every problem, and the model of what is valid."""
+
+    raw: RawContent
+    site: Site | None  # None when site.yaml itself is unusable
+    problems: tuple[Problem, ...]  # errors and warnings of every file
+    skipped: tuple[str, ...] = ()  # what could not be checked, and why
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.severity == "error"]
+
+
+def examine(project: Project, caches: Caches, *, since: Changes | None = None) -> Examined:
+    """Load → validate → model, going on past every problem so that one run reports them all.
+
+    When some files have errors, the links in every body are still checked,
+    against the pages the site would have (eventsite/sourcelinks.py).
+    """
+    raw = load_content(project.content, caches.documents, since=since, keep_going=True)
+    valid = validate_content(raw, caches.validated, keep_going=True)
+    site = build_model(valid, caches.model, keep_going=True)
+    if site is None:
+        return Examined(raw, None, valid.problems, ("the model: site.yaml has errors, so rooms, sections, countries, "
+                                                    "links and the built pages were not checked",))
+    site = _with_base_url(project, site)
+    problems = list(site.problems)
+    if any(problem.severity == "error" for problem in problems):
+        problems += source_link_problems(raw, site, valid.invalid, project.theme.static)
+    return Examined(raw, site, tuple(problems))
+
+
 def prepare(
     project: Project,
     caches: Caches,
@@ -123,26 +157,32 @@ def prepare(
     since: Changes | None = None,
     previous: RoutePlan | None = None,
 ) -> Prepared:
-    """Load → validate → model → plan routes; ``since`` and ``previous`` let the dev server reuse its last run."""
-    raw = load_content(project.content, caches.documents, since=since)
-    site = model_content(project, raw, caches)
+    """Load → validate → model → plan routes, or BuildError with every problem of the content.
+
+    ``since`` and ``previous`` let the dev server reuse its last run.
+    """
+    examined = examine(project, caches, since=since)
+    if examined.errors or examined.site is None:
+        raise BuildError(examined.problems)
+    site = examined.site
     plan = plan_routes(site, page_kinds(options), previous=previous)
-    return Prepared(raw, site, plan, scan_images(site, IMAGE_FIELDS, caches.images))
+    return Prepared(examined.raw, site, plan, scan_images(site, IMAGE_FIELDS, caches.images))
 
 
 def load_site(project: Project, caches: Caches | None = None) -> Site:
-    """Stages 1–3: content folder → checked, typed model."""
-    caches = caches or Caches()
-    return model_content(project, load_content(project.content, caches.documents), caches)
+    """Stages 1–3: content folder → checked, typed model (or BuildError with every problem)."""
+    examined = examine(project, caches or Caches())
+    if examined.errors or examined.site is None:
+        raise BuildError(examined.problems)
+    return examined.site
 
 
-def model_content(project: Project, raw: RawContent, caches: Caches) -> Site:
-    """Stages 2–3: raw documents → checked, typed model."""
-    site = build_model(validate_content(raw, caches.validated), caches.model)
-    if project.base_url:
-        config = site.config.model_copy(update={"base_url": normalize_base_url(project.base_url)})
-        site = replace(site, config=config)
-    return site
+def _with_base_url(project: Project, site: Site) -> Site:
+    """``--base-url`` (e.g. a pull-request preview) over site.yaml's."""
+    if not project.base_url:
+        return site
+    config = site.config.model_copy(update={"base_url": normalize_base_url(project.base_url)})
+    return replace(site, config=config)
 
 
 def build_site(

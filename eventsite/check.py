@@ -1,44 +1,40 @@
 """``build.py check``: everything wrong with the content and the built site, at once.
 
-The site is built into a temporary folder (``site/`` is never touched) and
-the built pages are then read back with a real HTML parser: every internal
-link must reach a file, every ``#fragment`` an ``id`` on its target page,
-and every image must have alt text. Problems in a page's text are reported
-against the content file and line the text came from; problems only a
-template can cause are reported against the built page.
+The content is examined as far as it allows (eventsite/build.py ``examine``):
+a file that cannot be read or fails its schema does not stop the others from
+being checked, its references and its translations are still checked, and
+links in every body are checked against the pages the site would have.
+When the content has no errors, the site is built into a temporary folder
+(``site/`` is never touched) and the built pages are read back with a real
+HTML parser: every internal link must reach a file, every ``#fragment`` an
+``id`` on its target page, and every image must have alt text. Problems in a
+page's text are reported against the content file and line the text came
+from; problems only a template can cause are reported against the built page.
 
-When a file cannot even be read (a bad file name, broken YAML), the loader
-stops the build; check then validates the other files without it, so one
-typo does not hide every other problem. Links are only checked once the
-site builds.
+Translation coverage is editorial status, not an error: one line per
+language says how far it is, and site.yaml ``require_translations`` says
+which gaps block a release.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Iterator
 from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree
 
 from . import paths
-from .build import BuildResult, Caches, Project, build_site
-from .errors import BuildError, Problem, display_path
-from .l10n import language
+from .build import BuildResult, Caches, Project, build_site, examine
 from .documents import Document
 from .entries import Entry, Site
-from .kinds import FOLDERS as CONTENT_FOLDERS
+from .errors import BuildError, Problem, display_path
 from .kinds import KINDS
-from .load import MEDIA_FOLDER, SITE_FILE, load_content
-from .model import build_model
 from .routes import entry_of
-from .validate import validate_content
+from .translations.coverage import coverage_report
 
 IMAGE_LIMIT = 500 * 1024  # bytes; a phone on a slow connection feels more than this
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg"})
@@ -49,13 +45,15 @@ LINK_ATTRIBUTES = {
     "script": ("src",),
     "source": ("src", "srcset"),
 }
-SKIPPED = "links, anchors and images in the built pages were not checked: the site does not build yet"
+SKIPPED = "anchors, images and template links in the built pages were not checked: the site does not build yet"
 
 
 @dataclass
 class Report:
     problems: list[Problem]
-    skipped: str | None = None  # why the built-site checks did not run
+    skipped: list[str] = field(default_factory=list)  # what could not be checked, and why
+    coverage: list[str] = field(default_factory=list)  # one line per language: how far its translation is
+    details: list[str] = field(default_factory=list)  # what each language still lacks (--verbose)
 
     @property
     def errors(self) -> list[Problem]:
@@ -67,7 +65,7 @@ class Report:
 
     def strict(self) -> "Report":
         """Warnings count as errors (``--strict``)."""
-        return Report([replace(p, severity="error") for p in self.problems], self.skipped)
+        return replace(self, problems=[replace(p, severity="error") for p in self.problems])
 
     def counts(self) -> str:
         errors, warnings = len(self.errors), len(self.warnings)
@@ -75,86 +73,33 @@ class Report:
 
 
 def check_project(project: Project) -> Report:
-    """Check content, build into a temporary folder, check the built pages."""
+    """Examine the content; when it has no errors, build into a temporary folder and check the built pages."""
     caches = Caches()
-    try:
-        load_content(project.content, caches.documents)
-    except BuildError as error:
-        return _report([*error.problems, *recheck_without(project.content, error.problems)], SKIPPED)
+    examined = examine(project, caches)
+    problems = list(examined.problems)
+    skipped = list(examined.skipped)
+    coverage, details = [], []
+    if examined.site is not None:
+        site = examined.site
+        problems += content_warnings(site)
+        covered = coverage_report(site, project.theme.locales)
+        problems += covered.problems
+        coverage, details = covered.summary, covered.details
+    if examined.errors or examined.site is None:
+        return _report(problems, [*skipped, SKIPPED], coverage, details)
     with tempfile.TemporaryDirectory(prefix="eventsite-check-") as folder:
         output = Path(folder) / "site"
         try:
             result = build_site(replace(project, output=output), caches=caches)
         except BuildError as error:
-            return _report(error.problems, SKIPPED)
-        return _report([*result.warnings, *content_warnings(result.site), *check_output(output, result)])
+            return _report([*problems, *error.problems], [*skipped, SKIPPED], coverage, details)
+        problems += [*result.warnings, *check_output(output, result)]
+    return _report(problems, skipped, coverage, details)
 
 
-def _report(problems: Iterable[Problem], skipped: str | None = None) -> Report:
-    return Report(sorted(set(problems), key=lambda p: (p.path, p.line, p.column, p.message, p.severity)), skipped)
-
-
-# --- when the loader gives up ---------------------------------------------------------
-
-
-def recheck_without(content: Path, load_problems: Iterable[Problem]) -> list[Problem]:
-    """Validate and cross-check every file the loader could read.
-
-    The readable files are copied into a temporary content folder with the
-    same name (so paths in messages are the same). An unreadable entry is
-    replaced by an empty one, which fails validation and so silences the
-    "unknown person" errors its references would otherwise cause.
-    """
-    root = content.resolve()
-    bad = {problem.path for problem in load_problems}
-    if display_path(root / SITE_FILE, root) in bad or not (root / SITE_FILE).is_file():
-        return []  # without valid settings nothing else can be checked
-    with tempfile.TemporaryDirectory(prefix="eventsite-check-") as folder:
-        mirror = Path(folder) / root.name
-        _mirror(root, mirror, bad)
-        for _ in range(5):  # each round drops the files whose names the loader refuses
-            try:
-                raw = load_content(mirror)
-                break
-            except BuildError as error:
-                refused = [mirror.parent / p.path for p in error.problems if (mirror.parent / p.path).is_file()]
-                if not refused:
-                    return []
-                for path in refused:
-                    path.unlink()
-        else:
-            return []
-        try:
-            build_model(validate_content(raw))
-        except BuildError as error:
-            return [p for p in error.problems if p.path not in bad]
-    return []
-
-
-def _mirror(root: Path, mirror: Path, bad: set[str]) -> None:
-    seen: set[str] = set()
-    for folder, dirnames, filenames in os.walk(root, followlinks=True):
-        here = Path(folder)
-        seen.add(os.path.realpath(here))
-        dirnames[:] = [
-            name for name in dirnames
-            if display_path(here / name, root) not in bad
-            and paths.is_inside(here / name, root)
-            and os.path.realpath(here / name) not in seen
-        ]
-        relative = here.relative_to(root)
-        (mirror / relative).mkdir(parents=True, exist_ok=True)
-        for name in filenames:
-            source, target = here / name, mirror / relative / name
-            if display_path(source, root) in bad:
-                if here.parent == root and here.name in CONTENT_FOLDERS:
-                    target.write_text("---\n---\n", encoding="utf-8")  # fails its schema: references stay quiet
-            elif not paths.is_inside(source, root):
-                continue
-            elif relative.parts[:1] == (MEDIA_FOLDER,):
-                target.touch()  # the model needs media names, not their bytes
-            else:
-                shutil.copyfile(source, target)
+def _report(problems: list[Problem], skipped: list[str], coverage: list[str], details: list[str]) -> Report:
+    ordered = sorted(set(problems), key=lambda p: (p.path, p.line, p.column, p.message, p.severity))
+    return Report(ordered, skipped, coverage, details)
 
 
 # --- content warnings ---------------------------------------------------------------
@@ -163,11 +108,6 @@ def _mirror(root: Path, mirror: Path, bad: set[str]) -> None:
 def content_warnings(site: Site) -> list[Problem]:
     """Things that build but that a reader would miss."""
     found: list[Problem] = []
-    for entry in _entries(site):
-        missing = [lang for lang in site.languages if lang not in entry.languages]
-        if missing:
-            names = ", ".join(f"{language(lang).english_name} ({lang})" for lang in missing)
-            found.append(Problem(entry.document.display, 0, f"no translation into {names}", severity="warning"))
     for kind in KINDS:
         for image in kind.images:
             if image.alt is None:
@@ -184,9 +124,8 @@ def content_warnings(site: Site) -> list[Problem]:
     return found
 
 
-def _entries(site: Site) -> Iterator[Entry]:
-    for kind in KINDS:
-        yield from site.items(kind.name)
+def _entries(site: Site) -> list[Entry]:
+    return [entry for kind in KINDS for entry in site.items(kind.name)]
 
 
 # --- the built site -------------------------------------------------------------------

@@ -7,6 +7,8 @@ table all come from it.
 
 from __future__ import annotations
 
+from typing import Literal, Union
+
 from pydantic import Field, field_validator, model_validator
 
 from .fields import (
@@ -84,6 +86,11 @@ class SiteConfig(Strict):
     exhibition: Exhibition = Field(default_factory=Exhibition, description="exhibition sections, by id")
     nav: list[Id] = Field(
         default_factory=list, description="menu entries in order: schedule, exhibition, people, news and page ids"
+    )
+    require_translations: dict[Language, Union[Literal["all", "none"], Id, list[Id]]] = Field(
+        default_factory=dict,
+        description="which translations block a release, per language: all, none, or kinds such as [person, page]; "
+        "other gaps are reported as status, not errors",
     )
 
     @field_validator("languages")

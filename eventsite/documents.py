@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import Problem
 from .yaml_strict import ParsedYaml
 
 
@@ -21,6 +22,7 @@ class Document:
     body: str
     body_line: int  # line of the file where the body starts
     sha: str  # hash of the raw bytes, for caches and dependency records
+    problems: tuple[Problem, ...] = ()  # found reading it that did not stop the reading (a duplicate key)
 
 
 @dataclass(frozen=True)

@@ -197,6 +197,9 @@ class Site:
     indexes: Mapping[str, Mapping[str, tuple]]  # index name → key → items
     lists: Mapping[str, tuple]  # derived lists by name (e.g. the programme's days)
     warnings: tuple[Problem, ...] = ()
+    # Errors of a model built to check as much as possible (build_model(keep_going=True)):
+    # such a site is never rendered for publication.
+    problems: tuple[Problem, ...] = ()
 
     @property
     def default_language(self) -> str:

@@ -6,6 +6,7 @@ so an editor sees everything wrong with a pull request in one run.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Literal
@@ -50,3 +51,15 @@ def display_path(path: Path, root: Path) -> str:
         return path.relative_to(root.parent).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def did_you_mean(value: object, known: Iterable[str]) -> str:
+    """' (did you mean 'x'?)' for the closest of ``known``, or '' when none is close."""
+    if not isinstance(value, str) or not value:
+        return ""
+    candidates = list(known)
+    by_fold = {candidate.casefold(): candidate for candidate in candidates}
+    if value.casefold() in by_fold and by_fold[value.casefold()] != value:
+        return f" (did you mean {by_fold[value.casefold()]!r}?)"
+    found = difflib.get_close_matches(value, candidates, n=1, cutoff=0.7)
+    return f" (did you mean {found[0]!r}?)" if found else ""

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from . import paths
+from .contentpath import looks_like_language
 
 def _check_id(value: str) -> str:
     why = paths.id_problem(value)
@@ -33,8 +34,28 @@ def _check_language(value: str) -> str:
     try:
         Locale.parse(value, sep="-")
     except (ValueError, UnknownLocaleError):
-        raise ValueError(f"{value!r} is not a language known to CLDR") from None
+        raise ValueError(f"{value!r} is not a language known to CLDR{_language_hint(value)}") from None
     return value
+
+
+def _language_hint(value: str) -> str:
+    """How to add a language CLDR has no data for ('sm', Samoan), or: 'vn' is Viet Nam's country code, the language is 'vi'."""
+    from babel import Locale
+    from babel.core import get_global
+
+    name = Locale("en").languages.get(value)
+    if name:
+        return (
+            f": it has no data for {name}; to publish in it, give its own name and a language to borrow "
+            f"date formats from: locales: {{{value}: {{name: …, formats: en}}}}"
+        )
+    if not looks_like_language(value):
+        return ""
+    likely = get_global("likely_subtags").get(f"und_{value.upper()}")
+    if likely:
+        language = likely.split("_")[0]
+        return f" ({value.upper()} is a country code; its language is {language!r})"
+    return f" (to publish in it anyway, give its name and a language to borrow formats from: locales: {{{value}: {{name: …, formats: en}}}})"
 
 
 @lru_cache(maxsize=1)
@@ -66,17 +87,38 @@ def _check_media_path(value: str) -> str:
 
 
 _LOCAL_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}$")
+_LOOSE_TIME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2})[:.](\d{2})$")
 
 
 def _parse_local_time(value: Any) -> Any:
     if isinstance(value, str):
-        if not _LOCAL_TIME.match(value.strip()):
-            raise ValueError("expected local time as 'YYYY-MM-DD HH:MM'")
+        text = value.strip()
+        if not _LOCAL_TIME.match(text):
+            raise ValueError(f"{text!r} is not a local time 'YYYY-MM-DD HH:MM'{_time_hint(text)}")
         try:
-            return dt.datetime.strptime(value.strip().replace("T", " "), "%Y-%m-%d %H:%M")
+            return dt.datetime.strptime(text.replace("T", " "), "%Y-%m-%d %H:%M")
         except ValueError:
-            raise ValueError(f"{value.strip()!r} is not a real date and time (expected 'YYYY-MM-DD HH:MM')") from None
+            raise ValueError(f"{text!r} is not a real date and time (expected 'YYYY-MM-DD HH:MM'){_time_hint(text)}") from None
     return value
+
+
+def _time_hint(text: str) -> str:
+    """How to write a time that is almost right: '9:30' → '09:30', '24:00' → the next day's '00:00'."""
+    match = _LOOSE_TIME.match(text)
+    if not match:
+        return " (e.g. '2019-11-25 09:30')"
+    year, month, day, hour, minute = (int(part) for part in match.groups())
+    if hour == 24 and minute == 0:
+        try:
+            following = dt.date(year, month, day) + dt.timedelta(days=1)
+        except ValueError:
+            return ""
+        return f": midnight at the end of the day is the next day's 00:00, '{following.isoformat()} 00:00'"
+    try:
+        fixed = dt.datetime(year, month, day, hour, minute)
+    except ValueError:
+        return ""
+    return f": write '{fixed:%Y-%m-%d %H:%M}' (two digits for the month, day and hour)"
 
 
 def _parse_date(value: Any) -> Any:
@@ -84,7 +126,7 @@ def _parse_date(value: Any) -> Any:
         try:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
-            raise ValueError("expected a date as 'YYYY-MM-DD'") from None
+            raise ValueError(f"{value.strip()!r} is not a date: expected a date as 'YYYY-MM-DD' (e.g. '2019-11-25')") from None
     return value
 
 

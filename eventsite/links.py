@@ -12,10 +12,11 @@ path-absolute below ``base_url`` (``PageKind.served_anywhere``).
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Iterable, Protocol
 from urllib.parse import urlsplit
 
 from . import l10n
+from .errors import did_you_mean
 from .paths import media_path_problem, nfc, relative_url
 from .routes import language_url
 
@@ -155,3 +156,16 @@ class Links:
             # media_path_problem: no '..', absolute or escaped segments, so nothing outside static/ is probed.
             return media_path_problem(value) is None and (self._page.context.theme.static / value).is_file()
         return False
+
+
+def unknown_link(target: str, urls: Iterable[str], languages: Iterable[str]) -> str:
+    """The message for a link in content that names no page or file, with the closest page's address."""
+    path = target.partition("#")[0].partition("?")[0]
+    prefixes = tuple(f"/{lang}/" for lang in languages)
+    # Compare with the pages as editors write them: without the language prefix.
+    known = {"/" + url[len(prefix):] if url.startswith(prefixes) else url for url in urls for prefix in [_prefix(url, prefixes)]}
+    return f"link to {target}: no such page or file" + (did_you_mean(path, known) if path.startswith("/") else "")
+
+
+def _prefix(url: str, prefixes: tuple[str, ...]) -> str:
+    return next((prefix for prefix in prefixes if url.startswith(prefix)), "")

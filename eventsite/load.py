@@ -29,12 +29,16 @@ MAX_FILE_BYTES = 2 * 1024 * 1024  # a page of text is kilobytes; this bounds mem
 @dataclass
 class RawContent:
     root: Path
-    site: Document
+    site: Document | None  # None when site.yaml could not be read (a problem says why)
     documents: list[Document] = field(default_factory=list)
     media: list[MediaFile] = field(default_factory=list)
     # Some document was read through a symbolic link: an edit of its target is
     # reported under another name, so only a full scan notices it.
     linked: bool = False
+    problems: tuple[Problem, ...] = ()  # everything wrong with the files as files (names, encoding, YAML)
+    # (kind, id, lang) of content files with a proper name that could not be read: they exist,
+    # so references to them are not reported as unknown on top of their own problem.
+    unreadable: frozenset[tuple[str, str, str | None]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -74,15 +78,21 @@ def _signature(stat: os.stat_result) -> tuple[int, int, int]:
     return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
 
 
-def load_content(root: Path, cache: LoadCache | None = None, since: Changes | None = None) -> RawContent:
+def load_content(
+    root: Path, cache: LoadCache | None = None, since: Changes | None = None, *, keep_going: bool = False
+) -> RawContent:
     """Read every content file under ``root``; raise BuildError with all problems.
 
-    ``since`` (with a ``cache``): re-read only the reported files and take the
-    rest from ``since.previous``; a report that is not plain document files
-    (a folder, a link, anything unusual) falls back to the full scan.
+    ``keep_going``: return what could be read, with the problems in
+    ``RawContent.problems``, so later stages check the rest (``check`` and
+    the build report everything in one run). ``since`` (with a ``cache``):
+    re-read only the reported files and take the rest from ``since.previous``;
+    a report that is not plain document files (a folder, a link, anything
+    unusual) falls back to the full scan.
     """
     root = root.resolve()
     problems: list[Problem] = []
+    unreadable: set[tuple[str, str, str | None]] = set()
     if not root.is_dir():
         raise BuildError([Problem(str(root), 0, "content folder not found")])
 
@@ -99,14 +109,24 @@ def load_content(root: Path, cache: LoadCache | None = None, since: Changes | No
         else:
             media = since.previous.media
     else:
-        documents, linked = _scan_documents(root, problems, cache)
+        documents, linked = _scan_documents(root, problems, cache, unreadable)
         media = _load_media(root, problems)
-    if problems or site is None:
-        raise BuildError(problems or [Problem(display_path(site_path, root), 0, "site.yaml is missing")])
-    return RawContent(root=root, site=site, documents=documents, media=media, linked=linked)
+    for document in (site, *documents):
+        if document is not None:
+            problems.extend(document.problems)
+    if site is None and not any(problem.path == display_path(site_path, root) for problem in problems):
+        problems.append(Problem(display_path(site_path, root), 0, "site.yaml is missing"))
+    if problems and not keep_going:
+        raise BuildError(problems)
+    return RawContent(
+        root=root, site=site, documents=documents, media=media, linked=linked,
+        problems=tuple(problems), unreadable=frozenset(unreadable),
+    )
 
 
-def _scan_documents(root: Path, problems: list[Problem], cache: LoadCache | None) -> tuple[list[Document], bool]:
+def _scan_documents(
+    root: Path, problems: list[Problem], cache: LoadCache | None, unreadable: set[tuple[str, str, str | None]]
+) -> tuple[list[Document], bool]:
     documents: list[Document] = []
     linked = False
     for folder, kind in CONTENT_FOLDERS.items():
@@ -116,7 +136,7 @@ def _scan_documents(root: Path, problems: list[Problem], cache: LoadCache | None
         if not _safe_entry(folder_path, root, problems):
             continue
         for entry in sorted(os.scandir(folder_path), key=lambda e: e.name):
-            document = _unchanged(entry, cache) or _load_entry(Path(entry.path), root, kind, problems, cache)
+            document = _unchanged(entry, cache) or _load_entry(Path(entry.path), root, kind, problems, cache, unreadable)
             if document is not None:
                 documents.append(document)
                 linked = linked or entry.is_symlink()
@@ -125,8 +145,8 @@ def _scan_documents(root: Path, problems: list[Problem], cache: LoadCache | None
 
 def _patchable(root: Path, since: Changes) -> bool:
     """Whether every reported path is a plain file of a content folder (or outside what a scan reads)."""
-    if since.previous.root != root or since.previous.linked:
-        return False
+    if since.previous.root != root or since.previous.linked or since.previous.problems:
+        return False  # (after a load with problems, a full scan finds what is fixed and what is not)
     for path in since.paths:
         if not paths.is_below(path, root) or path == root / SITE_FILE or paths.is_below(path, root / MEDIA_FOLDER):
             continue  # templates and catalogs; site.yaml and media/ are read below anyway
@@ -222,7 +242,14 @@ def _unchanged(entry: os.DirEntry, cache: LoadCache | None) -> Document | None:
     return cache.get(entry.path, stat)
 
 
-def _load_entry(path: Path, root: Path, kind: str, problems: list[Problem], cache: LoadCache | None) -> Document | None:
+def _load_entry(
+    path: Path,
+    root: Path,
+    kind: str,
+    problems: list[Problem],
+    cache: LoadCache | None,
+    unreadable: set[tuple[str, str, str | None]] | None = None,
+) -> Document | None:
     name = paths.nfc(path.name)
     shown = display_path(path, root)
     if paths.is_editor_litter(name):
@@ -238,7 +265,11 @@ def _load_entry(path: Path, root: Path, kind: str, problems: list[Problem], cach
         problems.append(Problem(shown, 0, str(why)))
         return None
     item_id, lang = content_path.id, content_path.lang
-    return _read_document(path, root, kind, item_id, lang, problems, front_matter=True, cache=cache)
+    before = len(problems)
+    document = _read_document(path, root, kind, item_id, lang, problems, front_matter=True, cache=cache)
+    if document is None and len(problems) > before and unreadable is not None:
+        unreadable.add((kind, item_id, lang))
+    return document
 
 
 def _safe_entry(path: Path, root: Path, problems: list[Problem]) -> bool:
@@ -303,6 +334,7 @@ def _read_document(
     except YamlProblem as problem:
         problems.append(Problem(shown, problem.line, problem.message, problem.column))
         return None
+    found = tuple(Problem(shown, problem.line, problem.message, problem.column) for problem in meta.problems)
     if not isinstance(meta.data, dict):
         problems.append(Problem(shown, first_line, "front matter must be a mapping of keys to values"))
         return None
@@ -316,6 +348,7 @@ def _read_document(
         body=body,
         body_line=body_line,
         sha=hashlib.sha256(raw).hexdigest(),
+        problems=found,
     )
     if cache is not None:
         cache.put(path, stat, document)

@@ -15,7 +15,7 @@ import operator
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Any, Callable, Iterable, Mapping, Sequence, TypeVar
+from typing import Any, Callable, Mapping, Sequence, TypeVar
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
@@ -24,7 +24,7 @@ from .config import SiteConfig
 from .entries import Entry, Localized, Room, Section, Site, Translation
 from .errors import BuildError, Problem
 from .kinds import KINDS
-from .kinds.base import ContentKind, Index, Reference
+from .kinds.base import ContentKind, Index
 from .documents import Document
 from .validate import Valid, ValidContent
 
@@ -111,11 +111,22 @@ class ModelContext:
         return self.memo.get((source.kind, source.id), tuple(inputs), construct)
 
 
-def build_model(content: ValidContent, memo: ModelMemo | None = None, kinds: tuple[ContentKind, ...] = KINDS) -> Site:
+def build_model(
+    content: ValidContent, memo: ModelMemo | None = None, kinds: tuple[ContentKind, ...] = KINDS, *, keep_going: bool = False
+) -> Site | None:
+    """The model of every valid document; raises BuildError with every problem found so far.
+
+    ``keep_going``: return the model of what is valid (``Site.problems`` lists
+    every problem), or None when site.yaml itself is unusable.
+    """
     memo = memo or ModelMemo()
     config = content.site
     site_doc = content.raw.site
     problems: list[Problem] = list(content.problems)
+    if config is None or site_doc is None:
+        if keep_going:
+            return None
+        raise BuildError(problems)
     warnings: list[Problem] = []
 
     def site_problem(path: tuple, message: str) -> None:
@@ -127,7 +138,7 @@ def build_model(content: ValidContent, memo: ModelMemo | None = None, kinds: tup
     chains = _fallback_chains(config, site_problem)
     _check_localized_keys(config, languages, site_problem)
     rooms, sections = memo.get(("site", "rooms"), (config,), lambda: _rooms_and_sections(config, default))
-    sources = _sources(content, languages, problems)
+    sources = _sources(content, languages)
     media = {item.relative: item for item in content.raw.media}
     context = ModelContext(config, default, ZoneInfo(config.timezone), rooms, sections, memo)
 
@@ -140,8 +151,6 @@ def build_model(content: ValidContent, memo: ModelMemo | None = None, kinds: tup
             if kind.in_nav and item_id in reserved:
                 problems.append(Problem(source.document.display, 0, f"page id {item_id!r} is reserved for a built-in page"))
                 continue
-            for reference in kind.references:
-                problems.extend(_reference_problems(reference, source, context, content, media, sources))
             if kind.checks is not None:
                 problems.extend(kind.checks(config, source))
             entry = kind.build(context, source)
@@ -158,7 +167,7 @@ def build_model(content: ValidContent, memo: ModelMemo | None = None, kinds: tup
         if entry_id not in listings and entry_id not in nav_ids and entry_id not in invalid_nav:
             site_problem(("nav", index), f"nav entry {entry_id!r} is neither a built-in listing nor a page id")
 
-    if problems:
+    if problems and not keep_going:
         raise BuildError(problems)
 
     site = Site(
@@ -183,7 +192,7 @@ def build_model(content: ValidContent, memo: ModelMemo | None = None, kinds: tup
     for kind in kinds:
         if kind.site_checks is not None:
             warnings.extend(kind.site_checks(site))
-    return replace(site, warnings=tuple(warnings))
+    return replace(site, warnings=tuple(warnings), problems=tuple(problems))
 
 
 def build_order(kinds: tuple[ContentKind, ...]) -> list[ContentKind]:
@@ -202,9 +211,12 @@ def build_order(kinds: tuple[ContentKind, ...]) -> list[ContentKind]:
     return ordered
 
 
-def _sources(content: ValidContent, languages: tuple[str, ...], problems: list[Problem]) -> dict[str, dict[str, Source]]:
-    """Valid source documents by kind and id, with their valid translations attached."""
-    default = languages[0]
+def _sources(content: ValidContent, languages: tuple[str, ...]) -> dict[str, dict[str, Source]]:
+    """Valid source documents by kind and id, with their valid translations attached.
+
+    A translation without a valid source, in a language the site does not
+    have or in the default language is left out (validate reports each).
+    """
     found: dict[tuple[str, str], Valid] = {}
     translations: dict[tuple[str, str], dict[str, Valid]] = defaultdict(dict)
     translated: list[Valid] = []
@@ -217,63 +229,12 @@ def _sources(content: ValidContent, languages: tuple[str, ...], problems: list[P
     for valid in translated:
         document = valid.document
         key = (document.kind, document.id)
-        if key in content.invalid:
-            continue  # its source's problems are reported already
-        if key not in found:
-            problems.append(Problem(document.display, 0, f"translation of {document.id}.md, which does not exist"))
-        elif document.lang not in languages:
-            problems.append(
-                Problem(document.display, 0, f"language {document.lang!r} is not in site.yaml languages ({', '.join(languages)})")
-            )
-        elif document.lang == default:
-            problems.append(
-                Problem(document.display, 0, f"{document.lang!r} is the default language: edit {document.id}.md instead")
-            )
-        else:
+        if key in found and document.lang in languages[1:]:
             translations[key][document.lang] = valid
     sources: dict[str, dict[str, Source]] = defaultdict(dict)
     for (kind, item_id), valid in found.items():
         sources[kind][item_id] = Source(kind, item_id, valid.meta, valid.document, translations.get((kind, item_id), {}))
     return sources
-
-
-def _reference_problems(
-    reference: Reference,
-    source: Source,
-    context: ModelContext,
-    content: ValidContent,
-    media: Mapping[str, object],
-    sources: Mapping[str, Mapping[str, Source]],
-) -> Iterable[Problem]:
-    value = getattr(source.meta, reference.field, None)
-    if not value:
-        return
-    values = list(enumerate(value)) if reference.many else [(None, value)]
-    participating = set(context.config.countries)
-    for index, name in values:
-        path = (reference.field,) if index is None else (reference.field, index)
-        message = None
-        if reference.target == "room":
-            if name not in context.rooms:
-                message = f"unknown room {name!r} (rooms are listed in site.yaml)"
-        elif reference.target == "section":
-            if name not in context.sections:
-                message = f"unknown exhibition section {name!r} (sections are in site.yaml)"
-        elif reference.target == "country":
-            if participating and name not in participating:
-                message = f"country {name!r} is not in site.yaml countries"
-        elif reference.target == "media":
-            if name not in media:
-                message = f"media/{name} does not exist"
-        elif name not in sources.get(reference.target, {}) and (reference.target, name) not in content.invalid:
-            folder = KINDS_BY_NAME[reference.target].folder
-            message = f"unknown {reference.target} {name!r} (no {folder}/{name}.md)"
-        if message is not None:
-            line, column = source.document.meta.locate(path)
-            yield Problem(source.document.display, line, message, column)
-
-
-KINDS_BY_NAME = {kind.name: kind for kind in KINDS}  # for messages about references to another kind
 
 
 def _rooms_and_sections(config: SiteConfig, default: str) -> tuple[dict[str, Room], dict[str, Section]]:

@@ -23,7 +23,7 @@ from .entries import Entry, Site
 from .errors import Problem
 from .images import ImageCatalog, ImageInfo
 from .l10n import Formatter
-from .links import Links
+from .links import Links, unknown_link
 from .documents import Document
 from .markup import Conversions, TooComplex, locate_in_body
 from .routes import Route, RoutePlan, entry_of
@@ -166,7 +166,7 @@ class Page:
             self.recorder.record_fact(fact)
         for target in rendered.unresolved_links:
             line = locate_in_body(text, f"({target}", document.body_line)
-            self.problems.append(Problem(document.display, line, f"link to {target}: no such page or file"))
+            self.problems.append(Problem(document.display, line, unknown_link(target, self.context.plan.by_url, self.site.languages)))
         for removed in rendered.removed:
             line = locate_in_body(text, removed.split(" ")[0], document.body_line)
             self.problems.append(Problem(document.display, line, f"removed unsafe HTML: {removed}", severity="warning"))

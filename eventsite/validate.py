@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from .config import SiteConfig
 from .documents import Document
-from .errors import BuildError, Problem
+from .errors import BuildError, Problem, did_you_mean
 from .kinds import BY_NAME
 from .load import RawContent
 
@@ -42,7 +42,7 @@ class ValidContent:
     """
 
     raw: RawContent
-    site: SiteConfig
+    site: SiteConfig | None  # None only when validated with keep_going and site.yaml is unusable
     documents: tuple[Valid, ...]
     problems: tuple[Problem, ...] = ()
     invalid: frozenset[tuple[str, str]] = frozenset()  # (kind, id) of sources that failed
@@ -61,17 +61,27 @@ class ValidationCache:
         self.valid: dict[Path, Valid] = {}
 
 
-def validate_content(raw: RawContent, cache: ValidationCache | None = None) -> ValidContent:
-    problems: list[Problem] = []
+def validate_content(raw: RawContent, cache: ValidationCache | None = None, *, keep_going: bool = False) -> ValidContent:
+    """Every document against its kind's schema, and what can be checked without building the model:
+    references to rooms, people, sections, countries and media files (with "did you mean"), and
+    each translation's language and source. Schema problems in one part of a file do not hide
+    reference problems in another, nor do a source's problems hide its translations'.
+
+    Raises BuildError when site.yaml is unusable, unless ``keep_going``.
+    """
+    problems: list[Problem] = list(raw.problems)
     cache = cache if cache is not None else ValidationCache()
-    site_key = (raw.site.path, raw.site.sha)
-    site = cache.metas.get(site_key)
-    if site is None:
-        site = _validate(raw.site, SiteConfig, problems)
-        if site is not None:
-            cache.metas[site_key] = site
+    site: SiteConfig | None = None
+    if raw.site is not None:
+        site_key = (raw.site.path, raw.site.sha)
+        site = cache.metas.get(site_key)
+        if site is None:
+            site = _validate(raw.site, SiteConfig, problems)
+            if site is not None:
+                cache.metas[site_key] = site
     valid: list[Valid] = []
-    invalid: set[tuple[str, str]] = set()
+    invalid: set[tuple[str, str]] = {(kind, item_id) for kind, item_id, lang in raw.unreadable if lang is None}
+    failed: dict[Path, set[tuple]] = {}  # per file, the paths of values its schema refused
     known = cache.valid
     for document in raw.documents:
         found = known.get(document.path)
@@ -83,7 +93,7 @@ def validate_content(raw: RawContent, cache: ValidationCache | None = None) -> V
         key = (document.path, document.sha)
         meta = cache.metas.get(key)
         if meta is None:
-            meta = _validate(document, schema, problems)
+            meta = _validate(document, schema, problems, failed.setdefault(document.path, set()))
             if meta is not None:
                 cache.metas[key] = meta
         if meta is not None:
@@ -91,26 +101,136 @@ def validate_content(raw: RawContent, cache: ValidationCache | None = None) -> V
             known[document.path] = valid[-1]
         elif document.lang is None:
             invalid.add((document.kind, document.id))
-    if site is None:
-        # Without valid settings nothing else can be checked meaningfully.
+    problems.extend(reference_problems(raw, site, failed))
+    problems.extend(translation_problems(raw, site))
+    if site is None and not keep_going:
         raise BuildError(problems)
     return ValidContent(raw, site, tuple(valid), tuple(problems), frozenset(invalid))
 
 
-def _validate(document: Document, schema: type[BaseModel], problems: list[Problem]) -> Any:
+# --- references and translations, on the documents as written ---------------------------
+
+
+def reference_problems(raw: RawContent, site: SiteConfig | None, failed: dict[Path, set[tuple]] | None = None) -> list[Problem]:
+    """Names in front matter that name nothing: an unknown room, person, section, country or media file.
+
+    Checked on the raw data of every source that could be read (valid or not), against every
+    file that exists (readable or not), so one mistake is reported once, where it is.
+    """
+    site_data = raw.site.meta.data if raw.site is not None and isinstance(raw.site.meta.data, dict) else {}
+    ids: dict[str, set[str]] = {}
+    for document in raw.documents:
+        if document.lang is None:
+            ids.setdefault(document.kind, set()).add(document.id)
+    for kind, item_id, lang in raw.unreadable:
+        if lang is None:
+            ids.setdefault(kind, set()).add(item_id)
+    exhibition = site_data.get("exhibition")
+    lists: dict[str, set[str] | None] = {
+        "room": _keys(site_data.get("rooms")),
+        "section": _keys(exhibition.get("sections")) if isinstance(exhibition, dict) else set(),
+        "country": set(site.countries) if site is not None else None,
+        "media": {item.relative for item in raw.media},
+    }
+    found: list[Problem] = []
+    for document in raw.documents:
+        data = document.meta.data
+        if document.lang is not None or not isinstance(data, dict):
+            continue
+        for reference in BY_NAME[document.kind].references:
+            value = data.get(reference.field)
+            items = list(enumerate(value)) if reference.many and isinstance(value, list) else [(None, value)]
+            for index, name in items:
+                if not isinstance(name, str) or not name:
+                    continue  # a missing or mistyped value is the schema's to report
+                known = lists[reference.target] if reference.target in lists else ids.get(reference.target, set())
+                if known is None or name in known or (reference.target == "country" and not known):
+                    continue  # countries: any code when site.yaml lists none
+                path = (reference.field,) if index is None else (reference.field, index)
+                refused = (failed or {}).get(document.path, set())
+                if path in refused or (reference.field,) in refused:
+                    continue  # the schema already said what is wrong with this value
+                line, column = document.meta.locate(path)
+                message = _unknown(reference.target, name) + did_you_mean(name, known)
+                found.append(Problem(document.display, line, message, column))
+    return found
+
+
+def _keys(value: object) -> set[str]:
+    return {key for key in value if isinstance(key, str)} if isinstance(value, dict) else set()
+
+
+def _unknown(target: str, name: str) -> str:
+    if target == "room":
+        return f"unknown room {name!r} (rooms are listed in site.yaml)"
+    if target == "section":
+        return f"unknown exhibition section {name!r} (sections are in site.yaml)"
+    if target == "country":
+        return f"country {name!r} is not in site.yaml countries"
+    if target == "media":
+        return f"media/{name} does not exist"
+    return f"unknown {target} {name!r} (no {BY_NAME[target].folder}/{name}.md)"
+
+
+def translation_problems(raw: RawContent, site: SiteConfig | None) -> list[Problem]:
+    """Each translation file's language and source, whatever state its source is in."""
+    sources: dict[str, set[str]] = {}
+    for document in raw.documents:
+        if document.lang is None:
+            sources.setdefault(document.kind, set()).add(document.id)
+    for kind, item_id, lang in raw.unreadable:
+        if lang is None:
+            sources.setdefault(kind, set()).add(item_id)
+    languages = tuple(site.languages) if site is not None else None
+    found: list[Problem] = []
+    for document in raw.documents:
+        lang = document.lang
+        if lang is None:
+            continue
+        if document.id not in sources.get(document.kind, set()):
+            message = f"translation of {document.id}.md, which does not exist"
+            found.append(Problem(document.display, 0, message + did_you_mean(document.id, sources.get(document.kind, ()))))
+        if languages is None:
+            continue
+        if lang not in languages:
+            message = f"language {lang!r} is not in site.yaml languages ({', '.join(languages)})"
+            found.append(Problem(document.display, 0, message + did_you_mean(lang, languages)))
+        elif lang == languages[0]:
+            found.append(Problem(document.display, 0, f"{lang!r} is the default language: edit {document.id}.md instead"))
+    return found
+
+
+def _validate(
+    document: Document, schema: type[BaseModel], problems: list[Problem], failed: set[tuple] | None = None
+) -> Any:
+    """The validated metadata, or None with its problems; ``failed`` collects the paths of bad values."""
     try:
         return schema.model_validate(document.meta.data)
     except ValidationError as error:
+        seen: set[tuple] = set()
         for detail in error.errors():
+            loc = _clean_loc(tuple(detail["loc"]))
+            if loc in seen and detail["type"] in _UNION_BRANCH_ERRORS:
+                continue  # one problem per value: a text-or-mapping field fails as both
+            seen.add(loc)
             problems.append(schema_problem(document, schema, detail))
+            if failed is not None:
+                failed.add(loc)
         return None
+
+
+# Errors pydantic reports once per member of a union (a text, or a mapping {language: text}).
+_UNION_BRANCH_ERRORS = frozenset({"string_type", "dict_type", "model_type"})
+
+
+def _clean_loc(loc: tuple) -> tuple:
+    """Union members add their type name to a location ('str', 'dict[str,str]'): drop them."""
+    return tuple(part for part in loc if not (isinstance(part, str) and ("[" in part or part in ("str", "dict"))))
 
 
 def schema_problem(document: Document, schema: type[BaseModel], detail: Any) -> Problem:
     """Turn one pydantic error into ``path:line:col: field: message``."""
-    loc = tuple(detail["loc"])
-    # Union members add their type name to the location; drop them.
-    loc = tuple(part for part in loc if not (isinstance(part, str) and ("[" in part or part in ("str", "dict"))))
+    loc = _clean_loc(tuple(detail["loc"]))
     line, column = document.meta.locate(loc)
     field = ".".join(str(part) for part in loc)
     kind = detail["type"]
@@ -121,23 +241,85 @@ def schema_problem(document: Document, schema: type[BaseModel], detail: Any) -> 
         if not loc[:-1] and document.kind != "site":
             line, column = 1, 1
     elif kind == "extra_forbidden":
-        allowed = ", ".join(_allowed_keys(schema, loc[:-1]))
-        message = f"unknown field '{field}'" + (f" (allowed here: {allowed})" if allowed else "")
+        allowed = _allowed_keys(schema, loc[:-1])
+        message = f"unknown field '{field}'" + did_you_mean(loc[-1], allowed).replace("?)", "?")
+        if allowed:
+            message += ("; " if "did you mean" in message else " (") + f"allowed here: {', '.join(allowed)})"
     else:
-        text = detail["msg"].removeprefix("Value error, ")
+        text = _plain(detail, loc, schema)
         message = f"{field}: {text}" if field else text
     return Problem(document.display, line, message, column)
 
 
+def _plain(detail: Any, loc: tuple, schema: type[BaseModel]) -> str:
+    """pydantic's message in an editor's words: what was expected here, what was found, an example."""
+    kind, value = detail["type"], detail.get("input")
+    found = _describe(value)
+    if kind in ("model_type", "dict_type"):
+        if value is None:
+            return "is empty: write its fields indented below it (e.g. '  name: …')"
+        inner = _allowed_keys(schema, loc) if loc else []
+        hint = ""
+        if isinstance(loc[-1], str) and loc[-1] in inner:
+            hint = f"; is '{loc[-1]}:' meant to be indented under the line above it?"
+        fields = f" (such as {', '.join(inner[:3])})" if inner else ""
+        if kind == "dict_type" and not inner:
+            return f"expected a text, or a mapping {{language: text}}; found {found}"
+        return f"expected fields indented below it{fields}, found {found}{hint}"
+    if kind == "string_type":
+        return f"expected one line of text, found {found}"
+    if kind == "list_type":
+        example = f" such as [{value}]" if isinstance(value, str) else ""
+        return f"expected a list{example}, found {found}"
+    if kind == "enum":
+        choices = [str(choice) for choice in detail.get("ctx", {}).get("expected", "").replace("'", "").replace(" or ", ", ").split(", ") if choice]
+        return f"{value!r} is not one of: {', '.join(choices)}" + did_you_mean(value, choices)
+    if kind in ("too_short", "string_too_short"):
+        return "must not be empty"
+    if kind == "literal_error":
+        return f"{value!r} is not one of: {detail.get('ctx', {}).get('expected', '')}"
+    if kind == "string_pattern_mismatch":
+        return f"{value!r} does not have the expected form"
+    return str(detail["msg"]).removeprefix("Value error, ")
+
+
+def _describe(value: object) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a group of fields"
+    return f"the text {value!r}"
+
+
 def _allowed_keys(schema: type[BaseModel], parent: tuple) -> list[str]:
+    """The fields of the model at ``parent`` (a path of field names and dict keys), or []."""
     model: Any = schema
     for part in parent:
-        field = getattr(model, "model_fields", {}).get(part) if isinstance(part, str) else None
-        if field is None:
-            return []
-        annotation = field.annotation
-        candidates = [annotation, *getattr(annotation, "__args__", ())]
-        model = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
+        fields = getattr(model, "model_fields", None)
+        if fields is not None:
+            field = fields.get(part) if isinstance(part, str) else None
+            if field is None:
+                return []
+            model = field.annotation
+        else:  # a dict[str, Model] (rooms, sections): the key, then the model of its values
+            arguments = getattr(model, "__args__", ())
+            model = arguments[-1] if arguments else None
+        model = _model_in(model)
         if model is None:
             return []
     return list(getattr(model, "model_fields", {}))
+
+
+def _model_in(annotation: Any) -> Any:
+    """The model (or dict of models) inside an annotation such as ``Venue | None``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if getattr(annotation, "__origin__", None) is dict:
+        return annotation
+    for argument in getattr(annotation, "__args__", ()):
+        found = _model_in(argument)
+        if found is not None:
+            return found
+    return None

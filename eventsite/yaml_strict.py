@@ -43,6 +43,9 @@ class YamlProblem(Exception):
 class ParsedYaml:
     data: Any
     locations: dict[KeyPath, Location] = field(default_factory=dict)
+    # Problems that did not stop the parse (a key written twice: the first one counts), so the
+    # rest of the file is still checked.
+    problems: list[YamlProblem] = field(default_factory=list)
 
     def locate(self, path: KeyPath) -> Location:
         """The location of ``path``, or of its nearest located ancestor."""
@@ -72,7 +75,7 @@ def parse(text: str, first_line: int = 1) -> ParsedYaml:
             parsed.data = {}
             return parsed
         loader.get_event()  # DocumentStart
-        parsed.data = _compose(loader, (), parsed.locations, offset, [0])
+        parsed.data = _compose(loader, (), parsed.locations, offset, [0], parsed.problems)
         loader.get_event()  # DocumentEnd
         if not loader.check_event(yaml.StreamEndEvent):
             mark = loader.peek_event().start_mark
@@ -87,11 +90,10 @@ def parse(text: str, first_line: int = 1) -> ParsedYaml:
         character = error.character if isinstance(error.character, int) else ord(str(error.character)[:1] or "?")
         raise YamlProblem(f"YAML error: unacceptable character #x{character:04x}: {error.reason}", line, column) from None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
+        message, mark = explain(error, text)
         line = (mark.line + 1 if mark else 1) + offset
         column = mark.column + 1 if mark else 0
-        message = " ".join(part for part in (error.context, error.problem) if part) or "invalid YAML"
-        raise YamlProblem(f"YAML syntax error: {message}", line, column) from None
+        raise YamlProblem(message, line, column) from None
     except yaml.YAMLError as error:
         raise YamlProblem(f"YAML error: {error}", first_line, 0) from None
     finally:
@@ -100,13 +102,14 @@ def parse(text: str, first_line: int = 1) -> ParsedYaml:
     return parsed
 
 
-def _compose(loader, path: KeyPath, locations: dict, offset: int, counter: list[int]) -> Any:
+def _compose(loader, path: KeyPath, locations: dict, offset: int, counter: list[int], problems: list[YamlProblem]) -> Any:
     event = loader.get_event()
     mark = event.start_mark
     line, column = mark.line + 1 + offset, mark.column + 1
     counter[0] += 1
     if counter[0] > MAX_NODES:
         raise YamlProblem(f"more than {MAX_NODES} values in one file", line, 0)
+    # Refused outright (nothing an editor types by mistake: bombs and object constructors).
     if isinstance(event, yaml.AliasEvent):
         raise YamlProblem("aliases (*name) are not allowed in content", line, column)
     if getattr(event, "anchor", None):
@@ -123,7 +126,7 @@ def _compose(loader, path: KeyPath, locations: dict, offset: int, counter: list[
     if isinstance(event, yaml.SequenceStartEvent):
         items: list[Any] = []
         while not loader.check_event(yaml.SequenceEndEvent):
-            items.append(_compose(loader, path + (len(items),), locations, offset, counter))
+            items.append(_compose(loader, path + (len(items),), locations, offset, counter, problems))
         loader.get_event()
         return items
     if isinstance(event, yaml.MappingStartEvent):
@@ -140,9 +143,13 @@ def _compose(loader, path: KeyPath, locations: dict, offset: int, counter: list[
             key = key_event.value
             _check_characters(key, key_line, key_column)
             if key in seen_at:
-                raise YamlProblem(f"duplicate key {key!r} (first at line {seen_at[key]})", key_line, key_column)
+                problems.append(
+                    YamlProblem(f"{key!r} is written twice (first at line {seen_at[key]}): keep one", key_line, key_column)
+                )
+                _compose(loader, path + (key,), {}, offset, counter, problems)  # read past it; the first one counts
+                continue
             seen_at[key] = key_line
-            result[key] = _compose(loader, path + (key,), locations, offset, counter)
+            result[key] = _compose(loader, path + (key,), locations, offset, counter, problems)
         loader.get_event()
         return result
     raise YamlProblem("unsupported YAML", line, column)  # pragma: no cover
@@ -152,3 +159,52 @@ def _check_characters(value: str, line: int, column: int) -> None:
     found = CONTROL_CHARACTER.search(value)
     if found:
         raise YamlProblem(f"control character U+{ord(found.group()):04X} is not allowed in content", line, column)
+
+
+def explain(error: yaml.MarkedYAMLError, text: str) -> tuple[str, Any]:
+    """A YAML parser error in words an editor understands, and where it really is.
+
+    PyYAML names its own states ("while parsing a block mapping") and often
+    notices a mistake a line late (a key without ':' is found wrong when the
+    next line starts); the mark returned is the line to fix.
+    """
+    problem = error.problem or ""
+    context = error.context or ""
+    mark = error.problem_mark or error.context_mark
+    line_text = _line(text, mark.line) if mark else ""
+    if "tab" in problem or "'\\t'" in problem:
+        return "a tab character: indent with spaces only (YAML does not allow tabs)", mark
+    if "mapping values are not allowed" in problem:
+        head = line_text[: mark.column] if mark else ""
+        if ":" in head.strip().split("#")[0][:-1]:
+            return (
+                "a ': ' inside a value: put the whole value in double quotes, "
+                'e.g. title: "Session 1: Opening"'
+            ), mark
+        return "this line is indented more than the line above it: indent each key like its neighbours", mark
+    if "could not find expected ':'" in problem:
+        return "expected 'key: value' here: is the ':' after the key missing?", error.context_mark or mark
+    if "quoted scalar" in context and "end of stream" in problem:
+        return 'a quoted text starts here and is never closed: add the closing quote (")', error.context_mark or mark
+    if "unknown escape character" in problem:
+        return (
+            'an unknown escape (\\ followed by a letter) in a double-quoted text: write \\\\ for a backslash, '
+            "or use single quotes"
+        ), mark
+    if "flow sequence" in context:
+        return "a list in [brackets] opened here is not closed with ']' (or an item lacks its ',')", error.context_mark or mark
+    if "flow mapping" in context:
+        return "a mapping in {braces} opened here is not closed with '}' (or an entry lacks its ',')", error.context_mark or mark
+    if "block mapping" in context or "expected <block end>" in problem:
+        return "this line is not indented like the keys above it: use the same number of spaces as its neighbours", mark
+    if "block collection" in context or "'-' indicator" in problem:
+        return "the items of a list must all start with '- ' at the same indentation", mark
+    if "found undefined alias" in problem or "found unexpected" in problem and "*" in line_text:
+        return "a '*' at the start of a value: put the value in quotes", mark
+    plain = " ".join(part for part in (context, problem) if part) or "invalid YAML"
+    return f"not valid YAML: {plain}", mark
+
+
+def _line(text: str, index: int) -> str:
+    lines = text.split("\n")
+    return lines[index] if 0 <= index < len(lines) else ""

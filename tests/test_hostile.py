@@ -256,7 +256,7 @@ def test_yaml_11_surprises_stay_as_written(tmp_path: Path) -> None:
 def test_duplicate_key_is_an_error_naming_both_lines(tmp_path: Path) -> None:
     problem = only(problems(tmp_path, {"people/moderator.md": "---\nname: A Moderator\ncountry: NO\nname: Again\n---\nx\n"}))
     assert where(problem) == ("content/people/moderator.md", 4, 1)
-    assert problem.message == "duplicate key 'name' (first at line 2)"
+    assert problem.message == "'name' is written twice (first at line 2): keep one"
 
 
 @pytest.mark.parametrize(("escape", "code"), [("\\0", "0000"), ("\\x1b", "001B"), ("\\x7f", "007F"), ("\\uFFFE", "FFFE")])
@@ -280,9 +280,13 @@ def test_every_broken_file_is_reported_and_the_cli_exits_non_zero(tmp_path: Path
     })
     assert main(["build", "--content", str(content), "--out", str(tmp_path / "site"), "--no-cache"], root=PROJECT_ROOT) == 1
     err = capsys.readouterr().err.splitlines()
-    assert err[0] == "content/pages/about.md:3:1: YAML syntax error: while parsing a flow sequence did not find expected ',' or ']'"
-    assert err[1] == "content/sessions/talk.md:4:1: duplicate key 'start' (first at line 3)"
-    assert err[-1] == "2 errors; the output was not changed"
+    assert err[0] == "content/pages/about.md:2:8: a list in [brackets] opened here is not closed with ']' (or an item lacks its ',')"
+    # the file with a key written twice is still checked: it also lacks its end
+    assert err[1:3] == [
+        "content/sessions/talk.md:1:1: missing required field 'end'",
+        "content/sessions/talk.md:4:1: 'start' is written twice (first at line 3): keep one",
+    ]
+    assert err[-1] == "3 errors; the output was not changed"
     assert not (tmp_path / "site").exists()
 
 

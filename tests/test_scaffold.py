@@ -123,7 +123,7 @@ def test_invalid_source_is_refused_with_its_location(tmp_path: Path, capsys) -> 
     content = write_site(tmp_path, {"sessions/opening.md": "---\ntitle: Opening\nstart: soon\nend: \"2019-11-25 10:00\"\n---\n"})
     code, _, err = new(capsys, content, "translation", "sessions/opening", "th")
     assert code == 1
-    assert "content/sessions/opening.md:3:8: start: expected local time" in err
+    assert "content/sessions/opening.md:3:8: start: 'soon' is not a local time 'YYYY-MM-DD HH:MM'" in err
 
 
 def test_new_via_subprocess(tmp_path: Path) -> None:

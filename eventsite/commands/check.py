@@ -17,6 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--format", choices=("text", "github"), default="text",
         help="text: path:line:col: message; github: GitHub Actions annotations",
     )
+    parser.add_argument("--verbose", "-v", action="store_true", help="also list every translation still missing")
 
 
 def run(args: argparse.Namespace, root: Path) -> int:
@@ -27,7 +28,14 @@ def run(args: argparse.Namespace, root: Path) -> int:
         report = report.strict()
     for problem in report.problems:
         print(github_command(problem) if args.format == "github" else problem.format())
-    if report.skipped:
-        print(f"note: {report.skipped}")
+    if report.coverage:
+        print("translations (status; site.yaml require_translations says which gaps are errors):")
+        for line in report.coverage:
+            print(f"  {line}")
+        if args.verbose:
+            for line in report.details:
+                print(f"  {line}")
+    for note in report.skipped:
+        print(f"note: {note}")
     print(report.counts())
     return 1 if report.errors else 0

@@ -143,7 +143,10 @@ def format_report(report: status.Report, *, summary: bool = False) -> str:
 
 def site_languages(content: Path) -> tuple[str, ...]:
     """site.yaml's languages, without requiring the rest of the content to be valid."""
-    return tuple(validate_content(load_content(content)).site.languages)
+    valid = validate_content(load_content(content, keep_going=True), keep_going=True)
+    if valid.site is None:
+        raise BuildError([problem for problem in valid.problems if problem.path.endswith("site.yaml")] or list(valid.problems))
+    return tuple(valid.site.languages)
 
 
 def run_extract(project: Project, root: Path, *, check: bool) -> int:
