@@ -109,6 +109,7 @@ class Prepared:
     site: Site
     plan: RoutePlan
     images: ImageCatalog
+    warnings: tuple[Problem, ...] = ()  # of the content (unfinished work, overlaps…)
 
 
 def page_kinds(options: BuildOptions) -> tuple[PageKind, ...]:
@@ -166,7 +167,8 @@ def prepare(
         raise BuildError(examined.problems)
     site = examined.site
     plan = plan_routes(site, page_kinds(options), previous=previous)
-    return Prepared(examined.raw, site, plan, scan_images(site, IMAGE_FIELDS, caches.images))
+    warnings = tuple(problem for problem in examined.problems if problem.severity == "warning")
+    return Prepared(examined.raw, site, plan, scan_images(site, IMAGE_FIELDS, caches.images), warnings)
 
 
 def load_site(project: Project, caches: Caches | None = None) -> Site:
@@ -234,7 +236,7 @@ def build_site(
         raise
 
     pages = Counter(route.lang or "-" for route in plan.routes if route.kind.format == "html")
-    warnings = sorted(set(site.warnings) | {p for p in problems if p.severity == "warning"})
+    warnings = sorted({*site.warnings, *prepared.warnings} | {p for p in problems if p.severity == "warning"})
     if not og.RAQM and any(route.kind.format == "og-png" for route in plan.routes):
         finished.notes.append("og images: this Pillow has no libraqm; Thai, Khmer, Lao and Myanmar are drawn unshaped")
     return BuildResult(

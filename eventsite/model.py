@@ -26,7 +26,7 @@ from .errors import BuildError, Problem
 from .kinds import KINDS
 from .kinds.base import ContentKind, Index
 from .documents import Document
-from .validate import Valid, ValidContent
+from .validate import Valid, ValidContent, is_unchanged
 
 T = TypeVar("T")
 
@@ -229,8 +229,8 @@ def _sources(content: ValidContent, languages: tuple[str, ...]) -> dict[str, dic
     for valid in translated:
         document = valid.document
         key = (document.kind, document.id)
-        if key in found and document.lang in languages[1:]:
-            translations[key][document.lang] = valid
+        if key in found and document.lang in languages[1:] and not is_unchanged(document, found[key].document):
+            translations[key][document.lang] = valid  # (an unchanged one is not a translation: validate warns)
     sources: dict[str, dict[str, Source]] = defaultdict(dict)
     for (kind, item_id), valid in found.items():
         sources[kind][item_id] = Source(kind, item_id, valid.meta, valid.document, translations.get((kind, item_id), {}))

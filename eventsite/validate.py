@@ -9,6 +9,8 @@ problem is reported (with file, line and field) before the build stops.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -103,9 +105,54 @@ def validate_content(raw: RawContent, cache: ValidationCache | None = None, *, k
             invalid.add((document.kind, document.id))
     problems.extend(reference_problems(raw, site, failed))
     problems.extend(translation_problems(raw, site))
+    problems.extend(unfinished_problems(raw))
     if site is None and not keep_going:
         raise BuildError(problems)
     return ValidContent(raw, site, tuple(valid), tuple(problems), frozenset(invalid))
+
+
+# --- unfinished work ---------------------------------------------------------------------
+
+# The body `build.py new` writes (eventsite/scaffold.py): a file still saying it is unfinished.
+PLACEHOLDER_BODY = re.compile(r"\A\s*Write the [\w ]+ text here, in Markdown\.\s*\Z")
+
+
+def unfinished_problems(raw: RawContent) -> list[Problem]:
+    """Files that would publish unfinished work: a scaffold's placeholder text, a translation that is
+    still its source's text (`build.py new translation` prefills it). Warnings (errors with --strict)."""
+    sources = {(document.kind, document.id): document for document in raw.documents if document.lang is None}
+    found = []
+    for document in raw.documents:
+        if document.lang is None:
+            if PLACEHOLDER_BODY.match(document.body):
+                message = f"still the placeholder text of `build.py new`: write the {document.kind}'s text"
+                found.append(Problem(document.display, document.body_line, message, severity="warning"))
+            continue
+        source = sources.get((document.kind, document.id))
+        if source is not None and is_unchanged(document, source):
+            message = (
+                f"the same text as {source.path.name}: translate it (until then readers see the "
+                f"{source.path.name} text, marked as not yet translated)"
+            )
+            found.append(Problem(document.display, 0, message, severity="warning"))
+    return found
+
+
+def is_unchanged(translation: Document, source: Document) -> bool:
+    """A translation file with nothing translated: every text in it is its source's text (or it has none)."""
+    data, source_data = translation.meta.data, source.meta.data
+    if not isinstance(data, dict) or not isinstance(source_data, dict):
+        return False
+    for name in BY_NAME[translation.kind].translatable:
+        value = data.get(name)
+        if value and _normalized(value) != _normalized(source_data.get(name)):
+            return False
+    body = _normalized(translation.body)
+    return not body or body == _normalized(source.body)
+
+
+def _normalized(value: object) -> str:
+    return unicodedata.normalize("NFC", str(value or "")).strip()
 
 
 # --- references and translations, on the documents as written ---------------------------

@@ -320,3 +320,16 @@ def test_the_build_reports_the_same_problems(tmp_path: Path, capsys) -> None:
     assert code == 1 and not (tmp_path / "site").exists()
     for (path, line), fragment in NINE_EXPECTED.items():
         assert any(text.startswith(f"{path}:{line}" if line else f"{path}:") and fragment in text for text in errors), (path, fragment)
+
+
+def test_unfinished_work_is_a_warning_and_fails_strict(tmp_path: Path, capsys) -> None:
+    content = write_site(tmp_path)
+    assert main(["new", "session", "closing", "--content", str(content)], root=tmp_path) == 0
+    assert main(["new", "translation", "sessions/talk", "ko", "--content", str(content)], root=tmp_path) == 0
+    capsys.readouterr()
+    code, lines = run_check(capsys, content)
+    assert code == 0
+    assert any(text.startswith("content/sessions/closing.md:") and "placeholder text of `build.py new`" in text for text in lines)
+    assert any(text.startswith("content/sessions/talk.ko.md: warning: the same text as talk.md") for text in lines)
+    code, lines = run_check(capsys, content, "--strict")
+    assert code == 1 and lines[-1].startswith("2 errors")

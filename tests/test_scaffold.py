@@ -79,8 +79,16 @@ def test_translation_scaffold_holds_the_source_text(tmp_path: Path, capsys) -> N
     for name in CONTENT_KINDS["session"].translatable:
         assert f"{name}: " in text
     assert "source_fingerprint" not in text  # written by sign-off, not by hand
+    # Not translated yet: not a Thai page (no hreflang, not counted), and the build says so.
+    result = build(content, tmp_path / "site")
+    assert "th" not in result.site.get("session", "opening").translations
+    assert any("the same text as opening.md" in warning.message for warning in result.warnings)
+    page = (tmp_path / "site" / "th" / "sessions" / "opening" / "index.html").read_text(encoding="utf-8")
+    assert '<link rel="alternate" hreflang="th"' not in page and '<article class="entry" lang="en"' in page
+    path.write_text(text.replace('title: "Opening ceremony"', 'title: "พิธีเปิด"'), encoding="utf-8")
     result = build(content, tmp_path / "site")
     assert "th" in result.site.get("session", "opening").translations
+    assert not any("the same text" in warning.message for warning in result.warnings)
 
 
 def test_translation_of_a_field_the_source_leaves_out_is_commented(tmp_path: Path, capsys) -> None:
