@@ -7,7 +7,6 @@ which the dev server's incremental builder runs too; only what follows
 
 from __future__ import annotations
 
-import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -16,6 +15,7 @@ from pathlib import Path
 import jinja2
 
 from . import og
+from .anchors import anchor_problems
 from .cache import DiskCache
 from .depends import Recorder
 from .entries import Site
@@ -66,6 +66,7 @@ class BuildResult:
     warnings: list[Problem]
     seconds: float
     dependencies: dict[str, Recorder] = field(default_factory=dict)  # output path → what it read
+    errors: list[Problem] = field(default_factory=list)  # only with BuildOptions(keep_going=True) (check)
     notes: list[str] = field(default_factory=list)
     content: RawContent | None = None  # what was read (the dev server patches it on each edit)
 
@@ -146,7 +147,7 @@ def examine(project: Project, caches: Caches, *, since: Changes | None = None) -
     site = _with_base_url(project, site)
     problems = list(site.problems)
     if any(problem.severity == "error" for problem in problems):
-        problems += source_link_problems(raw, site, valid.invalid, project.theme.static)
+        problems += source_link_problems(raw, site, valid.invalid, project.theme)
     return Examined(raw, site, tuple(problems))
 
 
@@ -200,12 +201,12 @@ def build_site(
     caches = caches or Caches.for_project(project)
     options = options or BuildOptions()
     progress = progress or Progress()
-    check_output_folder(project.output, [project.content, project.theme.templates, project.theme.locales])
+    check_output_folder(project.output, [project.content, *project.theme.watched])
     with progress.phase("load"):
         prepared = prepare(project, caches, options)
         site, plan, images = prepared.site, prepared.plan, prepared.images
     with progress.phase("plan"):
-        translations = load_translations(project.theme.locales, site.languages, site.fallback_chains)
+        translations = load_translations(project.theme.locale_folders, site.languages, site.fallback_chains)
         renderer = Renderer(
             site, plan, project.theme, translations, caches.templates, caches.markdown, images=images,
             cache_folder=project.cache if caches.markdown is not None else None,
@@ -215,9 +216,11 @@ def build_site(
     try:
         workers = options.workers or default_workers(len(plan.routes))
         with progress.phase("render", total=len(plan.routes)):
-            problems, dependencies = render_routes(
+            rendering = render_routes(
                 renderer, plan.routes, staged, record=record_dependencies, workers=workers, advance=progress.advance
             )
+        problems, dependencies = rendering.problems, rendering.dependencies
+        problems.extend(anchor_problems(staged.root, rendering.claims))
         problems.extend(images.problems)
         with progress.phase("copy"):
             copy_files(site, project, staged, problems, images)
@@ -227,7 +230,7 @@ def build_site(
         with progress.phase("publish"):
             run_post_build(finished)
         errors = [problem for problem in problems if problem.severity == "error"]
-        if errors:
+        if errors and not options.keep_going:
             raise BuildError(errors)
         with progress.phase("swap"):
             staged.commit()
@@ -240,7 +243,8 @@ def build_site(
     if not og.RAQM and any(route.kind.format == "og-png" for route in plan.routes):
         finished.notes.append("og images: this Pillow has no libraqm; Thai, Khmer, Lao and Myanmar are drawn unshaped")
     return BuildResult(
-        site, plan, dict(pages), warnings, time.perf_counter() - started, dependencies, finished.notes, content=prepared.raw
+        site, plan, dict(pages), warnings, time.perf_counter() - started, dependencies,
+        errors=errors, notes=finished.notes, content=prepared.raw,
     )
 
 
@@ -258,14 +262,8 @@ def copy_files(
             problems.extend(thumbnail_problems)
             for relative, data in made:
                 staged.write(f"media/{relative}", data)
-    static = project.theme.static
-    if not static.is_dir():
-        return
-    for folder, dirnames, filenames in os.walk(static):
-        dirnames.sort()
-        for filename in sorted(filenames):
-            source = Path(folder) / filename
-            if source.is_symlink():
-                problems.append(Problem(display_path(source, project.theme.templates), 0, "symbolic links are not copied"))
-                continue
-            staged.copy("static/" + source.relative_to(static).as_posix(), source)
+    for relative, source in project.theme.static_files().items():
+        if source.is_symlink():
+            problems.append(Problem(display_path(source, project.theme.templates), 0, "symbolic links are not copied"))
+            continue
+        staged.copy("static/" + relative, source)

@@ -16,7 +16,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-VERSION = 2  # bump when a cached conversion changes
+VERSION = 3  # bump when a cached conversion changes
 
 
 def _library_versions() -> str:

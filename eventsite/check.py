@@ -29,6 +29,7 @@ from lxml import etree
 
 from . import paths
 from .build import BuildResult, Caches, Project, build_site, examine
+from .publish import BuildOptions
 from .documents import Document
 from .entries import Entry, Site
 from .errors import BuildError, Problem, display_path
@@ -82,7 +83,7 @@ def check_project(project: Project) -> Report:
     if examined.site is not None:
         site = examined.site
         problems += content_warnings(site)
-        covered = coverage_report(site, project.theme.locales)
+        covered = coverage_report(site, project.theme.locale_folders)
         problems += covered.problems
         coverage, details = covered.summary, covered.details
     if examined.errors or examined.site is None:
@@ -90,10 +91,10 @@ def check_project(project: Project) -> Report:
     with tempfile.TemporaryDirectory(prefix="eventsite-check-") as folder:
         output = Path(folder) / "site"
         try:
-            result = build_site(replace(project, output=output), caches=caches)
-        except BuildError as error:
+            result = build_site(replace(project, output=output), caches=caches, options=BuildOptions(keep_going=True))
+        except BuildError as error:  # media that cannot be read, a publish step that failed
             return _report([*problems, *error.problems], [*skipped, SKIPPED], coverage, details)
-        problems += [*result.warnings, *check_output(output, result)]
+        problems += [*result.errors, *result.warnings, *check_output(output, result)]
     return _report(problems, skipped, coverage, details)
 
 

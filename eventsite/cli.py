@@ -11,7 +11,9 @@ from .errors import BuildError, Problem
 
 
 def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="build.py", description="Build, serve and check a multilingual event site.")
+    program = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "eventsite"
+    program = "eventsite" if program in ("__main__.py", "-c", "") else program
+    parser = argparse.ArgumentParser(prog=program, description="Build, serve and check a multilingual event site.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         module = load_command(name)

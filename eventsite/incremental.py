@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
 
+from .anchors import AnchorClaim, anchor_problems
 from .build import BuildResult, Caches, Project, build_site, prepare
 from .contentpath import parse_path
 from .depends import DependencyIndex, Recorder
@@ -157,8 +158,8 @@ class IncrementalBuilder:
             return Update(full=True, rendered=len(result.plan.routes), seconds=time.perf_counter() - started, warnings=result.warnings)
 
         state = self._state
-        templates = self.project.theme.templates.resolve()
-        if any(is_below(path, templates) for path in changed):
+        templates = [folder.resolve() for folder in self.project.theme.template_folders]
+        if any(is_below(path, folder) for path in changed for folder in templates):
             # includes/extends may have changed: recompute the template graph
             self._environments.pop("template_files", None)
             self._environments.pop("references", None)
@@ -234,7 +235,7 @@ class IncrementalBuilder:
         """
         translations = self._translations
         if translations is None or self._translations_for != site.languages:
-            translations = load_translations(self.project.theme.locales, site.languages, site.fallback_chains)
+            translations = load_translations(self.project.theme.locale_folders, site.languages, site.fallback_chains)
             self._translations, self._translations_for = translations, site.languages
             self._environments = {}
         renderer = Renderer(
@@ -247,12 +248,14 @@ class IncrementalBuilder:
         """Render a batch in memory; write it (each file atomically) only if all of it rendered."""
         rendered: dict[str, bytes] = {}
         problems: list[Problem] = []
+        claims: list[AnchorClaim] = []
         for route in routes:
             recorder = Recorder()
-            data, route_problems = render_route(renderer, route, recorder)
-            problems.extend(route_problems)
-            if data is not None:
-                rendered[route.output_path] = data
+            made = render_route(renderer, route, recorder)
+            problems.extend(made.problems)
+            claims.extend(made.claims)
+            if made.data is not None:
+                rendered[route.output_path] = made.data
             recorders[route.url] = recorder
         errors = [problem for problem in problems if problem.severity == "error"]
         if errors:
@@ -262,13 +265,15 @@ class IncrementalBuilder:
         for relative, data in rendered.items():
             if write_file_atomic(safe_output_file(output, relative), data):
                 update.written.append(relative)
+        # After the write (the target may be a page of this batch); shown like warnings: the pages are out.
+        update.warnings.extend(anchor_problems(output, claims))
 
     def _needs_full_build(self, changed: set[Path]) -> bool:
         """site.yaml and catalogs change every page; a full build is simplest and exact."""
         content = self.project.content.resolve()
-        locales = self.project.theme.locales.resolve()
+        locales = [folder.resolve() for folder in self.project.theme.locale_folders]
         for path in changed:
-            if path == content / SITE_FILE or is_below(path, locales):
+            if path == content / SITE_FILE or any(is_below(path, folder) for folder in locales):
                 return True
         return False
 
@@ -309,22 +314,22 @@ class IncrementalBuilder:
                     update.written.append("media/" + relative)
             elif _delete(output, "media/" + relative):
                 update.deleted.append("media/" + relative)
-        static_root = self.project.theme.static.resolve()
-        for path in sorted(changed):
-            if not is_below(path, static_root):
-                continue
-            if not path.exists():  # gone (or a link to nothing)
-                relative = "static/" + path.relative_to(static_root).as_posix()
-                if _delete(output, relative):
-                    update.deleted.append(relative)
-                continue
-            if path.is_symlink():  # links are not copied (see build.copy_files)
-                continue
-            # A folder moved in is reported alone: copy its files.
-            for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
-                relative = "static/" + file.relative_to(static_root).as_posix()
-                if file.is_file() and not file.is_symlink() and write_file_atomic(safe_output_file(output, relative), file.read_bytes()):
-                    update.written.append(relative)
+        theme = self.project.theme
+        for static_root in (folder.resolve() / "static" for folder in theme.template_folders):
+            for path in sorted(changed):
+                if not is_below(path, static_root):
+                    continue
+                # A folder moved in (or out) is reported alone: every file below it, as the layers now give it.
+                below = sorted(path.rglob("*")) if path.is_dir() else [path]
+                for file in below if path.exists() else [path]:
+                    relative = file.relative_to(static_root).as_posix()
+                    source = theme.static_file(relative)
+                    if source is None or not source.is_file():  # gone from every layer (or a link to nothing)
+                        if _delete(output, "static/" + relative):
+                            update.deleted.append("static/" + relative)
+                    elif not source.is_symlink():  # links are not copied (see build.copy_files)
+                        if write_file_atomic(safe_output_file(output, "static/" + relative), source.read_bytes()):
+                            update.written.append("static/" + relative)
 
     def _make_thumbnails(self, site: Site, images: ImageCatalog, touched_media: set[str]) -> dict[str, list[tuple[str, bytes]]]:
         """The thumbnails of each touched media file (path below media/ → files), an empty list when it has none."""

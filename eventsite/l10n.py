@@ -13,7 +13,7 @@ import io
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping
+from typing import Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -140,25 +140,30 @@ def catalog_path(locales_dir: Path, lang: str) -> Path:
 
 
 def load_translations(
-    locales_dir: Path, languages: tuple[str, ...], chains: Mapping[str, tuple[str, ...]] | None = None
+    locales: Path | Sequence[Path], languages: tuple[str, ...], chains: Mapping[str, tuple[str, ...]] | None = None
 ) -> Mapping[str, gettext.NullTranslations]:
-    """Compile each language's .po catalog in memory (no .mo files on disk).
+    """Compile each language's .po catalogs in memory (no .mo files on disk).
 
-    A string missing from a catalog is looked up along the language's
-    fallback chain (site.yaml ``fallbacks``; by default straight to the
-    default language), then falls back to the template's own text. A plural
-    message with any form left empty counts as untranslated as a whole, so
-    an incomplete plural never shows the singular where the plural belongs.
+    ``locales`` are catalog folders in order (a site's own, then the default
+    theme's): for each language, the first folder's translation of a message
+    wins and the next fill in. A message missing from every catalog of a
+    language is looked up along its fallback chain (site.yaml ``fallbacks``;
+    by default straight to the default language), then falls back to the
+    template's own text. A plural message with any form left empty counts as
+    untranslated as a whole, so an incomplete plural never shows the singular
+    where the plural belongs.
     """
     problems: list[Problem] = []
-    catalogs: dict[str, bytes] = {}  # compiled .mo data
+    catalogs: dict[str, list[bytes]] = {}  # compiled .mo data per language, first layer first
+    folders = [locales] if isinstance(locales, Path) else list(locales)
     for lang in languages:
-        path = catalog_path(locales_dir, lang)
-        if path.is_file():
-            try:
-                catalogs[lang] = compile_mo(path, lang)
-            except (PoFileError, ValueError) as error:
-                problems.append(Problem(display_path(path, locales_dir), _po_error_line(error), f"catalog error: {error}"))
+        for folder in folders:
+            path = catalog_path(folder, lang)
+            if path.is_file():
+                try:
+                    catalogs.setdefault(lang, []).append(compile_mo(path, lang))
+                except (PoFileError, ValueError) as error:
+                    problems.append(Problem(display_path(path, folder), _po_error_line(error), f"catalog error: {error}"))
     if problems:
         raise BuildError(problems)
     default = languages[0]
@@ -166,7 +171,9 @@ def load_translations(
     for lang in languages:
         chain = (chains or {}).get(lang) or (lang, default)
         # Each language gets its own objects: add_fallback mutates the chain.
-        links = [gettext.GNUTranslations(io.BytesIO(catalogs[code])) for code in dict.fromkeys(chain) if code in catalogs]
+        links = [
+            gettext.GNUTranslations(io.BytesIO(data)) for code in dict.fromkeys(chain) for data in catalogs.get(code, ())
+        ]
         head: gettext.NullTranslations = links[0] if links else gettext.NullTranslations()
         for link in links[1:]:
             head.add_fallback(link)

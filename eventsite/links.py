@@ -154,7 +154,7 @@ class Links:
             return value in self._page.site.media
         if kind == "static":
             # media_path_problem: no '..', absolute or escaped segments, so nothing outside static/ is probed.
-            return media_path_problem(value) is None and (self._page.context.theme.static / value).is_file()
+            return media_path_problem(value) is None and self._page.context.theme.static_file(value) is not None
         return False
 
 

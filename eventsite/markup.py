@@ -55,6 +55,8 @@ class Rendered:
     html: str
     unresolved_links: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    # Site links with a #fragment, as written and as resolved: the build checks the target has that id.
+    anchored: list[tuple[str, str]] = field(default_factory=list)
 
 
 def slugify(value: str, separator: str = "-") -> str:
@@ -91,6 +93,8 @@ class _LinkRewriter(Treeprocessor):
                     self.state.unresolved.append(target)
                 else:
                     element.set(attribute, resolved)
+                    if "#" in target:
+                        self.state.anchored.append((target, resolved))
             if element.tag == "img" and not element.get("loading"):
                 element.set("loading", "lazy")
         return None
@@ -100,6 +104,7 @@ class _LinkRewriter(Treeprocessor):
 class _State:
     resolve: LinkResolver | None = None
     unresolved: list[str] = field(default_factory=list)
+    anchored: list[tuple[str, str]] = field(default_factory=list)
 
 
 class _RewriteExtension(Extension):
@@ -132,6 +137,7 @@ class MarkdownRenderer:
     def render(self, text: str, resolve: LinkResolver | None = None) -> Rendered:
         self._state.resolve = resolve
         self._state.unresolved = []
+        self._state.anchored = []
         check_complexity(text)
         try:
             raw_html = self._md.reset().convert(text)
@@ -140,7 +146,7 @@ class MarkdownRenderer:
         finally:
             self._state.resolve = None
         removed = find_unsafe(raw_html) if might_be_unsafe(text) else []
-        return Rendered(sanitize(raw_html), list(self._state.unresolved), removed)
+        return Rendered(sanitize(raw_html), list(self._state.unresolved), removed, list(self._state.anchored))
 
 
 class FactRecorder:
@@ -184,13 +190,17 @@ class Conversions:
         key = cache.key(text, where) if cache is not None else ""
         entry = cache.get(key) if cache is not None else None
         if isinstance(entry, dict) and all(fact_holds(fact) == held for fact, held in entry.get("facts", [])):
-            rendered = Rendered(entry["html"], list(entry["unresolved"]), list(entry["removed"]))
+            anchored = [(target, resolved) for target, resolved in entry.get("anchored", [])]
+            rendered = Rendered(entry["html"], list(entry["unresolved"]), list(entry["removed"]), anchored)
             return rendered, frozenset(fact for fact, _ in entry["facts"])
         facts = FactRecorder()
         rendered = self.renderer.render(text, lambda target: resolve(target, facts))
         if cache is not None:
             held = sorted((fact, fact_holds(fact)) for fact in facts.facts)
-            cache.put(key, {"html": rendered.html, "unresolved": rendered.unresolved_links, "removed": rendered.removed, "facts": held})
+            cache.put(key, {
+                "html": rendered.html, "unresolved": rendered.unresolved_links, "removed": rendered.removed,
+                "anchored": rendered.anchored, "facts": held,
+            })
         return rendered, frozenset(facts.facts)
 
 

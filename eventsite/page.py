@@ -14,10 +14,12 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
+from urllib.parse import unquote, urljoin
 
 from markupsafe import Markup
 
 from . import l10n
+from .anchors import AnchorClaim
 from .depends import Recorder
 from .entries import Entry, Site
 from .errors import Problem
@@ -70,6 +72,7 @@ class Page:
     route: Route
     recorder: Recorder
     problems: list[Problem] = field(default_factory=list)
+    claims: list[AnchorClaim] = field(default_factory=list)  # links to #fragments of other pages (anchors.py)
 
     @property
     def site(self) -> Site:
@@ -109,7 +112,7 @@ class Page:
 
     def at(self, route: Route) -> "Page":
         """The same build's page for another route, recording into this page's recorder, problems dropped."""
-        return replace(self, route=route, problems=[])
+        return replace(self, route=route, problems=[], claims=[])
 
     # --- reading the model (recorded) ---------------------------------------------------
 
@@ -167,6 +170,11 @@ class Page:
         for target in rendered.unresolved_links:
             line = locate_in_body(text, f"({target}", document.body_line)
             self.problems.append(Problem(document.display, line, unknown_link(target, self.context.plan.by_url, self.site.languages)))
+        for written, resolved in rendered.anchored:
+            target, _, fragment = urljoin(self.route.url, resolved).partition("#")
+            path = target.lstrip("/") + ("index.html" if target.endswith("/") else "")
+            line = locate_in_body(text, written, document.body_line)
+            self.claims.append(AnchorClaim(document.display, line, written, unquote(path), unquote(fragment)))
         for removed in rendered.removed:
             line = locate_in_body(text, removed.split(" ")[0], document.body_line)
             self.problems.append(Problem(document.display, line, f"removed unsafe HTML: {removed}", severity="warning"))

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import ctypes
 import multiprocessing
+from dataclasses import dataclass, field
 import os
 import signal
 from typing import Callable, Sequence
 
+from .anchors import AnchorClaim
 from .depends import NullRecorder, Recorder
 from .errors import Problem
 from .render import Renderer, render_route
@@ -43,34 +45,44 @@ def render_routes(
     record: bool,
     workers: int,
     advance: Callable[[int], None] = lambda count: None,
-) -> tuple[list[Problem], dict[str, Recorder]]:
-    """Render and write every route; returns problems and (if ``record``) dependency records."""
-    problems: list[Problem] = []
-    dependencies: dict[str, Recorder] = {}
+) -> Rendering:
+    """Render and write every route; its problems, links to #fragments and (if ``record``) dependency records."""
+    rendering = Rendering()
     if workers <= 1 or record:
         # The dev server records dependencies: it renders in-process.
         for route in routes:
             recorder = Recorder() if record else NullRecorder()
-            data, route_problems = render_route(renderer, route, recorder)
-            problems.extend(route_problems)
-            if data is not None:
-                staged.write(route.output_path, data)
+            output = render_route(renderer, route, recorder)
+            rendering.problems.extend(output.problems)
+            rendering.claims.extend(output.claims)
+            if output.data is not None:
+                staged.write(route.output_path, output.data)
             if record:
-                dependencies[route.output_path] = recorder
+                rendering.dependencies[route.output_path] = recorder
             advance(1)
-        return problems, dependencies
+        return rendering
 
     chunks = [list(range(start, min(start + CHUNK, len(routes)))) for start in range(0, len(routes), CHUNK)]
     context = multiprocessing.get_context("fork")
     with context.Pool(workers, initializer=_start_worker, initargs=(renderer, staged, list(routes), os.getpid())) as pool:
-        for chunk_problems, count in pool.imap_unordered(_render_chunk, chunks):
-            problems.extend(chunk_problems)
+        for chunk_problems, chunk_claims, count in pool.imap_unordered(_render_chunk, chunks):
+            rendering.problems.extend(chunk_problems)
+            rendering.claims.extend(chunk_claims)
             advance(count)
-    problems.sort()
-    return problems, dependencies
+    rendering.problems.sort()
+    return rendering
 
 
 _routes: list[Route] = []
+
+
+@dataclass
+class Rendering:
+    """What rendering every route gave besides the files."""
+
+    problems: list[Problem] = field(default_factory=list)
+    claims: list[AnchorClaim] = field(default_factory=list)  # links to #fragments, checked once all pages exist
+    dependencies: dict[str, Recorder] = field(default_factory=dict)  # output path → what it read
 
 
 def _start_worker(renderer: Renderer, staged: StagedOutput, routes: list[Route], parent: int | None = None) -> None:
@@ -95,14 +107,16 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
-def _render_chunk(indexes: list[int]) -> tuple[list[Problem], int]:
+def _render_chunk(indexes: list[int]) -> tuple[list[Problem], list[AnchorClaim], int]:
     assert _worker is not None
     renderer, staged = _worker
     problems: list[Problem] = []
+    claims: list[AnchorClaim] = []
     for index in indexes:
         route = _routes[index]
-        data, route_problems = render_route(renderer, route, NullRecorder())
-        problems.extend(route_problems)
-        if data is not None:
-            staged.write(route.output_path, data)
-    return problems, len(indexes)
+        output = render_route(renderer, route, NullRecorder())
+        problems.extend(output.problems)
+        claims.extend(output.claims)
+        if output.data is not None:
+            staged.write(route.output_path, output.data)
+    return problems, claims, len(indexes)

@@ -33,6 +33,8 @@ class BuildOptions:
     search: bool = True
     dev: bool = False  # the dev server: skip slow, publish-only steps
     workers: int | None = None  # render processes; None: as many as cores for large builds (same bytes either way)
+    # Write the output even when pages have errors, and return them (check, into a temporary folder).
+    keep_going: bool = False
 
 
 @dataclass

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import gettext as gettext_module
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable, Mapping, NamedTuple
 
 import jinja2
 from jinja2 import meta as jinja_meta
 
 from . import notfound, og, structured
+from .anchors import AnchorClaim
 from .cache import DiskCache
 from .depends import Recorder
 from .entries import Site
@@ -95,7 +96,7 @@ class Renderer:
         environment = self._environments.get(lang)
         if environment is None:
             environment = jinja2.Environment(
-                loader=jinja2.FileSystemLoader(self.theme.templates),
+                loader=jinja2.FileSystemLoader(self.theme.template_folders),
                 autoescape=True,
                 undefined=jinja2.StrictUndefined,
                 extensions=["jinja2.ext.i18n"],
@@ -132,7 +133,7 @@ class Renderer:
                 if current not in seen:
                     seen.add(current)
                     pending.extend(self._direct_references(current))
-            found = frozenset((self.theme.templates / item).resolve() for item in seen)
+            found = frozenset(self.theme.template_file(item).resolve() for item in seen)
             self._template_files[name] = found
         return found
 
@@ -187,7 +188,15 @@ OUTPUT_FORMATS: dict[str, Callable[[Page, Renderer], bytes | None]] = {
 }
 
 
-def render_route(renderer: Renderer, route: Route, recorder: Recorder) -> tuple[bytes | None, list[Problem]]:
+class RouteOutput(NamedTuple):
+    """What rendering one route gives: its bytes (None: no file), its problems, its links to #fragments."""
+
+    data: bytes | None
+    problems: list[Problem]
+    claims: list[AnchorClaim]
+
+
+def render_route(renderer: Renderer, route: Route, recorder: Recorder) -> RouteOutput:
     """Render one route; a template's mistake becomes a problem at its template line.
 
     Only Jinja's own errors are caught: an exception from Python code (a view,
@@ -195,14 +204,14 @@ def render_route(renderer: Renderer, route: Route, recorder: Recorder) -> tuple[
     """
     page = renderer.page(route, recorder)
     try:
-        return OUTPUT_FORMATS[route.kind.format](page, renderer), page.problems
+        return RouteOutput(OUTPUT_FORMATS[route.kind.format](page, renderer), page.problems, page.claims)
     except jinja2.TemplateSyntaxError as error:
         source = Path(error.filename) if error.filename else renderer.theme.templates / (error.name or "?")
         problem = Problem(display_path(source, renderer.theme.templates), error.lineno, f"template syntax: {error.message}")
     except jinja2.TemplateError as error:
         shown, line = _template_frame(error, renderer.theme.templates)
         problem = Problem(shown, line, f"template error while rendering {route.url}: {error}")
-    return b"", [*page.problems, problem]
+    return RouteOutput(b"", [*page.problems, problem], [])
 
 
 def _template_frame(error: BaseException, templates: Path) -> tuple[str, int]:

@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from babel.dates import format_interval
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
@@ -27,6 +28,7 @@ from .kinds import BY_FOLDER, BY_NAME
 from .load import SITE_FILE, decode_text, split_front_matter
 from .model import RESERVED_IDS
 from .schemas import property_help
+from .schemas import write as write_schemas
 from .validate import schema_problem
 from .yaml_strict import YamlProblem, parse
 
@@ -212,3 +214,39 @@ def _yaml(value: Any) -> str:
     if value is None:
         return '""'
     return json.dumps(str(value), ensure_ascii=False)
+
+
+# --- a new site ---------------------------------------------------------------------
+
+STARTER = Path(__file__).resolve().parent / "starter"
+
+
+def new_site(target: Path, title: str = "Our Event", today: dt.date | None = None) -> list[Path]:
+    """A small working event in ``target`` (a new or empty folder): site.yaml with every key
+    explained, two sessions (one translated), a person and a page; it builds and passes
+    ``check --strict`` as it is. Dates start four weeks from ``today``."""
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise ScaffoldError(f"{target} exists and is not empty: choose a new folder")
+    start = (today or dt.date.today()) + dt.timedelta(days=28)
+    end = start + dt.timedelta(days=1)
+    values = {
+        "{title}": title,
+        "{city}": "Paris",
+        "{start}": start.isoformat(),
+        "{end}": end.isoformat(),
+        "{dates}": format_interval(start, end, "yMMMd", locale="en"),
+    }
+    written: list[Path] = []
+    for source in sorted(STARTER.rglob("*")):
+        if not source.is_file():
+            continue
+        relative = source.relative_to(STARTER)
+        destination = target / (".gitignore" if relative.as_posix() == "gitignore" else relative)
+        text = source.read_text(encoding="utf-8")
+        for token, value in values.items():
+            text = text.replace(token, value)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        destination.write_text(text, encoding="utf-8", newline="\n")
+        written.append(destination)
+    written += write_schemas(target / "schemas")  # the JSON Schemas editors' tools read (site.yaml names them)
+    return written

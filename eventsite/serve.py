@@ -211,7 +211,7 @@ class DevServer:
         self._server = httpserver.HTTPServer(self.application())
         self._server.add_sockets(sockets)
         self._loop = ioloop.IOLoop.current()
-        folders = [self.project.content, self.project.theme.templates, self.project.theme.locales]
+        folders = [self.project.content, *self.project.theme.watched]
         self._watcher = _Watcher([folder.resolve() for folder in folders], self._changed)
         self._watcher.start()
         self.ready.set()

@@ -10,7 +10,6 @@ the same run as the errors that keep the site from building.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Iterable
 
 from .entries import Site
@@ -21,11 +20,10 @@ from .load import RawContent
 from .markup import MarkdownRenderer, TooComplex, locate_in_body
 from .paths import media_path_problem, nfc
 from .routes import language_url, plan_routes
+from .theme import Theme
 
 
-def source_link_problems(
-    raw: RawContent, site: Site, invalid: Iterable[tuple[str, str]], static: Path
-) -> list[Problem]:
+def source_link_problems(raw: RawContent, site: Site, invalid: Iterable[tuple[str, str]], theme: Theme) -> list[Problem]:
     plan = plan_routes(site, PAGE_KINDS)
     urls = set(plan.by_url)
     for kind, item_id in invalid:
@@ -52,7 +50,7 @@ def source_link_problems(
                 return target
             if path.startswith("/static/"):
                 name = path[len("/static/"):]
-                if media_path_problem(name) is None and (static / name).is_file():
+                if media_path_problem(name) is None and theme.static_file(name) is not None:
                     return target
             return None
 

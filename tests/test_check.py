@@ -215,12 +215,29 @@ def test_strict_turns_warnings_into_errors(tmp_path: Path, capsys) -> None:
     assert code == 1 and all(not text.startswith("::warning") for text in lines)
 
 
-def test_a_render_error_is_reported_and_link_checks_are_skipped(tmp_path: Path, capsys) -> None:
-    content = write_site(tmp_path, {"pages/about.md": "---\ntitle: About\n---\nFirst.\n\nSee [gone](/sessions/nope/).\n"})
+def test_a_render_error_is_reported_and_the_built_pages_are_still_checked(tmp_path: Path, capsys) -> None:
+    content = write_site(tmp_path, {
+        "pages/about.md": "---\ntitle: About\n---\nFirst.\n\nSee [gone](/sessions/nope/).\n\n![](/media/photo.png)\n",
+        "media/photo.png": _small_png(),
+    })
     code, lines = run_check(capsys, content)
     assert code == 1
     assert any(text.startswith("content/pages/about.md:6: ") and "/sessions/nope/" in text for text in lines)
-    assert any(text.startswith("note: ") for text in lines)
+    assert any(text.startswith("content/pages/about.md:8: warning: ") and "no alt text" in text for text in lines)
+    assert not any(text.startswith("note: ") for text in lines)
+
+
+def test_a_missing_anchor_fails_the_build_too(tmp_path: Path, capsys) -> None:
+    content = write_site(tmp_path, {"pages/about.md": "---\ntitle: About\n---\nSee [day two](/schedule/#day-2019-11-28).\n"})
+    code = main(["build", "--content", str(content), "--out", str(tmp_path / "site"), "--no-search"], root=tmp_path)
+    errors = capsys.readouterr().err.splitlines()
+    assert code == 1 and not (tmp_path / "site").exists()
+    assert errors[0] == "content/pages/about.md:4: link to /schedule/#day-2019-11-28: the page has no element with id 'day-2019-11-28'"
+    code, lines = run_check(capsys, content)
+    assert code == 1 and [text for text in lines if text.startswith("content/")] == errors[:1]
+    fixed = content / "pages" / "about.md"
+    fixed.write_text(fixed.read_text(encoding="utf-8").replace("11-28", "11-26"), encoding="utf-8")
+    assert main(["build", "--content", str(content), "--out", str(tmp_path / "site"), "--no-search"], root=tmp_path) == 0
 
 
 def test_template_links_are_checked_against_the_built_pages(tmp_path: Path, capsys) -> None:

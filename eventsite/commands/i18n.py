@@ -90,7 +90,7 @@ def run_status(project: Project, args: argparse.Namespace) -> int:
     unknown = sorted(set(args.language or ()) - set(site.languages[1:]))
     if unknown:
         raise BuildError([Problem("--language", 0, f"{', '.join(unknown)}: not a translated language of this site")])
-    report = status.translation_report(site, project.theme.locales, args.language)
+    report = status.translation_report(site, project.theme.locale_folders, args.language)
     if args.format == "json":
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:

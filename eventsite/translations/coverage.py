@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Sequence
 
 from .. import l10n
 from ..entries import Site
@@ -61,7 +62,7 @@ def policy_problems(site: Site) -> list[Problem]:
     return found
 
 
-def coverage_report(site: Site, locales: Path) -> Coverage:
+def coverage_report(site: Site, locales: Sequence[Path]) -> Coverage:
     coverage = Coverage(problems=policy_problems(site))
     template = read_template(locales)
     listed = entries(site)

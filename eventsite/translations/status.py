@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import PoFileError, read_po
@@ -85,35 +85,49 @@ def message_key(message: Message) -> str:
     return message.id[0] if isinstance(message.id, (tuple, list)) else message.id
 
 
-def read_template(locales: Path) -> Catalog | None:
-    path = locales / TEMPLATE_NAME
-    if not path.is_file():
-        return None
-    with path.open("rb") as handle:
-        return read_po(handle, abort_invalid=True)
+def read_template(locales: Path | Sequence[Path]) -> Catalog | None:
+    """``messages.pot``: of the first folder that has one (a site's own, else the default theme's)."""
+    for folder in [locales] if isinstance(locales, Path) else locales:
+        path = folder / TEMPLATE_NAME
+        if path.is_file():
+            with path.open("rb") as handle:
+                return read_po(handle, abort_invalid=True)
+    return None
 
 
-def ui_status(template: Catalog, locales: Path, lang: str) -> UiStatus:
-    path = l10n.catalog_path(locales, lang)
-    shown = display_path(path, locales)
+def ui_status(template: Catalog, locales: Path | Sequence[Path], lang: str) -> UiStatus:
+    """How much of the interface ``lang``'s catalogs translate (a message counts if any layer has it)."""
+    folders = [locales] if isinstance(locales, Path) else list(locales)
+    paths = [l10n.catalog_path(folder, lang) for folder in folders]
+    existing = [(path, folder) for path, folder in zip(paths, folders) if path.is_file()]
+    shown_path, shown_folder = existing[0] if existing else (paths[0], folders[0])
+    shown = display_path(shown_path, shown_folder)
     wanted = [message for message in template if message.id]
-    if not path.is_file():
+    if not existing:
         return UiStatus(shown, False, len(wanted), 0, tuple(message_key(m) for m in wanted))
-    try:
-        catalog = l10n.read_catalog(path, lang)
-    except (PoFileError, ValueError) as error:
-        return UiStatus(shown, True, len(wanted), 0, tuple(message_key(m) for m in wanted), (f"catalog error: {error}",))
+    catalogs: list[Catalog] = []
+    errors: list[str] = []
+    for path, _folder in existing:
+        try:
+            catalogs.append(l10n.read_catalog(path, lang))
+        except (PoFileError, ValueError) as error:
+            errors.append(f"catalog error: {error}")
     missing: list[str] = []
     for message in wanted:
-        found = catalog.get(message.id, context=message.context)
-        if found is None or not l10n.is_translated(found, catalog.num_plurals):
+        translated = any(
+            (found := catalog.get(message.id, context=message.context)) is not None
+            and l10n.is_translated(found, catalog.num_plurals)
+            for catalog in catalogs
+        )
+        if not translated:
             missing.append(message_key(message))
-    errors = tuple(
+    errors += [
         f"{message_key(message)!r}: {'; '.join(str(error) for error in problems)}"
+        for catalog in catalogs
         for message, problems in catalog.check()
         if l10n.is_translated(message, catalog.num_plurals)
-    )
-    return UiStatus(shown, True, len(wanted), len(wanted) - len(missing), tuple(missing), errors)
+    ]
+    return UiStatus(shown, True, len(wanted), len(wanted) - len(missing), tuple(missing), tuple(errors))
 
 
 # --- the report ------------------------------------------------------------------
@@ -199,10 +213,11 @@ def _language_json(language: LanguageStatus) -> dict:
     }
 
 
-def translation_report(site: Site, locales: Path, languages: Iterable[str] | None = None) -> Report:
+def translation_report(site: Site, locales: Path | Sequence[Path], languages: Iterable[str] | None = None) -> Report:
     """Every non-default language (or those asked for), every item, every UI string."""
     wanted = set(languages) if languages is not None else None
     template = read_template(locales)
+    first = locales if isinstance(locales, Path) else locales[0]
     listed = entries(site)
     statuses: list[LanguageStatus] = []
     for lang in site.languages[1:]:
@@ -220,5 +235,5 @@ def translation_report(site: Site, locales: Path, languages: Iterable[str] | Non
                 ui_status(template, locales, lang) if template is not None else None,
             )
         )
-    template_path = locales / TEMPLATE_NAME
-    return Report(site.default_language, display_path(template_path, locales), template is not None, tuple(statuses))
+    template_path = first / TEMPLATE_NAME
+    return Report(site.default_language, display_path(template_path, first), template is not None, tuple(statuses))
