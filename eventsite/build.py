@@ -19,7 +19,7 @@ from .anchors import anchor_problems
 from .cache import DiskCache
 from .depends import Recorder
 from .entries import Site
-from .errors import BuildError, Problem, display_path
+from .errors import BuildError, Problem, display_path, relative_to_cwd
 from .fields import normalize_base_url
 from .images import ImageCatalog, scan_images, thumbnail_cache, thumbnails
 from .kinds import IMAGE_FIELDS, PAGE_KINDS
@@ -67,12 +67,25 @@ class BuildResult:
     seconds: float
     dependencies: dict[str, Recorder] = field(default_factory=dict)  # output path → what it read
     errors: list[Problem] = field(default_factory=list)  # only with BuildOptions(keep_going=True) (check)
+    output: Path | None = None  # where the site was written
+    files: int = 0  # every file written: pages, calendars, feeds, media, assets
     notes: list[str] = field(default_factory=list)
     content: RawContent | None = None  # what was read (the dev server patches it on each edit)
 
     def summary(self) -> str:
-        counts = ", ".join(f"{lang} {count}" for lang, count in self.pages_per_language.items())
-        line = f"built {sum(self.pages_per_language.values())} pages ({counts}) in {self.seconds:.2f} s"
+        """'wrote site/ in 1.18 s: 641 pages (64 in each of 10 languages, 1 language chooser at the root), 2,315 files in all'."""
+        per_language = {lang: count for lang, count in self.pages_per_language.items() if lang != "-"}
+        at_root = self.pages_per_language.get("-", 0)
+        counts = set(per_language.values())
+        if len(counts) == 1:
+            shown = f"{counts.pop()} in each of {len(per_language)} language{'s' * (len(per_language) != 1)}"
+        else:
+            shown = ", ".join(f"{count} in {lang}" for lang, count in per_language.items())
+        if at_root:
+            shown += f", {at_root} at the root (the language chooser)" if at_root == 1 else f", {at_root} at the root"
+        where = relative_to_cwd(self.output) + "/" if self.output is not None else "the output folder"
+        total = sum(self.pages_per_language.values())
+        line = f"wrote {where} in {self.seconds:.2f} s: {total} pages ({shown}), {self.files:,} files in all"
         return "\n".join([line, *self.notes])
 
 
@@ -232,6 +245,7 @@ def build_site(
         errors = [problem for problem in problems if problem.severity == "error"]
         if errors and not options.keep_going:
             raise BuildError(errors)
+        files = sum(1 for path in staged.root.rglob("*") if path.is_file())
         with progress.phase("swap"):
             staged.commit()
     except BaseException:
@@ -244,7 +258,7 @@ def build_site(
         finished.notes.append("og images: this Pillow has no libraqm; Thai, Khmer, Lao and Myanmar are drawn unshaped")
     return BuildResult(
         site, plan, dict(pages), warnings, time.perf_counter() - started, dependencies,
-        errors=errors, notes=finished.notes, content=prepared.raw,
+        errors=errors, notes=finished.notes, content=prepared.raw, output=project.output, files=files,
     )
 
 

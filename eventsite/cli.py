@@ -1,8 +1,9 @@
-"""The command line: ``python build.py [build|serve|check|i18n|new|schemas|…] …``."""
+"""The command line: ``eventsite [build|serve|check|i18n|new|schemas|…] …`` (``python3 build.py …`` in a checkout)."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -35,6 +36,12 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; the previous output is unchanged", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`eventsite i18n --format json | head`): not an error of ours.
+        # Point stdout at nothing so that the interpreter's final flush does not complain.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 def report(problems: list[Problem]) -> None:

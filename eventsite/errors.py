@@ -46,10 +46,23 @@ class BuildError(Exception):
 
 
 def display_path(path: Path, root: Path) -> str:
-    """The path as an editor knows it: relative to the project when possible."""
+    """The path as an editor can open it: relative to the working directory when the file is below
+    it (clickable in terminals and editors), else relative to the project (``root``'s parent)."""
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except (ValueError, OSError):
+        pass
     try:
         return path.relative_to(root.parent).as_posix()
     except ValueError:
+        return path.as_posix()
+
+
+def relative_to_cwd(path: Path) -> str:
+    """``path`` as typed from the working directory ('site', '../out'), or absolute when far away."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix() or "."
+    except (ValueError, OSError):
         return path.as_posix()
 
 

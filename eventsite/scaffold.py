@@ -27,12 +27,13 @@ from .documents import Document
 from .kinds import BY_FOLDER, BY_NAME
 from .load import SITE_FILE, decode_text, split_front_matter
 from .model import RESERVED_IDS
+from .program import program
 from .schemas import property_help
 from .schemas import write as write_schemas
 from .validate import schema_problem
 from .yaml_strict import YamlProblem, parse
 
-SIGN_OFF = "python build.py i18n sign-off"
+
 
 
 class ScaffoldError(Exception):
@@ -114,7 +115,7 @@ def _validated(model: type[BaseModel], parsed: Any, path: Path, content: Path, k
         # A Document only so the errors are located exactly as the build locates them.
         document = Document(path, display_path(path, content), kind, "", None, parsed, "", 0, "")
         lines = [schema_problem(document, model, detail).format() for detail in error.errors()]
-        raise ScaffoldError("\n".join(lines + ["fix these first: `python build.py check` lists every problem"])) from None
+        raise ScaffoldError("\n".join(lines + [f"fix these first: `{program()} check` lists every problem"])) from None
 
 
 def _parse_source(source: str, content: Path) -> tuple[str, str, str]:
@@ -164,7 +165,7 @@ def translation_text(kind: str, meta: BaseModel, body: str, lang: str, shown: st
     lines = [
         "---",
         f"# {names.english_name} ({lang}) translation. Translate every text below into {names.english_name},",
-        f"# then run: {SIGN_OFF} {shown}",
+        f"# then run: {program()} i18n sign-off {shown}",
         "# A field you delete is shown from the source, in the source's language.",
     ]
     for name in BY_NAME[kind].translatable:

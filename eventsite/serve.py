@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import html
 import mimetypes
 import posixpath
@@ -86,6 +87,10 @@ class _Watcher:
         self.observer.join(timeout=2)
 
 
+class PortUnavailable(Exception):
+    """The port cannot be used; the message says what to do."""
+
+
 class DevServer:
     def __init__(self, project: Project, host: str = "127.0.0.1", port: int = 8000, log: Callable[[str], None] = print):
         self.project = project
@@ -145,10 +150,16 @@ class DevServer:
                 self.builder.full_build()  # the first build failed: start over
             else:
                 update = self.builder.update(changed, on_first=self._first_pages_ready)
-                self.log(
-                    f"rebuilt {len(update.written)} file(s) in {update.seconds * 1000:.0f} ms"
-                    f" (edited pages after {update.first_seconds * 1000:.0f} ms)"
-                )
+                if update.full:  # site.yaml or a catalog: every page
+                    self.log(f"rebuilt the whole site ({update.rendered} outputs) in {update.seconds * 1000:.0f} ms")
+                else:
+                    unchanged = update.rendered - len(update.written)
+                    self.log(
+                        f"rebuilt {update.rendered} output(s), {len(update.written)} changed"
+                        + (f" ({unchanged} came out the same)" if unchanged > 0 else "")
+                        + f", {len(update.deleted)} deleted in {update.seconds * 1000:.0f} ms"
+                        + f" (edited pages after {update.first_seconds * 1000:.0f} ms)"
+                    )
             return ServerState([], self.state.builds + 1, time.perf_counter() - started)
         except BuildError as error:
             self._log_problems(error.problems)
@@ -204,10 +215,23 @@ class DevServer:
         names = {self.host, "127.0.0.1", "localhost", "[::1]"} if self.host in ("127.0.0.1", "localhost") else {self.host}
         return {f"{name}:{self.port}" for name in names}
 
-    def listen(self) -> None:
-        """Bind the socket (port 0 picks a free one) on the current IO loop."""
-        sockets = netutil.bind_sockets(self.port, address=self.host)
+    def bind(self) -> list:
+        """Take the port now, before a long first build: a busy port is a clear message, not a traceback."""
+        try:
+            sockets = netutil.bind_sockets(self.port, address=self.host)
+        except OSError as error:
+            if error.errno in (errno.EADDRINUSE, errno.EACCES):
+                why = "is already in use (another preview?)" if error.errno == errno.EADDRINUSE else "may not be used"
+                raise PortUnavailable(
+                    f"port {self.port} on {self.host} {why}: try --port {self.port + 1}, or --port 0 for any free port"
+                ) from None
+            raise
         self.port = sockets[0].getsockname()[1]
+        return sockets
+
+    def listen(self, sockets: list | None = None) -> None:
+        """Serve on the bound sockets (port 0 picks a free one) on the current IO loop."""
+        sockets = sockets if sockets is not None else self.bind()
         self._server = httpserver.HTTPServer(self.application())
         self._server.add_sockets(sockets)
         self._loop = ioloop.IOLoop.current()
@@ -217,12 +241,13 @@ class DevServer:
         self.ready.set()
 
     def serve_forever(self) -> None:
+        sockets = self.bind()
         self.initial_build()
-        asyncio.run(self._run(announce=True))
+        asyncio.run(self._run(announce=True, sockets=sockets))
 
-    async def _run(self, announce: bool = False) -> None:
+    async def _run(self, announce: bool = False, sockets: list | None = None) -> None:
         self._stopped = asyncio.Event()
-        self.listen()
+        self.listen(sockets)
         if announce:
             self.log(f"serving {self.project.output} on http://{self.host}:{self.port}/ (Ctrl-C to stop)")
         try:

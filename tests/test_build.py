@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -238,7 +239,7 @@ def test_cli_exit_codes_and_summary(tmp_path: Path) -> None:
     command = [sys.executable, str(PROJECT_ROOT / "build.py"), "--content", str(content), "--out", str(tmp_path / "out")]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
-    assert "built" in done.stdout and "en 16" in done.stdout  # 15 pages + the search page
+    assert "wrote " in done.stdout and "16 in each of 3 languages" in done.stdout  # 15 pages + the search page
     (content / "site.yaml").write_text("title: [unclosed\n")
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     assert done.returncode == 1
@@ -255,3 +256,25 @@ def test_base_url_override(tmp_path: Path) -> None:
     build_site(project_for(content, tmp_path / "site", base_url="https://preview.example.net/pr-7"))
     tree = page(tmp_path / "site", "en", "")
     assert tree.xpath("//link[@rel='canonical']/@href") == ["https://preview.example.net/pr-7/en/"]
+
+
+def test_the_summary_says_where_and_what(tmp_path: Path) -> None:
+    content = write_site(tmp_path)
+    done = subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "build.py"), "--content", str(content), "--out", "out", "--no-search"],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    line = done.stdout.splitlines()[0]
+    files = sum(1 for path in (tmp_path / "out").rglob("*") if path.is_file())
+    assert re.fullmatch(
+        rf"wrote out/ in \d+\.\d\d s: \d+ pages \(\d+ in each of 3 languages, 1 at the root \(the language chooser\)\), {files:,} files in all",
+        line,
+    ), line
+
+
+def test_a_closed_pipe_is_not_a_traceback(tmp_path: Path) -> None:
+    content = write_site(tmp_path)
+    command = f"{sys.executable} {PROJECT_ROOT / 'build.py'} i18n --format json --content {content} | head -c 10"
+    done = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, check=False)
+    assert done.stdout == '{\n  "defau' and "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr, done.stderr

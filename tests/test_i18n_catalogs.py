@@ -112,15 +112,15 @@ def test_extract_check_fails_when_catalogs_are_stale(tmp_path: Path, capsys) -> 
 
 
 def test_committed_catalogs_match_the_templates(template) -> None:
-    """Fails after a template or views.py string changes: run `python build.py i18n extract`."""
+    """Fails after a template or views.py string changes: run `python3 build.py i18n extract`."""
     committed = report.read_template(COMMITTED)
-    assert committed is not None, "no locales/messages.pot: run `python build.py i18n extract`"
-    assert ids(committed) == ids(template), "locales/messages.pot is stale: run `python build.py i18n extract`"
+    assert committed is not None, "no locales/messages.pot: run `python3 build.py i18n extract`"
+    assert ids(committed) == ids(template), "locales/messages.pot is stale: run `python3 build.py i18n extract`"
     catalogs = sorted(COMMITTED.glob("*/LC_MESSAGES/messages.po"))
     assert {path.parts[-3] for path in catalogs} >= {"ko", "th", "vi", "id", "ms", "km", "lo", "my", "fil"}
     for path in catalogs:
         catalog = l10n.read_catalog(path, path.parts[-3])
-        assert ids(catalog) == ids(template), f"{path} is stale: run `python build.py i18n extract`"
+        assert ids(catalog) == ids(template), f"{path} is stale: run `python3 build.py i18n extract`"
 
 
 def test_committed_translations_keep_their_placeholders() -> None:

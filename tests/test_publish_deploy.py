@@ -239,7 +239,7 @@ def test_deploy_builds_first_unless_told_not_to(tmp_path: Path, capsys) -> None:
     args = ["deploy", "--dry-run", "--content", str(content), "--out", str(out), "--target", "s3://bucket", "--manifest", str(tmp_path / "m.json")]
     assert main(args, root=PROJECT_ROOT) == 0
     captured = capsys.readouterr()
-    assert "built " in captured.err and "upload\ten/index.html\t" in captured.out
+    assert "wrote " in captured.err and "upload\ten/index.html\t" in captured.out
 
 
 def test_a_real_deploy_without_boto3_says_so(built: Path, capsys, monkeypatch) -> None:

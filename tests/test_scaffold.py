@@ -75,7 +75,7 @@ def test_translation_scaffold_holds_the_source_text(tmp_path: Path, capsys) -> N
     assert 'summary: "The forum opens."' in text
     assert "Welcome. See [the about page](/about/) and [the programme](/schedule/)." in text
     assert "Thai (th)" in text
-    assert "python build.py i18n sign-off content/sessions/opening.th.md" in text
+    assert "i18n sign-off content/sessions/opening.th.md" in text
     for name in CONTENT_KINDS["session"].translatable:
         assert f"{name}: " in text
     assert "source_fingerprint" not in text  # written by sign-off, not by hand

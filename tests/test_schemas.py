@@ -50,7 +50,7 @@ def test_committed_schemas_are_up_to_date(tmp_path: Path, capsys) -> None:
     assert main(["schemas", "--dir", str(tmp_path)], root=tmp_path) == 0
     fresh = {path.name: path.read_bytes() for path in tmp_path.iterdir()}
     committed = {path.name: path.read_bytes() for path in COMMITTED.glob("*.schema.json")}
-    assert fresh == committed, "run `python build.py schemas` and commit schemas/"
+    assert fresh == committed, "run `python3 build.py schemas` and commit schemas/"
     assert main(["schemas", "--check"], root=PROJECT_ROOT) == 0
 
 

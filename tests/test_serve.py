@@ -294,3 +294,25 @@ def test_the_browser_reloads_early_only_when_the_rest_takes_a_while(served, rest
     if expected == 2:
         early = listener.reloads[0] - first_pages[0]
         assert serve.EARLY_RELOAD_SECONDS <= early < rest_seconds, early
+
+
+def test_a_busy_port_is_a_hint_before_any_build(tmp_path: Path) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    content = write_site(tmp_path)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, str(PROJECT_ROOT / "build.py"), "serve", "--content", str(content), "--out", str(tmp_path / "site"),
+             "--port", str(port)],
+            capture_output=True, text=True, timeout=60, check=False,
+        )
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        f"serve: port {port} on 127.0.0.1 is already in use (another preview?): try --port {port + 1}, or --port 0 for any free port"
+    )
+    assert not (tmp_path / "site").exists()  # refused before building

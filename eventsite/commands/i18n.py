@@ -20,6 +20,7 @@ from ..build import Project, load_site
 from ..errors import BuildError, Problem, display_path
 from ..load import load_content
 from ..validate import validate_content
+from ..program import program
 from . import add_project_arguments, project_from
 
 HELP = "translation status (default), UI catalogs (extract), sign-off and diff of translations"
@@ -105,7 +106,7 @@ def run_status(project: Project, args: argparse.Namespace) -> int:
 def format_report(report: status.Report, *, summary: bool = False) -> str:
     lines = [f"Translation status (the default language is {report.default_language})"]
     if not report.template_exists:
-        lines.append(f"  no {report.template}: run `python build.py i18n extract` for the UI strings")
+        lines.append(f"  no {report.template}: run `{program()} i18n extract` for the UI strings")
     for language in report.languages:
         items = language.items
         translated = len(items) - language.count(status.MISSING)
@@ -159,7 +160,7 @@ def run_extract(project: Project, root: Path, *, check: bool) -> int:
         state = {"created": "would be created", "updated": "is out of date"}.get(change.state, "up to date") if check else change.state
         print(f"{display_path(change.path, project.theme.locales)}: {state}")
     if check and any(change.state != "unchanged" for change in changes):
-        print("i18n: run `python build.py i18n extract` and commit the catalogs", file=sys.stderr)
+        print(f"i18n: run `{program()} i18n extract` and commit the catalogs", file=sys.stderr)
         return 1
     return 0
 
@@ -219,7 +220,7 @@ def run_diff(project: Project, path: Path) -> int:
     source_raw = target.source.read_bytes()
     if not recorded:
         print(f"{shown} has no source_fingerprint: it was never signed off, so there is nothing to compare with.", file=sys.stderr)
-        print(f"Compare it with {target.source.name} by hand, then run `python build.py i18n sign-off {shown}`.", file=sys.stderr)
+        print(f"Compare it with {target.source.name} by hand, then run `{program()} i18n sign-off {shown}`.", file=sys.stderr)
         return 2
     if fingerprints.matches(recorded, fingerprints.text_digest(target.kind, source_raw, shown)):
         print(f"{shown} is up to date: its source has not changed since sign-off ({recorded}).")

@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..program import program
+
 HELP = "start something: new site DIR, new KIND ID (a content file with every field), new translation FOLDER/ID LANG"
 
 
@@ -36,7 +38,7 @@ def run(args: argparse.Namespace, root: Path) -> int:
             return 0
         if args.kind == "translation":
             if not args.lang:
-                raise ScaffoldError("which language? e.g. `python build.py new translation sessions/opening ko`")
+                raise ScaffoldError(f"which language? e.g. `{program()} new translation sessions/opening ko`")
             written = new_translation(content, args.target, args.lang)
         else:
             if args.lang:

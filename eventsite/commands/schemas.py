@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..program import program
+
 HELP = "write JSON Schemas of site.yaml and front matter to schemas/ (--check: fail if out of date)"
 
 
@@ -23,7 +25,7 @@ def run(args: argparse.Namespace, root: Path) -> int:
         for line in found:
             print(f"{folder.name}/{line}", file=sys.stderr)
         if found:
-            print("schemas are out of date: run `python build.py schemas` and commit the result", file=sys.stderr)
+            print(f"schemas are out of date: run `{program()} schemas` and commit the result", file=sys.stderr)
             return 1
         print(f"schemas are up to date ({folder})")
         return 0

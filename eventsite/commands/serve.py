@@ -20,11 +20,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, root: Path) -> int:
-    from ..serve import DevServer
+    from ..serve import DevServer, PortUnavailable
 
     server = DevServer(project_from(args, root), host=args.host, port=args.port, log=lambda line: print(line, file=sys.stderr, flush=True))
     try:
         server.serve_forever()
+    except PortUnavailable as error:
+        print(f"serve: {error}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         pass
     return 0
