@@ -34,6 +34,7 @@ from .routes import PageKind, RoutePlan, plan_routes
 from .sourcelinks import source_link_problems
 from .theme import Theme
 from .validate import ValidationCache, validate_content
+from .views import flag_path
 from .write import StagedOutput, check_output_folder
 
 
@@ -276,6 +277,10 @@ def copy_files(
             problems.extend(thumbnail_problems)
             for relative, data in made:
                 staged.write(f"media/{relative}", data)
+    for code in sorted(site.countries_named):  # only the flags pages show
+        flag = project.theme.flag_file(code)
+        if flag is not None:
+            staged.copy("static/" + flag_path(code), flag)
     for relative, source in project.theme.static_files().items():
         if source.is_symlink():
             problems.append(Problem(display_path(source, project.theme.templates), 0, "symbolic links are not copied"))

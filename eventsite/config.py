@@ -17,6 +17,8 @@ from .fields import (
     Date,
     Id,
     Language,
+    LanguageTag,
+    Line,
     LocalizedText,
     Strict,
     TimeZone,
@@ -61,13 +63,33 @@ class Exhibition(Strict):
     sections: dict[Id, Section] = Field(default_factory=dict)
 
 
+class LocaleSettings(Strict):
+    """How one edition writes dates and names, where CLDR's defaults for its language are not the event's."""
+
+    name: Line | None = Field(None, description="the language's name in itself (needed for a language CLDR lacks), e.g. Gagana Sāmoa")
+    english_name: Line | None = Field(None, description="its name in English, e.g. Samoan")
+    formats: Language | None = Field(
+        None, description="a CLDR locale whose date formats and names this edition uses: en-GB for British English, "
+        "en for a language CLDR lacks",
+    )
+    calendar: Literal["gregorian", "buddhist"] = Field(
+        "gregorian", description="the calendar of the dates readers see (buddhist: the Thai era); machine formats stay Gregorian"
+    )
+    direction: Literal["ltr", "rtl"] | None = Field(None, description="the text direction, for a language CLDR lacks")
+
+
 class SiteConfig(Strict):
     """Event-wide settings: content/site.yaml."""
 
     title: LocalizedText = Field(description="the event's name")
     tagline: LocalizedText | None = Field(None, description="one line under the name")
-    languages: list[Language] = Field(min_length=1, description="BCP 47 codes; the first is the default language")
-    fallbacks: dict[Language, list[Language]] = Field(
+    languages: list[LanguageTag] = Field(min_length=1, description="BCP 47 codes; the first is the default language")
+    locales: dict[LanguageTag, LocaleSettings] = Field(
+        default_factory=dict,
+        description="per language: another CLDR locale's formats (en: {formats: en-GB}), a calendar (th: {calendar: buddhist}), "
+        "or the name of a language CLDR lacks (sm: {name: Gagana Sāmoa, formats: en})",
+    )
+    fallbacks: dict[LanguageTag, list[LanguageTag]] = Field(
         default_factory=dict, description="where a missing translation looks first, e.g. {ms: [id, en]}"
     )
     timezone: TimeZone = Field(
@@ -82,12 +104,16 @@ class SiteConfig(Strict):
     countries: list[Country] = Field(
         default_factory=list, description="participating states as ISO 3166 alpha-2 codes; names come from CLDR"
     )
+    country_names: dict[Country, dict[LanguageTag, Line]] = Field(
+        default_factory=dict,
+        description="official names where CLDR's common ones will not do, per country and language: {LA: {en: Lao PDR}}",
+    )
     rooms: dict[Id, Room] = Field(default_factory=dict, description="rooms that sessions refer to, by id")
     exhibition: Exhibition = Field(default_factory=Exhibition, description="exhibition sections, by id")
     nav: list[Id] = Field(
         default_factory=list, description="menu entries in order: schedule, exhibition, people, news and page ids"
     )
-    require_translations: dict[Language, Union[Literal["all", "none"], Id, list[Id]]] = Field(
+    require_translations: dict[LanguageTag, Union[Literal["all", "none"], Id, list[Id]]] = Field(
         default_factory=dict,
         description="which translations block a release, per language: all, none, or kinds such as [person, page]; "
         "other gaps are reported as status, not errors",

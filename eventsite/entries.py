@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Generic, Mapping, Sequence, TypeVar
@@ -18,7 +18,9 @@ from typing import Generic, Mapping, Sequence, TypeVar
 from zoneinfo import ZoneInfo
 
 from .config import SiteConfig
+from . import l10n
 from .errors import Problem
+from .l10n import Language
 from .fields import LocalizedText, Strict, TranslationBase
 from .documents import Document, MediaFile
 
@@ -196,6 +198,8 @@ class Site:
     entry_map: Mapping[str, Mapping[str, Entry]]  # kind name → id → entry
     indexes: Mapping[str, Mapping[str, tuple]]  # index name → key → items
     lists: Mapping[str, tuple]  # derived lists by name (e.g. the programme's days)
+    editions: Mapping[str, Language] = field(default_factory=dict)  # each language as published (l10n.language)
+    countries_named: frozenset[str] = frozenset()  # every country code a page may show (for their flags)
     warnings: tuple[Problem, ...] = ()
     # Errors of a model built to check as much as possible (build_model(keep_going=True)):
     # such a site is never rendered for publication.
@@ -207,6 +211,16 @@ class Site:
 
     def chain(self, lang: str) -> tuple[str, ...]:
         return self.fallback_chains[lang]
+
+    def language(self, code: str) -> Language:
+        """A language as this site publishes it (its name, direction, calendar, formats): site.yaml
+        ``locales`` over CLDR."""
+        found = self.editions.get(code)
+        return found if found is not None else l10n.language(code)
+
+    def country_names(self, lang: str) -> dict[str, str]:
+        """site.yaml ``country_names`` in ``lang`` (countries it names in that language)."""
+        return {code: names[lang] for code, names in self.config.country_names.items() if lang in names}
 
     def items(self, kind: str) -> tuple[Entry, ...]:
         return self.entries.get(kind, ())

@@ -34,11 +34,11 @@ def _check_language(value: str) -> str:
     try:
         Locale.parse(value, sep="-")
     except (ValueError, UnknownLocaleError):
-        raise ValueError(f"{value!r} is not a language known to CLDR{_language_hint(value)}") from None
+        raise ValueError(f"{value!r} is not a language known to CLDR{language_hint(value)}") from None
     return value
 
 
-def _language_hint(value: str) -> str:
+def language_hint(value: str) -> str:
     """How to add a language CLDR has no data for ('sm', Samoan), or: 'vn' is Viet Nam's country code, the language is 'vi'."""
     from babel import Locale
     from babel.core import get_global
@@ -136,7 +136,16 @@ def _one_line(value: str) -> str:
     return value.strip()
 
 
+def _check_language_tag(value: str) -> str:
+    if not looks_like_language(value.lower()):  # BCP 47 ignores case; listing 'en' and 'EN' is refused apart
+        raise ValueError(f"{value!r} is not a language code (e.g. 'ko', 'zh-Hant', 'en-GB')")
+    return value
+
+
 Id = Annotated[str, AfterValidator(_check_id)]
+# A language of the site: any BCP 47 code (CLDR's knowledge is checked in the model, where site.yaml
+# ``locales`` can declare a language CLDR lacks); a Language is one CLDR knows (to borrow formats from).
+LanguageTag = Annotated[str, AfterValidator(_check_language_tag)]
 Language = Annotated[str, AfterValidator(_check_language)]
 Country = Annotated[str, AfterValidator(_check_country)]
 Url = Annotated[str, AfterValidator(_check_url)]
@@ -145,7 +154,7 @@ LocalTime = Annotated[dt.datetime, BeforeValidator(_parse_local_time)]
 Date = Annotated[dt.date, BeforeValidator(_parse_date)]
 Line = Annotated[str, AfterValidator(_one_line), Field(min_length=1)]
 # A plain string (the default language) or a mapping {language: text}.
-LocalizedText = Union[Line, dict[Language, Line]]
+LocalizedText = Union[Line, dict[LanguageTag, Line]]
 
 
 

@@ -10,18 +10,20 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import io
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Mapping, Protocol, Sequence
 from zoneinfo import ZoneInfo
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel import dates as babel_dates
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 
+from . import calendars
 from .errors import BuildError, Problem, display_path
 
 CATALOG_DOMAIN = "messages"
@@ -30,19 +32,57 @@ CATALOG_DOMAIN = "messages"
 @dataclass(frozen=True)
 class Language:
     code: str  # as written in site.yaml (BCP 47, '-' separated)
-    locale: Locale
+    locale: Locale  # the CLDR data dates, numbers and names are formatted with (its own, or borrowed)
     name: str  # in its own language and script: 한국어, ไทย, ខ្មែរ
     english_name: str
     direction: str  # 'ltr' or 'rtl', from CLDR
+    calendar: str = "gregorian"  # of the dates people read; machine formats are always Gregorian
+    borrowed: bool = False  # CLDR lacks the language: ``locale`` is another one's (site.yaml locales)
+
+
+class Settings(Protocol):
+    """What site.yaml ``locales`` may say about one language (config.LocaleSettings)."""
+
+    name: str | None
+    english_name: str | None
+    formats: str | None
+    calendar: str
+    direction: str | None
+
+
+def known_to_cldr(code: str) -> bool:
+    try:
+        Locale.parse(code, sep="-")
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
 
 
 @lru_cache(maxsize=None)
-def language(code: str) -> Language:
-    locale = Locale.parse(code, sep="-")
-    own = locale.get_display_name(locale) or code
-    own = own[:1].upper() + own[1:] if own[:1].islower() and locale.language not in ("ko", "ja", "zh") else own
-    direction = "rtl" if locale.character_order == "right-to-left" else "ltr"
-    return Language(code, locale, own, locale.get_display_name(Locale("en")) or code, direction)
+def language(code: str, settings: Settings | None = None) -> Language:
+    """A language as the site publishes it: CLDR's data (or the locale ``settings.formats`` names,
+    e.g. en-GB formats for the English edition, or en for a language CLDR lacks), with the name,
+    calendar and direction site.yaml gives."""
+    borrowed = not known_to_cldr(code)
+    formats = settings.formats if settings is not None and settings.formats else None
+    locale = Locale.parse(formats or (code if not borrowed else "en"), sep="-")
+    if borrowed:
+        own = code
+        english = Locale("en").languages.get(code.split("-")[0]) or code
+        direction = "rtl" if locale.character_order == "right-to-left" else "ltr"
+    else:
+        itself = Locale.parse(code, sep="-")
+        own = itself.get_display_name(itself) or code
+        own = own[:1].upper() + own[1:] if own[:1].islower() and itself.language not in ("ko", "ja", "zh") else own
+        english = itself.get_display_name(Locale("en")) or code
+        direction = "rtl" if itself.character_order == "right-to-left" else "ltr"
+    calendar = "gregorian"
+    if settings is not None:
+        own = settings.name or own
+        english = settings.english_name or english
+        direction = settings.direction or direction
+        calendar = settings.calendar
+    return Language(code, locale, own, english, direction, calendar, borrowed)
 
 
 def _memoized(method):
@@ -60,11 +100,19 @@ def _memoized(method):
     return wrapper
 
 
+# Where Facebook's list of Open Graph locales differs from CLDR's likely subtags.
+OG_LOCALES = {"fil": "tl_PH"}  # Facebook knows Filipino as Tagalog (tl_PH); fil_PH is refused
+
+
 @lru_cache(maxsize=None)
 def og_locale(code: str) -> str:
     """Open Graph's language_TERRITORY form (ko → ko_KR), from CLDR's likely subtags."""
     from babel.core import get_global
 
+    if code in OG_LOCALES:
+        return OG_LOCALES[code]
+    if not known_to_cldr(code):
+        return code.replace("-", "_")
     locale = Locale.parse(code, sep="-")
     territory = locale.territory
     if territory is None:
@@ -74,20 +122,26 @@ def og_locale(code: str) -> str:
 
 
 class Formatter:
-    """Dates, times, countries and languages for one language, from CLDR."""
+    """Dates, times, countries and languages for one language, from CLDR (in that language's calendar)."""
 
-    def __init__(self, code: str, zone: ZoneInfo):
+    def __init__(self, lang: Language | str, zone: ZoneInfo, country_names: Mapping[str, str] | None = None):
         self._memo: dict[tuple, str] = {}
-        self.language = language(code)
+        self.language = lang if isinstance(lang, Language) else language(lang)
         self.locale = self.language.locale
         self.zone = zone
+        self._country_names = country_names or {}
         # CLDR's preferred hour cycle for this language: 'h' (12-hour) or 'H'.
         self._hour = "h" if "h" in str(self.locale.time_formats["short"].pattern) else "H"
+        self._calendar = calendars.CALENDARS[self.language.calendar]
+
+    def _skeleton(self, skeleton: str, value: dt.date) -> str:
+        pattern = self.locale.datetime_skeletons[babel_dates.match_skeleton(skeleton, self.locale.datetime_skeletons)]
+        return self._calendar.format(value, str(pattern), self.locale)
 
     @_memoized
     def day(self, value: dt.date) -> str:
-        """A day heading: 'Tuesday, 26 November 2019', '2019년 11월 26일 (화)'."""
-        return babel_dates.format_skeleton("yMMMEd", value, locale=self.locale)
+        """A day heading: 'Tuesday, 26 November 2019', '2019년 11월 26일 (화)', 'อ. 26 พ.ย. 2562'."""
+        return self._skeleton("yMMMEd", value)
 
     @_memoized
     def weekday(self, value: dt.date) -> str:
@@ -95,15 +149,15 @@ class Formatter:
 
     @_memoized
     def short_day(self, value: dt.date) -> str:
-        return babel_dates.format_skeleton("MMMEd", value, locale=self.locale)
+        return self._skeleton("MMMEd", value)
 
     @_memoized
     def date(self, value: dt.date) -> str:
-        return babel_dates.format_date(value, "long", locale=self.locale)
+        return self._calendar.format(value, str(self.locale.date_formats["long"].pattern), self.locale)
 
     @_memoized
     def date_range(self, start: dt.date, end: dt.date) -> str:
-        return babel_dates.format_interval(start, end, "yMMMd", locale=self.locale)
+        return self._calendar.interval(start, end, "yMMMd", self.locale)
 
     @_memoized
     def time(self, value: dt.datetime) -> str:
@@ -112,6 +166,22 @@ class Formatter:
     @_memoized
     def time_range(self, start: dt.datetime, end: dt.datetime) -> str:
         return babel_dates.format_interval(start, end, self._hour + "m", tzinfo=self.zone, locale=self.locale)
+
+    def clock(self) -> dict[str, object]:
+        """What the browser needs to write a time the way this page does (schedule.js, "your time"):
+        CLDR's patterns and names, so a browser without this locale (Khmer, Lao, Burmese in many)
+        still writes it in the page's language rather than in English."""
+        skeletons = self.locale.datetime_skeletons
+        periods = self.locale.day_periods["format"]["abbreviated"]
+        return {
+            "time": str(skeletons[babel_dates.match_skeleton(self._hour + "m", skeletons)]),
+            "weekdayTime": str(skeletons[babel_dates.match_skeleton("E" + self._hour + "m", skeletons)]),
+            "days": [self.locale.days["format"]["abbreviated"][index] for index in range(7)],  # Monday first
+            "am": periods.get("am", "AM"),
+            "pm": periods.get("pm", "PM"),
+            "gmt": str(self.locale.zone_formats["gmt"]).replace("%s", "{0}"),
+            "range": str(self.locale.interval_formats.get(None, "{0} – {1}")),
+        }
 
     @_memoized
     def zone_name(self, value: dt.datetime) -> str:
@@ -124,12 +194,25 @@ class Formatter:
 
     @_memoized
     def country(self, code: str) -> str:
-        return self.locale.territories.get(code, code)
+        """The country's name: site.yaml ``country_names`` first, else CLDR's (its short form where CLDR's
+        common one adds a parenthesis: 'Myanmar (Burma)' is 'Myanmar')."""
+        if code in self._country_names:
+            return self._country_names[code]
+        name = self.locale.territories.get(code, code)
+        return SHORT_FORM.sub("", name) if code in CLDR_NAMES_WITH_ALTERNATIVE else name
 
     @_memoized
     def language_name(self, code: str) -> str:
         """Another language's name in this page's language."""
-        return Locale.parse(code, sep="-").get_display_name(self.locale) or code
+        if known_to_cldr(code):
+            return Locale.parse(code, sep="-").get_display_name(self.locale) or code
+        return self.locale.languages.get(code.split("-")[0], code)
+
+
+# CLDR's common name of these territories carries its alternative in parentheses, and Babel
+# leaves out CLDR's short form ('Myanmar (Burma)' / 'Myanmar'): the name before the parenthesis.
+CLDR_NAMES_WITH_ALTERNATIVE = frozenset({"MM"})
+SHORT_FORM = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
 
 
 # --- gettext catalogs -------------------------------------------------------------

@@ -15,7 +15,6 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Iterable, Protocol
 from urllib.parse import urlsplit
 
-from . import l10n
 from .errors import did_you_mean
 from .paths import media_path_problem, nfc, relative_url
 from .routes import language_url
@@ -101,7 +100,7 @@ class Links:
         translated = set(page.translated_languages)
         items = []
         for lang in page.site.languages:
-            info = l10n.language(lang)
+            info = page.site.language(lang)
             per_language = self._route.kind.per_language
             items.append(
                 {
@@ -164,6 +163,7 @@ def unknown_link(target: str, urls: Iterable[str], languages: Iterable[str]) -> 
     prefixes = tuple(f"/{lang}/" for lang in languages)
     # Compare with the pages as editors write them: without the language prefix.
     known = {"/" + url[len(prefix):] if url.startswith(prefixes) else url for url in urls for prefix in [_prefix(url, prefixes)]}
+    known.discard(path)  # (a page of another language only: no use suggesting it)
     return f"link to {target}: no such page or file" + (did_you_mean(path, known) if path.startswith("/") else "")
 
 

@@ -22,7 +22,9 @@ from pydantic import BaseModel
 
 from .config import SiteConfig
 from .entries import Entry, Localized, Room, Section, Site, Translation
-from .errors import BuildError, Problem
+from . import l10n
+from .errors import BuildError, Problem, did_you_mean
+from .fields import language_hint
 from .kinds import KINDS
 from .kinds.base import ContentKind, Index
 from .documents import Document
@@ -137,6 +139,8 @@ def build_model(
     default = languages[0]
     chains = _fallback_chains(config, site_problem)
     _check_localized_keys(config, languages, site_problem)
+    warnings.extend(_check_languages(config, site_doc, site_problem))
+    editions = MappingProxyType({code: l10n.language(code, config.locales.get(code)) for code in languages})
     rooms, sections = memo.get(("site", "rooms"), (config,), lambda: _rooms_and_sections(config, default))
     sources = _sources(content, languages)
     media = {item.relative: item for item in content.raw.media}
@@ -183,12 +187,13 @@ def build_model(
         media=MappingProxyType(media),
         entries=MappingProxyType(entries),
         entry_map=MappingProxyType({name: MappingProxyType({e.id: e for e in items}) for name, items in entries.items()}),
+        editions=editions,
         indexes=MappingProxyType({}),
         lists=MappingProxyType({}),
     )
     indexes = {index.name: _index(site, kind.name, index) for kind in kinds for index in kind.indexes}
     lists = {name: make(site) for kind in kinds for name, make in kind.lists.items()}
-    site = replace(site, indexes=MappingProxyType(indexes), lists=MappingProxyType(lists))
+    site = replace(site, indexes=MappingProxyType(indexes), lists=MappingProxyType(lists), countries_named=_countries_named(site, kinds))
     for kind in kinds:
         if kind.site_checks is not None:
             warnings.extend(kind.site_checks(site))
@@ -237,6 +242,21 @@ def _sources(content: ValidContent, languages: tuple[str, ...]) -> dict[str, dic
     return sources
 
 
+def _countries_named(site: Site, kinds: tuple[ContentKind, ...]) -> frozenset[str]:
+    """site.yaml's countries and venue, and every country an entry names."""
+    found = set(site.config.countries)
+    if site.config.venue is not None and site.config.venue.country:
+        found.add(site.config.venue.country)
+    for kind in kinds:
+        for reference in kind.references:
+            if reference.target != "country":
+                continue
+            for entry in site.items(kind.name):
+                value = getattr(entry.meta, reference.field, None)
+                found.update(value if isinstance(value, list) else [value] if value else [])
+    return frozenset(found)
+
+
 def _rooms_and_sections(config: SiteConfig, default: str) -> tuple[dict[str, Room], dict[str, Section]]:
     rooms = {rid: Room(rid, Localized.of(room.name, default)) for rid, room in config.rooms.items()}  # type: ignore[arg-type]
     sections = {
@@ -283,5 +303,29 @@ def _check_localized_keys(config: SiteConfig, languages: tuple[str, ...], site_p
                     site_problem(path + (key,), f"{'.'.join(map(str, path))}: language {key!r} is not in languages")
                 visit(item, path + (key,))
 
-    for name in ("title", "tagline", "venue", "organizer", "rooms", "exhibition"):
+    for name in ("title", "tagline", "venue", "organizer", "rooms", "exhibition", "country_names"):
         visit(getattr(config, name), (name,))
+
+
+def _check_languages(config: SiteConfig, site_doc: Document, site_problem: Callable[[tuple, str], None]) -> list[Problem]:
+    """Every language is one CLDR knows, or one site.yaml ``locales`` declares with formats to borrow
+    (a warning says so). Returns the warnings."""
+    warnings = []
+    for index, code in enumerate(config.languages):
+        if l10n.known_to_cldr(code):
+            continue
+        settings = config.locales.get(code)
+        if settings is None or settings.formats is None:
+            site_problem(("languages", index), f"{code!r} is not a language known to CLDR{language_hint(code)}")
+            continue
+        info = l10n.language(code, settings)
+        line, column = site_doc.meta.locate(("locales", code))
+        message = (
+            f"CLDR has no data for {info.english_name} ({code}): its dates and names follow {settings.formats!r} "
+            f"(locales.{code}.formats); give it a catalog in locales/{code}/ for its interface"
+        )
+        warnings.append(Problem(site_doc.display, line, message, column, severity="warning"))
+    for code in config.locales:
+        if code not in config.languages:
+            site_problem(("locales", code), f"locales: {code!r} is not in languages" + did_you_mean(code, config.languages))
+    return warnings

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import l10n
 from .page import Page
 from .routes import language_url
 
@@ -57,7 +56,7 @@ def _choice(page: Page, lang: str) -> Choice:
         page.recorder.record_fact(f"route:{target}")  # a page appearing or going away changes this one
         if target in plan.by_url:
             links.append((labels[kind], page.links.url(target)))
-    info = l10n.language(lang)
+    info = page.site.language(lang)
     heading = translations.gettext("Page not found")
     event = page.site.title.get(page.site.chain(lang)).value
     return Choice(

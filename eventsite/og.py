@@ -30,7 +30,6 @@ from pathlib import Path
 import PIL
 from PIL import Image, ImageDraw, ImageFont, features
 
-from . import l10n
 from .fonts import Face, coverage, font_for, prefetch
 from .page import Page
 from .views import SiteView
@@ -53,6 +52,7 @@ class Line:
     face: Face
     size: int
     bold: bool = False
+    direction: str = "ltr"
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ def card(page: Page) -> Card | None:
         face = font_for(text, (lang, page.lang), bold)
         if face is None:
             return None
-        lines.append(Line(text, lang, face, size, bold))
+        lines.append(Line(text, lang, face, size, bold, page.site.language(lang).direction))
     path = page.route.url.lstrip("/") + CARD_FILE
     alt = ", ".join(part for part in (title.value, texts.when, texts.where.value if texts.where else "") if part)
     url = page.links.absolute(page.route.url + CARD_FILE)
@@ -172,7 +172,7 @@ def draw(card: Card) -> bytes:
 def _fit_title(line: Line, width: int, height: int) -> tuple[Line, list[str]]:
     """The largest size at which the whole title fits in three lines, else the smallest size, cut."""
     for size in TITLE_SIZES:
-        sized = Line(line.text, line.lang, line.face, size, line.bold)
+        sized = Line(line.text, line.lang, line.face, size, line.bold, line.direction)
         most = max(1, min(3, height // _line_height(sized)))
         wrapped = _wrap(sized, width, most)
         if wrapped is not None:
@@ -256,7 +256,7 @@ def _can_break_before(text: str, i: int) -> bool:
 
 
 def _direction(line: Line) -> str:
-    return l10n.language(line.lang).direction
+    return line.direction
 
 
 def _layout(line: Line) -> tuple[str | None, str | None]:

@@ -45,7 +45,8 @@ class Formatters:
     def __call__(self, lang: str) -> Formatter:
         found = self._made.get(lang)
         if found is None:
-            found = self._made[lang] = Formatter(lang, self._site.timezone)
+            site = self._site
+            found = self._made[lang] = Formatter(site.language(lang), site.timezone, site.country_names(lang))
         return found
 
 
@@ -93,7 +94,7 @@ class Page:
 
     @property
     def language(self) -> l10n.Language:
-        return l10n.language(self.lang)
+        return self.site.language(self.lang)
 
     @property
     def dir(self) -> str:

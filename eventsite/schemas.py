@@ -41,6 +41,10 @@ VALIDATOR_HINTS: dict[str, dict[str, Any]] = {
         "pattern": r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$",
         "description": "a BCP 47 language code, e.g. 'ko' or 'zh-Hant'",
     },
+    "_check_language_tag": {
+        "pattern": r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$",
+        "description": "a BCP 47 language code, e.g. 'ko', 'zh-Hant' or 'en-GB'",
+    },
     "_check_country": {
         "pattern": r"^[A-Z]{2}$",
         "description": "an ISO 3166-1 alpha-2 country code, e.g. 'KR'",

@@ -37,7 +37,7 @@ def source_link_problems(raw: RawContent, site: Site, invalid: Iterable[tuple[st
     for document in raw.documents:
         if not document.body.strip():
             continue
-        lang = document.lang or site.default_language
+        lang = document.lang if document.lang in site.languages else site.default_language
 
         def resolve(target: str) -> str | None:
             path = nfc(target.partition("#")[0].partition("?")[0])

@@ -76,6 +76,14 @@ class Theme:
                     found[path.relative_to(static).as_posix()] = path
         return dict(sorted(found.items()))
 
+    def flag_file(self, code: str) -> Path | None:
+        """The theme's flag of a country (flags/<code>.svg, from flag-icons: scripts/vendor-flags), if any."""
+        for folder in self.template_folders:
+            candidate = folder / "flags" / f"{code.lower()}.svg"
+            if candidate.is_file():
+                return candidate
+        return None
+
     def static_file(self, relative: str) -> Path | None:
         for folder in self.template_folders:
             candidate = folder / "static" / relative

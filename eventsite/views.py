@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from markupsafe import Markup, escape
 
-from . import l10n
 from .entries import Entry, Localized, Text
 from .page import Page
 
@@ -33,11 +32,12 @@ E = TypeVar("E", bound=Entry)
 
 @dataclass(frozen=True)
 class Shown:
-    """A text as shown on a page: marked with its language when it differs."""
+    """A text as shown on a page: marked with its language (and direction) when it differs."""
 
     value: str
     lang: str
     page_lang: str
+    dir: str = ""  # the text's direction when it differs from the page's ('rtl' English on an Arabic page: 'ltr')
 
     def __str__(self) -> str:
         return self.value
@@ -48,14 +48,18 @@ class Shown:
     def __html__(self) -> str:
         if self.lang == self.page_lang:
             return str(escape(self.value))
-        info = l10n.language(self.lang)
-        direction = f' dir="{info.direction}"' if info.direction != l10n.language(self.page_lang).direction else ""
+        direction = f' dir="{self.dir}"' if self.dir else ""
         # A text not translated yet stays out of this language's search index (eventsite/search.py).
         return f'<span lang="{escape(self.lang)}"{direction} data-pagefind-ignore>{escape(self.value)}</span>'
 
 
 def shown(page: Page, text: Text | None) -> Shown | None:
-    return Shown(text.value, text.lang, page.lang) if text else None
+    if not text:
+        return None
+    if text.lang == page.lang:
+        return Shown(text.value, text.lang, page.lang)
+    direction = page.site.language(text.lang).direction
+    return Shown(text.value, text.lang, page.lang, direction if direction != page.dir else "")
 
 
 def localized(page: Page, value: Localized | None) -> Shown | None:
@@ -218,6 +222,11 @@ class Picture:
         return self.url
 
 
+def flag_path(code: str) -> str:
+    """Where a country's flag is published, below static/."""
+    return f"flags/{code.lower()}.svg"
+
+
 @dataclass(frozen=True)
 class RoomView:
     id: str
@@ -243,9 +252,14 @@ class CountryView(RelatedLists):
         return self._page.formatter.country(self.code)
 
     @property
-    def flag(self) -> str:
-        """The flag emoji (regional indicator symbols); decorative only."""
-        return "".join(chr(0x1F1E6 + ord(letter) - ord("A")) for letter in self.code)
+    def flag(self) -> str | None:
+        """The flag's picture (an SVG of the theme's, static/flags/<code>.svg), or None; decorative only.
+
+        Pictures, not emoji: Windows shows no flag emoji, and Khmer fonts turn them into letter pairs."""
+        relative = flag_path(self.code)
+        if self._page.context.theme.flag_file(self.code) is None:
+            return None
+        return self._page.links.asset(relative)
 
     @property
     def url(self) -> str | None:

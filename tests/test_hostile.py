@@ -384,7 +384,7 @@ def test_site_links_cannot_reach_outside_the_site(tmp_path: Path, target: str) -
 def test_language_codes_cannot_be_paths_or_case_duplicates(tmp_path: Path) -> None:
     for index, (languages, message) in enumerate([
         ("[en, ko, th, EN]", "languages: each language may be listed once (letter case does not count)"),
-        ("[en, '../x']", "languages.1: '../x' is not a language known to CLDR"),
+        ("[en, '../x']", "languages.1: '../x' is not a language code (e.g. 'ko', 'zh-Hant', 'en-GB')"),
     ]):
         site_yaml = SITE_YAML.replace("languages: [en, ko, th]", f"languages: {languages}")
         found = problems(tmp_path / str(index), {"site.yaml": site_yaml})

@@ -51,8 +51,9 @@ def static_references(site: Path) -> list[tuple[str, str]]:
 
 def test_every_static_file_is_fingerprinted_and_every_reference_follows(built: Path) -> None:
     theme = sorted(p.name for p in (PROJECT_ROOT / "templates" / "static").iterdir() if p.is_file())
-    shipped = sorted(p.name for p in (built / "static").iterdir())
+    shipped = sorted(p.name for p in (built / "static").iterdir() if p.is_file())
     assert len(shipped) == len(theme)
+    assert all(".".join(p.name.split(".")[::2]) == f"{p.name.split('.')[0]}.svg" for p in (built / "static" / "flags").iterdir())
     for name in shipped:
         stem, digest, suffix = name.split(".", 2)
         assert f"{stem}.{suffix}" in theme

@@ -103,3 +103,25 @@ def test_personal_agenda_persists_and_exports(schedule, tmp_path: Path) -> None:
 def test_filter_labels_are_translated(schedule) -> None:
     page = schedule("ko")
     assert page.text_content("#programme-filters legend").strip() != "Filter the programme"
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        # 2019-11-26 09:30–10:45 in Seoul is 01:30–02:45 in Paris (GMT+01:00); the English edition is British.
+        ("en", "Your time: Tue 01:30\u2009–\u200902:45 (GMT+01:00)"),
+        # Khmer, whose locale this browser may lack: CLDR's Khmer names and pattern, shipped in the page.
+        ("km", "ម៉ោងរបស់អ្នក: អង្គារ 1:30 AM - 2:45 AM (ម៉ោង\u200bសកល +01:00)"),
+        ("th", "เวลาของท่าน: อังคาร 01:30 น. – 02:45 น. (GMT+01:00)"),
+    ],
+)
+def test_the_visitors_own_time_is_written_in_the_pages_language(busan_site: Path, serve, browser, lang: str, expected: str) -> None:
+    from .support.browser import open_page
+
+    base = serve(busan_site, "/busan2019/")
+    with open_page(browser, f"{base}{lang}/schedule/", timezone_id="Europe/Paris") as page:
+        page.wait_for_selector("#session-roundtable-session-1 .local-time")
+        text = page.text_content("#session-roundtable-session-1 .local-time").strip()
+    catalog_label = expected.split(":")[0]
+    assert text.startswith(catalog_label + ": "), text
+    assert text == expected, text

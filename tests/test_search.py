@@ -109,7 +109,7 @@ def test_content_pages_carry_filters_and_title(busan_site: Path) -> None:
     body = exhibit.xpath("//*[@data-pagefind-body]")
     assert len(body) == 1 and body[0].tag == "article"
     assert body[0].get("data-pagefind-filter") == "kind:exhibit"
-    assert [text_of(e) for e in exhibit.xpath("//*[@data-pagefind-filter='country']")] == ["เกาหลีใต้"]  # CLDR, in Thai
+    assert [text_of(e) for e in exhibit.xpath("//*[@data-pagefind-filter='country']")] == ["สาธารณรัฐเกาหลี"]  # site.yaml country_names, in Thai
     assert text_of(exhibit.xpath("//*[@data-pagefind-meta='title']")[0]) == "ระบบจราจรอัจฉริยะ"
     session = parse_html(busan_site / "ko" / "sessions" / "bilateral-cambodia" / "index.html")
     assert session.xpath("//article/@data-pagefind-filter") == ["kind:session"]

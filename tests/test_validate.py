@@ -394,23 +394,37 @@ def test_bad_timezone(tmp_path: Path, zone: str) -> None:
     assert problem.message.startswith("timezone: ") and "IANA" in problem.message
 
 
-def test_language_unknown_to_cldr_as_a_localized_key(tmp_path: Path) -> None:
+def site_problems(tmp_path: Path, files: dict) -> list[Problem]:
+    """Problems of site.yaml found by validation and by the model (where languages meet CLDR)."""
+    from eventsite.build import Caches, examine
+
+    from .sitekit import project_for
+
+    content = write_site(tmp_path, files)
+    return list(examine(project_for(content, tmp_path / "site"), Caches()).problems)
+
+
+def test_language_not_of_the_site_as_a_localized_key(tmp_path: Path) -> None:
     text = site("  ko: 테스트 포럼\n", "  ko: 테스트 포럼\n  xx: Bad\n")
-    found = problems(tmp_path, {"site.yaml": text})
-    problem = next(p for p in found if "CLDR" in p.message)
+    problem = only(site_problems(tmp_path, {"site.yaml": text}))
     at(problem, "content/site.yaml", site_line(text, "xx: Bad"))
-    assert problem.message.startswith("title.xx: ")
+    assert problem.message == "title: language 'xx' is not in languages"
 
 
 # One mistake in site.yaml → one problem on its line: (replace, with, the line that has, column, message prefix, the message mentions).
 SITE_MISTAKES = [
     *(
-        pytest.param("languages: [en, ko, th]", f"languages: [en, ko, '{code}']", "languages:", None, "languages.2: ", "CLDR", id=f"language-{code}")
-        for code in ["xx", "klingon", "en_US", "en-", "12"]
+        pytest.param(
+            "languages: [en, ko, th]", f"languages: [en, ko, '{code}']", "languages:", None, "languages.2: ", "not a language code",
+            id=f"language-{code}",
+        )
+        for code in ["klingon", "en_US", "en-", "12"]
     ),
+    pytest.param("languages: [en, ko, th]", "languages: [en, ko, xx]", "languages:", None, "'xx' is not a language known to CLDR",
+                 "locales: {xx:", id="language-unknown-to-cldr"),
     pytest.param(
-        "languages: [en, ko, th]\n", "languages: [en, ko, th]\nfallbacks:\n  th: [en, zz]\n", "th: [en, zz]", None, "fallbacks.th.1: ", "",
-        id="fallback-unknown-to-cldr",
+        "languages: [en, ko, th]\n", "languages: [en, ko, th]\nfallbacks:\n  th: [en, zz]\n", "th: [en, zz]", None,
+        "fallbacks: 'zz' is not in languages", "", id="fallback-not-a-site-language",
     ),
     pytest.param("languages: [en, ko, th]", "languages: [en, ko, th, ko]", "languages:", None, "languages: ", "once", id="language-twice"),
     pytest.param("languages: [en, ko, th]", "languages: []", "languages:", None, "languages: ", "", id="no-languages"),
@@ -428,7 +442,7 @@ def test_one_site_yaml_mistake_is_one_problem_on_its_line(
     tmp_path: Path, old: str, new: str, line_with: str, column: int | None, prefix: str, mentions: str
 ) -> None:
     text = site(old, new)
-    problem = only(problems(tmp_path, {"site.yaml": text}))
+    problem = only(site_problems(tmp_path, {"site.yaml": text}))
     at(problem, "content/site.yaml", site_line(text, line_with), column)
     assert problem.message.startswith(prefix) and mentions in problem.message
 

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from .. import l10n
 from ..entries import Site
 from ..errors import Problem, display_path, did_you_mean
 from ..kinds import BY_FOLDER, BY_NAME
@@ -67,7 +66,7 @@ def coverage_report(site: Site, locales: Sequence[Path]) -> Coverage:
     template = read_template(locales)
     listed = entries(site)
     for lang in site.languages[1:]:
-        info = l10n.language(lang)
+        info = site.language(lang)
         chain = site.chain(lang)
         states = [item_status(entry, lang, chain, site.root) for entry in listed]
         missing = [state for state in states if state.state == MISSING]

@@ -224,7 +224,7 @@ def translation_report(site: Site, locales: Path | Sequence[Path], languages: It
         if wanted is not None and lang not in wanted:
             continue
         chain = site.chain(lang)
-        info = l10n.language(lang)
+        info = site.language(lang)
         statuses.append(
             LanguageStatus(
                 lang,

@@ -162,16 +162,44 @@
       next.querySelector(".session-meta").prepend(badge);
     }
   }
+  /* A CLDR date pattern ('E HH:mm', 'a h:mm', 'HH:mm น.') applied to the visitor's local time, with
+     the page language's names shipped in data-clock: the same words as the rest of the page, also
+     where the browser has no data for the language. */
+  var clock = JSON.parse(data.clock || "{}");
+  function two(number) { return (number < 10 ? "0" : "") + number; }
+  function applyPattern(pattern, date) {
+    var out = "";
+    var tokens = pattern.match(/'[^']*'|(.)\1*/g) || [];
+    tokens.forEach(function (token) {
+      var hours = date.getHours();
+      switch (token[0]) {
+        case "'": out += token.length > 2 ? token.slice(1, -1) : "'"; break;
+        case "E": case "c": out += clock.days[(date.getDay() + 6) % 7]; break;
+        case "H": out += token.length > 1 ? two(hours) : hours; break;
+        case "h": var twelve = hours % 12 || 12; out += token.length > 1 ? two(twelve) : twelve; break;
+        case "m": out += two(date.getMinutes()); break;
+        case "a": case "b": case "B": out += hours < 12 ? clock.am : clock.pm; break;
+        default: out += token;
+      }
+    });
+    return out;
+  }
+  function gmtOffset(date) {
+    var minutes = -date.getTimezoneOffset();
+    var sign = minutes < 0 ? "-" : "+";
+    minutes = Math.abs(minutes);
+    return clock.gmt.replace("{0}", sign + two(Math.floor(minutes / 60)) + ":" + two(minutes % 60));
+  }
   function localTimes() {
     var eventOffset = function (iso) { var m = /([+-])(\d\d):(\d\d)$/.exec(iso); return m ? (m[1] === "-" ? 1 : -1) * (Number(m[2]) * 60 + Number(m[3])) : 0; };
-    var lang = document.documentElement.lang;
+    if (!clock.time) return;
     sessions.forEach(function (session) {
       var start = new Date(session.dataset.start), end = new Date(session.dataset.end);
       if (start.getTimezoneOffset() === eventOffset(session.dataset.start)) return;
-      var format = new Intl.DateTimeFormat(lang, { weekday: "short", hour: "numeric", minute: "2-digit", timeZoneName: "short" });
+      var range = clock.range.replace("{0}", applyPattern(clock.weekdayTime, start)).replace("{1}", applyPattern(clock.time, end));
       var span = document.createElement("span");
       span.className = "local-time";
-      span.textContent = data.localLabel + ": " + format.format(start) + " – " + new Intl.DateTimeFormat(lang, { hour: "numeric", minute: "2-digit" }).format(end);
+      span.textContent = data.localLabel + ": " + range + " (" + gmtOffset(start) + ")";
       session.querySelector(".session-time").appendChild(span);
     });
   }
