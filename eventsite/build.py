@@ -28,35 +28,14 @@ from .load import Changes, LoadCache, RawContent, load_content
 from .model import ModelMemo, build_model
 from .parallel import default_workers, render_routes
 from .progress import Progress
-from .publish import BuildOptions, Finished, run_post_build
+from .project import BuildOptions, Project
+from .publish import Finished, run_post_build
 from .render import Renderer, SharedBytecodeCache
 from .routes import PageKind, RoutePlan, plan_routes
 from .sourcelinks import source_link_problems
-from .theme import Theme
 from .validate import ValidationCache, validate_content
 from .views import flag_path
 from .write import StagedOutput, check_output_folder
-
-
-@dataclass(frozen=True)
-class Project:
-    """Where a build reads from and writes to."""
-
-    content: Path
-    output: Path
-    theme: Theme
-    base_url: str | None = None  # overrides site.yaml, e.g. for pull-request previews
-    cache: Path | None = None  # speeds up later builds; never changes their output
-
-    @classmethod
-    def at(cls, root: Path, content: Path | None = None, output: Path | None = None, base_url: str | None = None) -> "Project":
-        return cls(
-            content=(content or root / "content"),
-            output=(output or root / "site"),
-            theme=Theme(templates=root / "templates", locales=root / "locales"),
-            base_url=base_url,
-            cache=root / ".cache" / "eventsite",
-        )
 
 
 @dataclass

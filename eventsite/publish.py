@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Callable
 
 from .entries import Site
 from .errors import Problem
+from .project import BuildOptions
 from .fingerprint import fingerprint_assets
 from .hosting import write_host_files
 from .minify import minify_output
@@ -23,18 +24,6 @@ from .search import index_site
 
 if TYPE_CHECKING:
     from .render import Renderer
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    """Switches of one build that change what is published (not what is read)."""
-
-    minify: bool = False
-    search: bool = True
-    dev: bool = False  # the dev server: skip slow, publish-only steps
-    workers: int | None = None  # render processes; None: as many as cores for large builds (same bytes either way)
-    # Write the output even when pages have errors, and return them (check, into a temporary folder).
-    keep_going: bool = False
 
 
 @dataclass

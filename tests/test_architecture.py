@@ -132,3 +132,19 @@ def test_mypy_passes() -> None:
     pytest.importorskip("mypy", reason="mypy is in the test extra")
     done = subprocess.run([sys.executable, "-m", "mypy", "eventsite"], cwd=PROJECT_ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout[-4000:]
+
+
+HEAVY = ("jinja2", "pydantic", "babel", "PIL", "icalendar", "markdown", "nh3", "lxml")
+
+
+def test_the_command_line_starts_without_heavy_imports() -> None:
+    """`--help` (and the up-to-date check of a build) must not pay for Jinja, pydantic, Pillow…"""
+    probe = (
+        "import sys\n"
+        "from eventsite.cli import make_parser\n"
+        "from eventsite.commands import project_from\n"
+        "make_parser()\n"
+        f"print(sorted({{name.split('.')[0] for name in sys.modules}} & set({HEAVY!r})))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=PROJECT_ROOT, check=True)
+    assert done.stdout.strip() == "[]", f"imported at start-up: {done.stdout.strip()}"

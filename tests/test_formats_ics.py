@@ -255,3 +255,52 @@ def test_every_busan_calendar_is_what_icalendar_would_write(busan_site: Path) ->
     for path in calendars:
         data = path.read_bytes()
         assert Calendar.from_ical(data).to_ical() == data, path
+
+
+# --- the direct writer against icalendar (the oracle) ----------------------------------
+
+ODD_FILES: dict[str, str | None] = {
+    **EXTRA_FILES,
+    # Every character TEXT escaping touches, a literal \N, a quote and a comma in the title's language tag's way.
+    "sessions/odd.md": _session(
+        "'Commas, semi; colons: back\\\\slash \\\\N and \"quotes\"'", "2019-11-25 13:00", "2019-11-25 13:30",
+        "room: hall-a\nsummary: 'Semi; colon: comma, back\\\\slash'",
+    ) + "Line one\r\nline two\\N\n\nthree; four, five \u2019quoted\u2019 \u0e44\u0e17\u0e22 " + "long " * 40 + "\n",
+}
+
+
+def calendars_both_ways(content: Path, output: Path):
+    """(url, direct bytes, icalendar's bytes) of every calendar the site plans."""
+    from eventsite.build import Caches, prepare
+    from eventsite.depends import NullRecorder
+    from eventsite.formats import ics
+    from eventsite.project import BuildOptions
+    from eventsite.render import Renderer
+
+    from .sitekit import project_for
+
+    project = project_for(content, output)
+    prepared = prepare(project, Caches(), BuildOptions())
+    site = prepared.site
+    renderer = Renderer(site, prepared.plan, project.theme, load_translations(project.theme.locale_folders, site.languages, site.fallback_chains))
+    for route in prepared.plan.routes:
+        if route.kind.format == "ics":
+            page = renderer.page(route, NullRecorder())
+            yield route.url, ics.render(page), ics.serialize(ics.calendar_of(page))
+
+
+@pytest.mark.parametrize("files", [ODD_FILES, DST_FILES, KATHMANDU_FILES], ids=["odd", "dst", "kathmandu"])
+def test_the_direct_writer_gives_icalendars_bytes(tmp_path: Path, files: dict) -> None:
+    compared = 0
+    for url, direct, oracle in calendars_both_ways(write_site(tmp_path, files), tmp_path / "site"):
+        assert direct == oracle, url
+        compared += 1
+    assert compared >= 4
+
+
+def test_the_direct_writer_gives_icalendars_bytes_for_busan(tmp_path: Path) -> None:
+    compared = 0
+    for url, direct, oracle in calendars_both_ways(PROJECT_ROOT / "content", tmp_path / "site"):
+        assert direct == oracle, url
+        compared += 1
+    assert compared >= 150  # every session in ten languages, and the ten programmes

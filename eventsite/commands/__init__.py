@@ -12,8 +12,8 @@ import importlib
 from pathlib import Path
 from types import ModuleType
 
-from ..build import Project
-from ..render import Theme
+from ..project import Project
+from ..theme import Theme
 
 COMMANDS: dict[str, str] = {
     "build": "eventsite.commands.build",

@@ -6,11 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..build import build_site
-from ..progress import stderr_progress
-from ..publish import BuildOptions
 from ..errors import BuildError, Problem
-from ..fields import normalize_base_url
+from ..project import BuildOptions
 from . import add_project_arguments, project_from
 
 HELP = "build the site into --out (the default command)"
@@ -27,6 +24,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, root: Path) -> int:
+    from ..build import build_site
+    from ..fields import normalize_base_url
+    from ..progress import stderr_progress
+
     project = project_from(args, root)
     if project.base_url:
         try:

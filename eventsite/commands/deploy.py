@@ -11,10 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..build import build_site
-from ..deploy import DeployError, plan_upload, read_manifest, upload
-from ..progress import stderr_progress
-from ..publish import BuildOptions
+from ..project import BuildOptions
 from . import add_project_arguments, project_from
 
 HELP = "build the site and upload it to S3 (--dry-run: only print what would be sent and deleted)"
@@ -34,6 +31,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, root: Path) -> int:
+    from ..build import build_site
+    from ..deploy import DeployError, plan_upload, read_manifest, upload
+    from ..progress import stderr_progress
+
     project = project_from(args, root)
     manifest = args.manifest or root / DEFAULT_MANIFEST
     client = None

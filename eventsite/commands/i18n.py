@@ -14,13 +14,14 @@ import difflib
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..translations import catalogs, fingerprints, history, status
-from ..build import Project, load_site
 from ..errors import BuildError, Problem, display_path
-from ..load import load_content
-from ..validate import validate_content
 from ..program import program
+
+if TYPE_CHECKING:
+    from ..project import Project
+    from ..translations import status
 from . import add_project_arguments, project_from
 
 HELP = "translation status (default), UI catalogs (extract), sign-off and diff of translations"
@@ -87,6 +88,9 @@ def run(args: argparse.Namespace, root: Path) -> int:
 
 
 def run_status(project: Project, args: argparse.Namespace) -> int:
+    from ..build import load_site
+    from ..translations import status
+
     site = load_site(project)
     unknown = sorted(set(args.language or ()) - set(site.languages[1:]))
     if unknown:
@@ -104,6 +108,8 @@ def run_status(project: Project, args: argparse.Namespace) -> int:
 
 
 def format_report(report: status.Report, *, summary: bool = False) -> str:
+    from ..translations import status
+
     lines = [f"Translation status (the default language is {report.default_language})"]
     if not report.template_exists:
         lines.append(f"  no {report.template}: run `{program()} i18n extract` for the UI strings")
@@ -144,6 +150,9 @@ def format_report(report: status.Report, *, summary: bool = False) -> str:
 
 def site_languages(content: Path) -> tuple[str, ...]:
     """site.yaml's languages, without requiring the rest of the content to be valid."""
+    from ..load import load_content
+    from ..validate import validate_content
+
     valid = validate_content(load_content(content, keep_going=True), keep_going=True)
     if valid.site is None:
         raise BuildError([problem for problem in valid.problems if problem.path.endswith("site.yaml")] or list(valid.problems))
@@ -151,6 +160,8 @@ def site_languages(content: Path) -> tuple[str, ...]:
 
 
 def run_extract(project: Project, root: Path, *, check: bool) -> int:
+    from ..translations import catalogs
+
     mapping = root / MAPPING
     if not mapping.is_file():
         raise BuildError([Problem(display_path(mapping, root), 0, "missing: it says where the UI strings are")])
@@ -178,6 +189,8 @@ def _inside(path: Path, folder: Path) -> bool:
 
 def run_sign_off(project: Project, files: list[Path], *, draft: bool = False) -> int:
     """All files are checked before any is written: one bad path changes nothing."""
+    from ..translations import fingerprints
+
     problems: list[Problem] = []
     planned: list[tuple[fingerprints.TranslationFile, bytes, bytes, str]] = []
     for path in files:
@@ -212,6 +225,8 @@ def run_sign_off(project: Project, files: list[Path], *, draft: bool = False) ->
 
 
 def run_diff(project: Project, path: Path) -> int:
+    from ..translations import fingerprints, history
+
     target = fingerprints.translation_file(path)
     shown = display_path(path.resolve(), project.content.resolve())
     if not path.is_file() or not target.source.is_file():
