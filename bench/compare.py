@@ -18,6 +18,19 @@ peer builds a search index, and *warm+search*, what a published build with
 its Pagefind index costs. eventsite renders its full theme (header, language
 switcher, JSON-LD…), not a minimal template: the peers get the lighter job. Install the peers with
 ``apt-get install hugo jekyll`` and ``pip install pelican mkdocs``.
+
+Rows that go beyond the peers' job (the targets of issue 19, docs/performance.md):
+
+- *eventsite-no-change*: the same command again, the output left in place
+  (the last build's state says nothing changed);
+- *eventsite-one-edit*: one page's text changed before each run;
+- *sessions-N*: ``make_site.py --sessions N --languages 1`` (a programme of
+  N sessions with their people, exhibits and calendars), warm, no search;
+- *busan*, *busan-no-change*, *busan-one-edit*: this repository's site as
+  published (search index, share cards, fingerprints), warm; then run again
+  unchanged, then with one session's text changed.
+
+    python bench/compare.py --pages 1000 --tools hugo,eventsite-warm,sessions,eventsite-no-change,eventsite-one-edit,busan,busan-no-change,busan-one-edit
 """
 
 from __future__ import annotations
@@ -44,10 +57,13 @@ PAGE = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t
 
 
 @dataclass
-class Tool:
-    name: str
-    setup: "callable"  # (workdir, pages) -> (command, output dir)
-    available: "callable"
+class Job:
+    """One timed command; ``before`` runs untimed before each run; ``keep`` leaves the output in place."""
+
+    command: list[str]
+    output: Path
+    before: "callable | None" = None
+    keep: bool = False
 
 
 def pages(count: int, seed: int = 7) -> list[tuple[str, str, str]]:
@@ -76,6 +92,30 @@ def setup_eventsite(work: Path, items, *, cache: bool, search: bool = False) -> 
     if not search:
         command.append("--no-search")  # the peers index nothing: compare equal work
     return command, work / "out"
+
+
+def setup_rebuild(work: Path, items, *, edit: bool) -> Job:
+    command, output = setup_eventsite(work, items, cache=True)
+    page = work / "content" / "pages" / f"{items[len(items) // 2][0]}.md"
+    counter = iter(range(10**6))
+    before = (lambda: page.write_text(page.read_text(encoding="utf-8") + f"\nEdit {next(counter)}.\n", encoding="utf-8")) if edit else None
+    return Job(command, output, before, keep=True)
+
+
+def setup_sessions(work: Path, items) -> tuple[list[str], Path]:
+    content = work / "content"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "make_site.py"), "--sessions", str(len(items)), "--languages", "1",
+                    "--out", str(content)], check=True, stdout=subprocess.DEVNULL)
+    return [sys.executable, str(ROOT / "build.py"), "--content", str(content), "--out", str(work / "out"), "--no-search"], work / "out"
+
+
+def setup_busan(work: Path, items, *, again: bool = False, edit: bool = False) -> Job:
+    shutil.copytree(ROOT / "content", work / "content")
+    command = [sys.executable, str(ROOT / "build.py"), "--content", str(work / "content"), "--out", str(work / "out")]
+    session = sorted((work / "content" / "sessions").glob("*.md"))[0]
+    counter = iter(range(10**6))
+    before = (lambda: session.write_text(session.read_text(encoding="utf-8") + f"\nEdit {next(counter)}.\n", encoding="utf-8")) if edit else None
+    return Job(command, work / "out", before, keep=again or edit)
 
 
 def setup_hugo(work: Path, items) -> tuple[list[str], Path]:
@@ -137,6 +177,12 @@ TOOLS = {
     "eventsite-warm": (lambda work, items: setup_eventsite(work, items, cache=True), lambda: True),
     # What a published build costs: warm, plus the Pagefind index the peers do not make.
     "eventsite-warm+search": (lambda work, items: setup_eventsite(work, items, cache=True, search=True), lambda: True),
+    "eventsite-no-change": (lambda work, items: setup_rebuild(work, items, edit=False), lambda: True),
+    "eventsite-one-edit": (lambda work, items: setup_rebuild(work, items, edit=True), lambda: True),
+    "sessions": (setup_sessions, lambda: True),
+    "busan": (lambda work, items: setup_busan(work, items), lambda: True),
+    "busan-no-change": (lambda work, items: setup_busan(work, items, again=True), lambda: True),
+    "busan-one-edit": (lambda work, items: setup_busan(work, items, edit=True), lambda: True),
     "hugo": (setup_hugo, lambda: shutil.which("hugo") is not None),
     "jekyll": (setup_jekyll, lambda: shutil.which("jekyll") is not None),
     "pelican": (setup_pelican, lambda: module_available("pelican")),
@@ -144,10 +190,13 @@ TOOLS = {
 }
 
 
-def run_once(command: list[str], output: Path, cwd: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one build; the old output is removed first, untimed."""
-    if output.exists():
+def run_once(job: Job, cwd: Path) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one build; the old output is removed first (unless kept), untimed."""
+    command, output = job.command, job.output
+    if output.exists() and not job.keep:
         shutil.rmtree(output)
+    if job.before is not None:
+        job.before()
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
@@ -175,19 +224,20 @@ def main() -> int:
                 continue
             work = Path(temporary) / name
             work.mkdir()
-            prepared[name] = (*setup(work, items), work)
+            made = setup(work, items)
+            prepared[name] = (made if isinstance(made, Job) else Job(*made), work)
             results[name] = []
-        for name in ("eventsite-warm", "eventsite-warm+search"):  # fill the caches once, untimed
-            if name in prepared:
-                command, output, work = prepared[name]
-                run_once(command, output, work)
+        for name, (job, work) in prepared.items():  # fill the caches (and make the output to rebuild) once, untimed
+            if name != "eventsite-cold" and name.startswith(("eventsite", "sessions", "busan")):
+                run_once(Job(job.command, job.output, keep=job.keep), work)
         for round_index in range(args.runs):
-            for name, (command, output, work) in prepared.items():
-                results[name].append(run_once(command, output, work))
+            for name, (job, work) in prepared.items():
+                results[name].append(run_once(job, work))
                 print(f"round {round_index + 1}: {name} {results[name][-1][0]:.2f} s", file=sys.stderr)
-    ours = statistics.median(seconds for seconds, _ in results["eventsite-cold"]) if "eventsite-cold" in results else None
+    reference = next((name for name in ("eventsite-cold", "hugo") if name in results), None)
+    ours = statistics.median(seconds for seconds, _ in results[reference]) if reference else None
     print(f"\n{args.pages} pages, {args.runs} runs, {platform.node()} ({os.cpu_count()} cores, Python {platform.python_version()})\n")
-    print(f"| tool | median wall (s) | pages/s | peak RSS (MB) | time ÷ eventsite cold |")
+    print(f"| tool | median wall (s) | pages/s | peak RSS (MB) | time ÷ {reference or '–'} |")
     print("| --- | ---: | ---: | ---: | ---: |")
     for name, samples in results.items():
         wall = statistics.median(seconds for seconds, _ in samples)

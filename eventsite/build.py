@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 
 from . import og
-from .anchors import anchor_problems
+from .anchors import AnchorClaim, anchor_problems
 from .cache import DiskCache
 from .depends import Recorder
 from .entries import Site
@@ -51,6 +51,13 @@ class BuildResult:
     files: int = 0  # every file written: pages, calendars, feeds, media, assets
     notes: list[str] = field(default_factory=list)
     content: RawContent | None = None  # what was read (the dev server patches it on each edit)
+    # For the next build (eventsite/buildstate.py): each output's warnings and links to #fragments,
+    # the fingerprinted names of static files.
+    page_problems: dict[str, list[Problem]] = field(default_factory=dict)
+    claims: dict[str, list[AnchorClaim]] = field(default_factory=dict)
+    assets: dict[str, str] = field(default_factory=dict)
+    rewritten: int | None = None  # a rebuild: the files it wrote again (None: a full build)
+    removed: int = 0  # a rebuild: the files it deleted
 
     def summary(self) -> str:
         """'wrote site/ in 1.18 s: 641 pages (64 in each of 10 languages, 1 language chooser at the root), 2,315 files in all'."""
@@ -65,7 +72,12 @@ class BuildResult:
             shown += f", {at_root} at the root (the language chooser)" if at_root == 1 else f", {at_root} at the root"
         where = relative_to_cwd(self.output) + "/" if self.output is not None else "the output folder"
         total = sum(self.pages_per_language.values())
-        line = f"wrote {where} in {self.seconds:.2f} s: {total} pages ({shown}), {self.files:,} files in all"
+        if self.rewritten is not None:
+            gone = f", {self.removed:,} removed" if self.removed else ""
+            line = (f"updated {where} in {self.seconds:.2f} s: {self.rewritten:,} of {self.files:,} files written again{gone}; "
+                    f"{total} pages ({shown})")
+        else:
+            line = f"wrote {where} in {self.seconds:.2f} s: {total} pages ({shown}), {self.files:,} files in all"
         return "\n".join([line, *self.notes])
 
 
@@ -239,6 +251,7 @@ def build_site(
     return BuildResult(
         site, plan, dict(pages), warnings, time.perf_counter() - started, dependencies,
         errors=errors, notes=finished.notes, content=prepared.raw, output=project.output, files=files,
+        page_problems=rendering.problems_of, claims=rendering.claims_of, assets=finished.assets,
     )
 
 

@@ -66,6 +66,10 @@ class DependencyIndex:
         for fact in old.facts:
             self._by_fact[fact].discard(output)
 
+    def has_source(self, source: Path) -> bool:
+        """Whether any output read ``source``."""
+        return bool(self._by_source.get(source))
+
     def readers(self, sources: set[Path], facts: set[str]) -> set[str]:
         """The outputs that read any of ``sources`` or ``facts``."""
         found: set[str] = set()

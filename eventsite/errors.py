@@ -7,8 +7,9 @@ so an editor sees everything wrong with a pull request in one run.
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Iterable, Literal
 
 Severity = Literal["error", "warning"]
@@ -47,15 +48,22 @@ class BuildError(Exception):
 
 def display_path(path: Path, root: Path) -> str:
     """The path as an editor can open it: relative to the working directory when the file is below
-    it (clickable in terminals and editors), else relative to the project (``root``'s parent)."""
+    it (clickable in terminals and editors), else relative to the project (``root``'s parent).
+
+    String prefixes rather than Path.relative_to: it is called for every file a build reads.
+    """
+    text = os.fspath(path)
     try:
-        return path.relative_to(Path.cwd()).as_posix()
-    except (ValueError, OSError):
-        pass
-    try:
-        return path.relative_to(root.parent).as_posix()
-    except ValueError:
-        return path.as_posix()
+        bases = [os.getcwd(), os.fspath(root.parent)]
+    except OSError:  # the working directory was deleted
+        bases = [os.fspath(root.parent)]
+    for base in bases:
+        if text == base:
+            return "."
+        prefix = base if base.endswith(os.sep) else base + os.sep
+        if os.path.isabs(text) == os.path.isabs(base) and text.startswith(prefix) and base != ".":
+            return PurePath(text[len(prefix):]).as_posix()
+    return path.as_posix()
 
 
 def relative_to_cwd(path: Path) -> str:

@@ -34,6 +34,7 @@ _VALUE_END = (b'"', b"'", b" ", b">", b"\n", b"\t")
 def fingerprint_assets(finished: "Finished") -> None:
     root = finished.root
     renamed = rename_assets(root)
+    finished.assets = renamed
     if not renamed:
         return
     base = finished.site.config.base_url
@@ -43,6 +44,13 @@ def fingerprint_assets(finished: "Finished") -> None:
         rewritten = rewrite_references(data, relative, renamed, base)
         if rewritten != data:
             page.write_bytes(rewritten)
+
+
+def fingerprint_page(finished: "Finished", relative: str, data: bytes) -> bytes:
+    """One page of a rebuild, its asset links renamed as the last full build renamed them."""
+    if not finished.assets or not relative.endswith(".html"):
+        return data
+    return rewrite_references(data, relative, finished.assets, finished.site.config.base_url)
 
 
 def rename_assets(root: Path) -> dict[str, str]:

@@ -41,10 +41,16 @@ class Face:
     @property
     def signature(self) -> str:
         """Changes when the font file does (for cache keys)."""
-        stat = self.path.stat()
-        return f"{self.path}#{self.index}:{stat.st_size}:{stat.st_mtime_ns}"
+        return _signature(self.path, self.index)
 
 
+@lru_cache(maxsize=None)  # fonts do not change while a build runs
+def _signature(path: Path, index: int) -> str:
+    stat = path.stat()
+    return f"{path}#{index}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+@lru_cache(maxsize=1 << 13)  # the site's title and dates are on every card
 def font_for(text: str, languages: tuple[str, ...], bold: bool = False) -> Face | None:
     """The first font that covers ``text``: fontconfig's choice for each language in turn, then Noto."""
     needed = _needed(text)

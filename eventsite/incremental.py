@@ -173,7 +173,7 @@ class IncrementalBuilder:
         made_thumbnails = self._make_thumbnails(site, images, touched_media)  # before any write: may fail
         facts = site_facts(site)
         changed_facts = _changed_facts(facts, plan, state)
-        changed_sources = self._affected_sources(changed)
+        changed_sources = affected_sources(changed, self.project.content.resolve())
 
         # New routes, and routes that read a changed file or fact (found through the reverse index).
         stale_urls = (plan.by_url.keys() - state.plan.by_url.keys()) | state.dependencies.readers(changed_sources, changed_facts)
@@ -277,16 +277,6 @@ class IncrementalBuilder:
                 return True
         return False
 
-    def _affected_sources(self, changed: set[Path]) -> set[Path]:
-        """Changed files, plus the source of a changed translation file."""
-        affected = set(changed)
-        content = self.project.content.resolve()
-        for path in changed:
-            found = parse_path(path, content)
-            if found is not None and found.lang is not None:
-                affected.add(found.source.under(content))
-        return affected
-
     def _touched_media(self, site: Site, previous: Site, changed: set[Path]) -> set[str]:
         """Media files (paths below media/) to copy, thumbnail or delete.
 
@@ -359,6 +349,16 @@ class IncrementalBuilder:
                 if thumbnail not in kept and safe_output_file(output, "media/" + thumbnail).is_file():
                     _delete(output, "media/" + thumbnail)
                     update.deleted.append("media/" + thumbnail)
+
+
+def affected_sources(changed: set[Path], content: Path) -> set[Path]:
+    """Changed files, plus the source of a changed translation file (pages record the source's path)."""
+    affected = set(changed)
+    for path in changed:
+        found = parse_path(path, content)
+        if found is not None and found.lang is not None:
+            affected.add(found.source.under(content))
+    return affected
 
 
 def _shows(route: Route, site: Site, changed: set[Path]) -> bool:

@@ -10,7 +10,7 @@ minify-html reaches its CSS minifier.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .publish import Finished
@@ -32,13 +32,27 @@ def minify_output(finished: "Finished") -> None:
     for path in sorted(finished.root.rglob("*")):
         if path.suffix not in (".html", ".css") or not path.is_file():
             continue
-        text = path.read_text(encoding="utf-8")
-        if path.suffix == ".html":
-            small = minify_html.minify(text, minify_css=True, keep_html_and_head_opening_tags=True)
-        else:
-            wrapped = minify_html.minify(f"<style>{text}</style>", minify_css=True)
-            small = wrapped.removeprefix("<style>").removesuffix("</style>")
-        data = small.encode("utf-8")
-        saved += path.stat().st_size - len(data)
+        before = path.read_bytes()
+        data = _minified(minify_html, path.suffix, before)
+        saved += len(before) - len(data)
         path.write_bytes(data)
     finished.notes.append(f"minify: {saved / 1024:.0f} KiB saved")
+
+
+def minify_page(finished: "Finished", relative: str, data: bytes) -> bytes:
+    """One page of a rebuild, minified as the full build minifies it."""
+    if not finished.options.minify or not relative.endswith((".html", ".css")):
+        return data
+    import minify_html  # the full build that made the state had it
+
+    return _minified(minify_html, "." + relative.rsplit(".", 1)[-1], data)
+
+
+def _minified(minify_html: Any, suffix: str, data: bytes) -> bytes:
+    text = data.decode("utf-8")
+    if suffix == ".html":
+        small = minify_html.minify(text, minify_css=True, keep_html_and_head_opening_tags=True)
+    else:
+        wrapped = minify_html.minify(f"<style>{text}</style>", minify_css=True)
+        small = wrapped.removeprefix("<style>").removesuffix("</style>")
+    return small.encode("utf-8")

@@ -3,7 +3,8 @@
 Markdown and Jinja are pure Python, so threads would queue on the GIL:
 large builds fork worker processes instead. Each worker inherits the
 renderer (site, routes, compiled templates) through ``fork`` — nothing is
-pickled but route numbers going in and problems coming out — and writes its
+pickled but route numbers going in and, coming out, each page's problems,
+its links to #fragments and (when recorded) what it read — and writes its
 pages straight into the staged folder. Small sites render in-process: a
 pool costs more than it saves below :data:`THRESHOLD` routes.
 """
@@ -14,8 +15,9 @@ import ctypes
 import multiprocessing
 from dataclasses import dataclass, field
 import os
+from pathlib import Path
 import signal
-from typing import Callable, Sequence
+from typing import Callable, NamedTuple, Sequence
 
 from .anchors import AnchorClaim
 from .depends import NullRecorder, Recorder
@@ -23,6 +25,8 @@ from .errors import Problem
 from .render import Renderer, render_route
 from .routes import Route
 from .write import StagedOutput
+
+Finish = Callable[[str, bytes], bytes]  # (output path, bytes) → the bytes to write
 
 THRESHOLD = 500  # routes; below it a pool costs more than it saves (docs/performance.md)
 CHUNK = 64
@@ -45,52 +49,88 @@ def render_routes(
     record: bool,
     workers: int,
     advance: Callable[[int], None] = lambda count: None,
+    finish: Finish | None = None,
 ) -> Rendering:
-    """Render and write every route; its problems, links to #fragments and (if ``record``) dependency records."""
+    """Render and write every route; its problems, links to #fragments and (if ``record``) dependency records.
+
+    ``finish`` turns a route's bytes into the file's (a rebuild minifies and fingerprints each page itself).
+    """
     rendering = Rendering()
-    if workers <= 1 or record:
-        # The dev server records dependencies: it renders in-process.
-        for route in routes:
-            recorder = Recorder() if record else NullRecorder()
-            output = render_route(renderer, route, recorder)
-            rendering.problems.extend(output.problems)
-            rendering.claims.extend(output.claims)
-            if output.data is not None:
-                staged.write(route.output_path, output.data)
-            if record:
-                rendering.dependencies[route.output_path] = recorder
+    if workers <= 1:
+        for index, route in enumerate(routes):
+            rendering.add(route, _render_one(renderer, staged, route, index, record, finish))
             advance(1)
         return rendering
 
-    chunks = [list(range(start, min(start + CHUNK, len(routes)))) for start in range(0, len(routes), CHUNK)]
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_start_worker, initargs=(renderer, staged, list(routes), os.getpid())) as pool:
-        for chunk_problems, chunk_claims, count in pool.imap_unordered(_render_chunk, chunks):
-            rendering.problems.extend(chunk_problems)
-            rendering.claims.extend(chunk_claims)
-            advance(count)
-    rendering.problems.sort()
+    initargs = (renderer, staged, list(routes), record, finish, os.getpid())
+    with context.Pool(workers, initializer=_start_worker, initargs=initargs) as pool:
+        for outcomes in pool.imap_unordered(_render_chunk, plan_chunks(routes)):
+            for outcome in outcomes:
+                rendering.add(routes[outcome.number], outcome)
+            advance(len(outcomes))
     return rendering
 
 
-_routes: list[Route] = []
+class Outcome(NamedTuple):
+    """What rendering one route gave besides its file; sent back from a worker (so: plain values)."""
+
+    number: int  # the route's place in the list
+    problems: list[Problem]
+    claims: list[AnchorClaim]
+    sources: tuple[str, ...] | None  # what it read, if recorded
+    facts: tuple[str, ...] | None
 
 
 @dataclass
 class Rendering:
-    """What rendering every route gave besides the files."""
+    """What rendering every route gave besides the files, by output path."""
 
-    problems: list[Problem] = field(default_factory=list)
-    claims: list[AnchorClaim] = field(default_factory=list)  # links to #fragments, checked once all pages exist
+    problems_of: dict[str, list[Problem]] = field(default_factory=dict)
+    claims_of: dict[str, list[AnchorClaim]] = field(default_factory=dict)  # links to #fragments, checked once all pages exist
     dependencies: dict[str, Recorder] = field(default_factory=dict)  # output path → what it read
 
+    def add(self, route: Route, outcome: Outcome) -> None:
+        if outcome.problems:
+            self.problems_of[route.output_path] = outcome.problems
+        if outcome.claims:
+            self.claims_of[route.output_path] = outcome.claims
+        if outcome.sources is not None and outcome.facts is not None:
+            self.dependencies[route.output_path] = Recorder({Path(source) for source in outcome.sources}, set(outcome.facts))
 
-def _start_worker(renderer: Renderer, staged: StagedOutput, routes: list[Route], parent: int | None = None) -> None:
-    global _worker, _routes
+    @property
+    def problems(self) -> list[Problem]:
+        return sorted(problem for found in self.problems_of.values() for problem in found)
+
+    @property
+    def claims(self) -> list[AnchorClaim]:
+        return [claim for found in self.claims_of.values() for claim in found]
+
+
+def plan_chunks(routes: Sequence[Route]) -> list[list[int]]:
+    """Route numbers in the order workers take them: the whole-site pages first, one per chunk.
+
+    A programme, feed or sitemap costs as much as a hundred single pages; queued
+    last, two of them on one worker kept the other one idle at the end.
+    """
+    whole = [index for index, route in enumerate(routes) if route.key is None]
+    single = [index for index, route in enumerate(routes) if route.key is not None]
+    return [[index] for index in whole] + [single[start:start + CHUNK] for start in range(0, len(single), CHUNK)]
+
+
+_routes: list[Route] = []
+_record = False
+_finish: Finish | None = None
+
+
+def _start_worker(
+    renderer: Renderer, staged: StagedOutput, routes: list[Route], record: bool, finish: Finish | None, parent: int | None = None
+) -> None:
+    global _worker, _routes, _record, _finish
     if parent is not None:
         _die_with(parent)
     _worker = (renderer, staged)
-    _routes = routes
+    _routes, _record, _finish = routes, record, finish
 
 
 def _die_with(parent: int) -> None:
@@ -107,16 +147,17 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
-def _render_chunk(indexes: list[int]) -> tuple[list[Problem], list[AnchorClaim], int]:
+def _render_chunk(indexes: list[int]) -> list[Outcome]:
     assert _worker is not None
     renderer, staged = _worker
-    problems: list[Problem] = []
-    claims: list[AnchorClaim] = []
-    for index in indexes:
-        route = _routes[index]
-        output = render_route(renderer, route, NullRecorder())
-        problems.extend(output.problems)
-        claims.extend(output.claims)
-        if output.data is not None:
-            staged.write(route.output_path, output.data)
-    return problems, claims, len(indexes)
+    return [_render_one(renderer, staged, _routes[index], index, _record, _finish) for index in indexes]
+
+
+def _render_one(renderer: Renderer, staged: StagedOutput, route: Route, index: int, record: bool, finish: Finish | None) -> Outcome:
+    recorder = Recorder() if record else NullRecorder()
+    output = render_route(renderer, route, recorder)
+    if output.data is not None:
+        staged.write(route.output_path, output.data if finish is None else finish(route.output_path, output.data))
+    if not record:
+        return Outcome(index, output.problems, output.claims, None, None)
+    return Outcome(index, output.problems, output.claims, tuple(map(str, recorder.sources)), tuple(recorder.facts))

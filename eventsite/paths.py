@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -79,6 +80,7 @@ def is_below(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
+@lru_cache(maxsize=1 << 16)  # a page links to the same few dozen targets, each page of a kind alike
 def relative_url(from_url: str, to_url: str) -> str:
     """A relative link from page ``from_url`` to ``to_url`` (both site-absolute, '/'-rooted).
 

@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Callable
 from .entries import Site
 from .errors import Problem
 from .project import BuildOptions
-from .fingerprint import fingerprint_assets
-from .hosting import write_host_files
-from .minify import minify_output
+from .fingerprint import fingerprint_assets, fingerprint_page
+from .hosting import HOST_FILES, write_host_files
+from .minify import minify_output, minify_page
 from .routes import RoutePlan
-from .search import index_site
+from .search import BUNDLE, index_site
 
 if TYPE_CHECKING:
     from .render import Renderer
@@ -38,6 +38,7 @@ class Finished:
     notes: list[str] = field(default_factory=list)  # one-line remarks for the build summary
     renderer: "Renderer | None" = None  # for steps that render more from the model
     cache: Path | None = None  # the project's cache folder, if it has one
+    assets: dict[str, str] = field(default_factory=dict)  # static/x.css → static/x.1a2b3c4d.css (the fingerprint step)
 
 
 @dataclass(frozen=True)
@@ -45,15 +46,20 @@ class PostBuildStep:
     name: str
     run: Callable[[Finished], None]
     in_dev: bool = True  # also run by the dev server's full builds
+    # A rebuild (eventsite/rebuild.py) renders a few pages again into a copy of the last output.
+    # A step with a per-page form applies it to those pages only; any other step runs
+    # again over the whole folder, after the files it writes (``writes``; folders end in '/') are removed.
+    page: Callable[[Finished, str, bytes], bytes] | None = None
+    writes: tuple[str, ...] = ()
 
 
 POST_BUILD_STEPS: tuple[PostBuildStep, ...] = (
-    # First: it reads the pages as rendered; /pagefind/ names its own files by content hash.
-    PostBuildStep("search", index_site, in_dev=False),  # eventsite/search.py; ~1 s for the Busan site
     # Published builds only: the dev server's incremental updates run no step, so its output must not need them.
-    PostBuildStep("minify", minify_output, in_dev=False),  # eventsite/minify.py: --minify only; before the hashes
-    PostBuildStep("fingerprint", fingerprint_assets, in_dev=False),  # eventsite/fingerprint.py: hashes final bytes
-    PostBuildStep("host-files", write_host_files, in_dev=False),  # eventsite/hosting.py: reads the CSP of the pages
+    PostBuildStep("minify", minify_output, in_dev=False, page=minify_page),  # eventsite/minify.py: --minify only; before the hashes
+    PostBuildStep("fingerprint", fingerprint_assets, in_dev=False, page=fingerprint_page),  # eventsite/fingerprint.py: hashes final bytes
+    # It reads the pages as published; /pagefind/ names its own files by content hash.
+    PostBuildStep("search", index_site, in_dev=False, writes=(BUNDLE + "/",)),  # eventsite/search.py; ~1 s for the Busan site
+    PostBuildStep("host-files", write_host_files, in_dev=False, writes=tuple(sorted(HOST_FILES))),  # eventsite/hosting.py: reads the CSP of the pages
 )
 
 

@@ -62,18 +62,44 @@ class StagedOutput:
         remove_leftovers(output)
         self.root = Path(tempfile.mkdtemp(prefix=f".{output.name}{_TEMP_PREFIX}", dir=output.parent))
         self.written: list[str] = []
+        self._folders: set[Path] = set()
 
     def write(self, relative: str, data: bytes) -> None:
         target = safe_output_file(self.root, relative, follow_links=False)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.exists():
-            raise BuildError([Problem(relative, 0, "two sources map to the same output file")])
-        target.write_bytes(data)
+        self._folder_for(target)
+        try:
+            with open(target, "xb") as stream:  # x: a second source for the same file fails
+                stream.write(data)
+        except FileExistsError:
+            raise BuildError([Problem(relative, 0, "two sources map to the same output file")]) from None
         self.written.append(relative)
+
+    def keep(self, relatives: list[str]) -> None:
+        """The current output's files ``relatives``, unchanged: hard links (copies where links fail).
+
+        Nothing may write into a kept file in place (it is the live file too):
+        :meth:`write` makes new files only, and a rebuild never keeps a file it rewrites.
+        """
+        for relative in relatives:
+            source = safe_output_file(self.output, relative, follow_links=False)
+            target = safe_output_file(self.root, relative, follow_links=False)
+            self._folder_for(target)
+            try:
+                os.link(source, target, follow_symlinks=False)
+            except OSError:  # a file system without hard links, or another device
+                shutil.copy2(source, target, follow_symlinks=False)
+            self.written.append(relative)
+
+    def _folder_for(self, target: Path) -> None:
+        """Make the file's folder once: most pages are alone in theirs (``x/index.html``)."""
+        folder = target.parent
+        if folder not in self._folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._folders.add(folder)
 
     def copy(self, relative: str, source: Path) -> None:
         target = safe_output_file(self.root, relative)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        self._folder_for(target)
         shutil.copyfile(source, target, follow_symlinks=False)
         self.written.append(relative)
 

@@ -24,18 +24,34 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, root: Path) -> int:
-    from ..build import build_site
-    from ..fields import normalize_base_url
-    from ..progress import stderr_progress
+    from ..buildstate import compare
+    from ..errors import relative_to_cwd
 
     project = project_from(args, root)
+    options = BuildOptions(workers=args.workers, minify=args.minify, search=not args.no_search)
     if project.base_url:
+        from ..fields import normalize_base_url
+
         try:
             normalize_base_url(project.base_url)
         except ValueError as error:
             raise BuildError([Problem("--base-url", 0, str(error))]) from None
+    previous = compare(project, options) if project.cache is not None else None
+    if previous is not None and previous.up_to_date:
+        # Checked before anything heavy is imported: this is the common case of a build run again.
+        print(f"nothing changed since the last build: {relative_to_cwd(project.output)}/ is up to date "
+              f"({previous.checked:,} files compared in {previous.seconds:.2f} s; --no-cache builds everything)")
+        return 0
+
+    from ..build import build_site
+    from ..progress import stderr_progress
+    from ..rebuild import build_with_state
+
     progress = stderr_progress()
-    result = build_site(project, options=BuildOptions(workers=args.workers, minify=args.minify, search=not args.no_search), progress=progress)
+    if previous is None:
+        result = build_site(project, options=options, progress=progress)
+    else:
+        result = build_with_state(project, options, previous, progress)
     for warning in result.warnings:
         print(warning.format(), file=sys.stderr)
     print(result.summary())

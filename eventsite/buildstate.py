@@ -1,0 +1,275 @@
+"""The build state: what the last command-line build read and wrote, so that the next one does only what changed.
+
+One JSON file per output folder in the cache folder
+(``.cache/eventsite/state/<digest of the output path>.json``). It holds
+
+- ``key``: everything besides the input files that decides the output — this
+  generator's own code, Python and the libraries' versions, the build's
+  options, the folders and the working directory (messages name paths
+  relative to it). Another key means a full build;
+- ``inputs``: size, mtime and SHA-256 of every file of the content folder and
+  of the theme (templates, static files, catalogs);
+- ``outputs``: size and mtime of every file the build left in the output
+  folder. A file changed, added or removed there by anyone else means a full
+  build: the state no longer describes what is on disk;
+- per page: what it read (files and *facts*, eventsite/depends.py), its
+  warnings and its links to #fragments; a digest of every fact's value;
+  the fingerprinted names of the static files; the flags published.
+
+This module is light on purpose (the standard library only): a build with
+nothing to do reads the state, compares, and exits before Jinja, pydantic or
+Babel are imported. eventsite/rebuild.py does the rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any, Iterator
+
+from .project import BuildOptions, Project
+
+FORMAT = 1  # bump when the file's layout changes
+# Libraries whose version can change the bytes of a build.
+LIBRARIES = (
+    "jinja2", "markupsafe", "markdown", "nh3", "pyyaml", "pydantic", "pydantic-core", "babel", "icalendar",
+    "pillow", "minify-html", "pagefind-bin-extended", "pagefind-bin", "python-dateutil",
+)
+ENVIRONMENT = ("PAGEFIND_BINARY_PATH",)  # variables a build reads
+_PACKAGE = Path(__file__).resolve().parent
+
+
+@dataclass
+class PageRecord:
+    """One planned page (or other route) of the last build."""
+
+    output: str  # its file below the output folder
+    sources: list[int]  # what it read: numbers into BuildState.paths
+    facts: list[int]  # numbers into BuildState.fact_names
+    problems: list[list[Any]] = field(default_factory=list)  # its warnings: [path, line, message, column, severity]
+    claims: list[list[Any]] = field(default_factory=list)  # its links to #fragments: [document, line, written, target, fragment]
+
+
+@dataclass
+class BuildState:
+    key: str
+    inputs: dict[str, list[Any]]  # absolute path → [size, mtime_ns (-1: not trusted), sha256]
+    outputs: dict[str, list[int]]  # path below the output folder → [size, mtime_ns]
+    paths: list[str]
+    fact_names: list[str]
+    facts: dict[str, str]  # fact → digest of its value
+    pages: dict[str, PageRecord]  # route URL → record
+    assets: dict[str, str] = field(default_factory=dict)  # static/x.css → static/x.1a2b3c4d.css
+    flags: list[str] = field(default_factory=list)  # the countries whose flags were published
+    notes: list[str] = field(default_factory=list)  # the last build's remarks (search: …), repeated while still true
+
+    def to_json(self) -> dict[str, Any]:
+        return {"format": FORMAT, **asdict(self)}
+
+    @classmethod
+    def from_json(cls, data: Any) -> "BuildState":
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise ValueError("another format")
+        values = {name: data[name] for name in cls.__dataclass_fields__}
+        values["pages"] = {url: PageRecord(**record) for url, record in data["pages"].items()}
+        state = cls(**values)
+        state.check()
+        return state
+
+    def check(self) -> None:
+        """Raise ValueError unless every part has the shape and references it should (a damaged file)."""
+        for url, record in self.pages.items():
+            if not isinstance(url, str) or not isinstance(record.output, str):
+                raise ValueError("a page without an output")
+            if any(not 0 <= number < len(self.paths) for number in record.sources):
+                raise ValueError("a page reads an unknown file")
+            if any(not 0 <= number < len(self.fact_names) for number in record.facts):
+                raise ValueError("a page reads an unknown fact")
+        for signature in (*self.inputs.values(), *self.outputs.values()):
+            if not isinstance(signature, list) or len(signature) < 2 or not all(isinstance(value, int) for value in signature[:2]):
+                raise ValueError("a damaged file signature")
+
+
+@dataclass
+class Previous:
+    """The last build compared with the folders now."""
+
+    state: BuildState | None
+    reason: str | None = None  # why it cannot be used (None: there is none, or it can)
+    changed: set[Path] = field(default_factory=set)  # input files changed, added or removed
+    inputs: dict[str, list[Any]] = field(default_factory=dict)  # every input now: path → [size, mtime_ns, sha256]
+    checked: int = 0  # files compared
+    seconds: float = 0.0
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.state is not None and self.reason is None and not self.changed
+
+
+def state_file(project: Project) -> Path | None:
+    """Where the state of builds into ``project.output`` is kept; None without a cache folder (--no-cache)."""
+    if project.cache is None:
+        return None
+    digest = hashlib.sha256(os.fsencode(project.output.resolve())).hexdigest()[:16]
+    return project.cache / "state" / f"{digest}.json"
+
+
+def build_key(project: Project, options: BuildOptions) -> str:
+    """Everything besides the input files that decides a build's bytes."""
+    digest = hashlib.sha256()
+    for path in sorted(_PACKAGE.rglob("*.py")):  # this generator's own code, in a checkout as in a wheel
+        digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    settings = {
+        "python": sys.version,
+        "libraries": {name: _version(name) for name in LIBRARIES},
+        "environment": {name: os.environ.get(name) for name in ENVIRONMENT},
+        "options": [options.minify, options.search, options.dev],
+        "content": str(project.content.resolve()),
+        "output": str(project.output.resolve()),
+        "theme": [str(folder.resolve()) for folder in (*project.theme.template_folders, *project.theme.locale_folders)],
+        "base_url": project.base_url,
+        "cwd": os.getcwd(),
+    }
+    digest.update(json.dumps(settings, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def _version(name: str) -> str | None:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return None
+
+
+def input_folders(project: Project) -> list[Path]:
+    return [project.content, *project.theme.template_folders, *project.theme.locale_folders]
+
+
+def scan_inputs(project: Project) -> dict[str, list[Any]]:
+    """Every file a build may read: path (folders resolved, the way pages record them) → [size, mtime_ns]."""
+    found: dict[str, list[Any]] = {}
+    for folder in input_folders(project):
+        for path, info in _walk(folder.resolve()):
+            found[path] = [info.st_size, info.st_mtime_ns]
+    return found
+
+
+def scan_outputs(output: Path) -> dict[str, list[int]]:
+    """Every file below the output folder: relative path → [size, mtime_ns]."""
+    root = os.fspath(output)
+    return {os.path.relpath(path, root).replace(os.sep, "/"): [info.st_size, info.st_mtime_ns] for path, info in _walk(Path(root))}
+
+
+def _walk(folder: Path) -> Iterator[tuple[str, os.stat_result]]:
+    """(path, stat) of every file below ``folder``, links not followed."""
+    pending = [os.fspath(folder)]
+    while pending:
+        current = pending.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name not in ("__pycache__", ".git"):
+                    pending.append(entry.path)
+            else:
+                try:
+                    yield entry.path, entry.stat(follow_symlinks=True)
+                except OSError:  # a broken link: the build reports it
+                    yield entry.path, os.stat_result((0,) * 10)
+
+
+def compare(project: Project, options: BuildOptions) -> Previous:
+    """The last build's state against the folders now: up to date, what changed, or why it cannot be used.
+
+    Unless up to date, every input also gets its SHA-256 now, before the build
+    reads it: a file saved while the build runs is then seen by the next one.
+    """
+    started, clock = time.perf_counter(), time.time_ns()
+    inputs = scan_inputs(project)
+    location = state_file(project)
+    if location is None or not location.is_file():
+        return Previous(None, inputs=_signed(inputs, {}, clock))
+    try:
+        state = BuildState.from_json(json.loads(location.read_bytes()))
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        return Previous(None, f"the saved build state could not be read ({error})", inputs=_signed(inputs, {}, clock))
+    if state.key != build_key(project, options):
+        reason = "the last build used other options or another version of eventsite, Python or a library"
+        return Previous(None, reason, inputs=_signed(inputs, {}, clock))
+    outputs = scan_outputs(project.output)
+    if outputs != state.outputs:
+        differ = len(outputs.keys() ^ state.outputs.keys()) + sum(
+            1 for name in outputs.keys() & state.outputs.keys() if outputs[name] != state.outputs[name]
+        )
+        where = project.output.name or str(project.output)
+        return Previous(None, f"{where}/ was changed since the last build ({differ:,} files differ)", inputs=_signed(inputs, {}, clock))
+    changed: set[Path] = set()
+    for path in inputs.keys() | state.inputs.keys():
+        now, before = inputs.get(path), state.inputs.get(path)
+        if now is None or before is None:
+            changed.add(Path(path))
+        elif now[:2] != before[:2]:
+            # Same size, other time: touched or checked out again, or edited; the bytes tell.
+            if now[0] != before[0] or _digest(path) != before[2]:
+                changed.add(Path(path))
+    seconds = time.perf_counter() - started
+    if not changed:
+        return Previous(state, None, changed, inputs, len(inputs) + len(outputs), seconds)
+    return Previous(state, None, changed, _signed(inputs, state.inputs, clock), len(inputs) + len(outputs), seconds)
+
+
+# A file written this close before the scan may be written again within the
+# same tick of the file system's clock, keeping its size and time: its time is
+# not trusted, and the next build compares its bytes (git's "racily clean" rule).
+RACY_NS = 2_000_000_000
+
+
+def _signed(inputs: dict[str, list[Any]], before: dict[str, list[Any]], clock: int) -> dict[str, list[Any]]:
+    """Every input as [size, mtime_ns or -1 when racy, sha256]; the digest reused when size and time match."""
+    signed = {}
+    for path, (size, mtime) in inputs.items():
+        known = before.get(path)
+        sha = known[2] if known is not None and known[:2] == [size, mtime] else _digest(path)
+        signed[path] = [size, -1 if mtime >= clock - RACY_NS else mtime, sha]
+    return signed
+
+
+def _digest(path: str) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def save(project: Project, state: BuildState) -> None:
+    """Write the state atomically; a disk that refuses only costs the next build its speed."""
+    location = state_file(project)
+    if location is None:
+        return
+    try:
+        location.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=location.parent, prefix=".tmp-")
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(state.to_json(), stream, ensure_ascii=False, separators=(",", ":"))
+        os.replace(temporary, location)
+    except OSError:
+        forget(project)
+
+
+def forget(project: Project) -> None:
+    """Remove the state (before a build that may leave the output in another shape)."""
+    location = state_file(project)
+    if location is not None:
+        try:
+            location.unlink()
+        except OSError:
+            pass

@@ -1,0 +1,236 @@
+"""Render again only what changed since the last command-line build (its state: eventsite/buildstate.py).
+
+The dev server keeps its last build in memory (eventsite/incremental.py);
+this is the same idea for ``build.py`` run again and again, by an editor or
+by CI with a cache:
+
+- nothing changed: nothing is done (eventsite/commands/build.py stops after
+  comparing, before this module is even imported);
+- content documents or page templates changed: the model is loaded again
+  (the Markdown cache keeps that cheap), the facts are compared, and the
+  pages that read a changed file or fact are rendered again into a copy of
+  the output made of hard links. Minify and fingerprints are applied to those
+  pages alone; the steps over the whole site (search index, host files) run
+  again over the copy; then the copy is swapped in like a full build's
+  folder, so a failure leaves the output as it was;
+- anything else (site.yaml, catalogs, static files, media, a file no page
+  read): a full build, and the summary says why.
+
+Either way the bytes are those of a full build (tests/test_rebuild.py
+checks it with random edits), and the new state is saved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import Counter
+from pathlib import Path
+
+from .anchors import AnchorClaim, anchor_problems
+from .build import BuildResult, Caches, build_site, prepare
+from .buildstate import BuildState, PageRecord, Previous, build_key, save, scan_outputs
+from .contentpath import parse_path
+from .depends import DependencyIndex, Recorder
+from .errors import BuildError, Problem, display_path
+from .incremental import affected_sources, site_facts
+from .l10n import load_translations
+from .load import MEDIA_FOLDER, SITE_FILE
+from .parallel import THRESHOLD, default_workers, render_routes
+from .paths import is_below
+from .progress import Progress
+from .project import BuildOptions, Project
+from .publish import POST_BUILD_STEPS, Finished, PostBuildStep
+from .render import Renderer
+from .write import StagedOutput, check_output_folder
+
+
+class FullBuildNeeded(Exception):
+    """This change cannot be traced to the pages it touches; the message says why."""
+
+
+def build_with_state(project: Project, options: BuildOptions, previous: Previous, progress: Progress) -> BuildResult:
+    """A rebuild when the last build's state allows it, else a full build; then the new state is saved."""
+    reason = previous.reason
+    result: BuildResult | None = None
+    if previous.state is not None and reason is None:
+        try:
+            result = rebuild_site(project, options, previous, progress)
+        except FullBuildNeeded as needed:
+            reason = str(needed)
+    if result is None:
+        result = build_site(project, options=options, progress=progress, record_dependencies=True)
+        if reason:
+            result.notes.insert(0, f"full build: {reason}")
+    save(project, state_of(project, options, result, previous.inputs))
+    return result
+
+
+def rebuild_site(project: Project, options: BuildOptions, previous: Previous, progress: Progress) -> BuildResult:
+    started = time.perf_counter()
+    state = previous.state
+    assert state is not None
+    index = DependencyIndex(records_of(state))
+    content = project.content.resolve()
+    reason = full_build_reason(project, previous.changed, index)
+    if reason is not None:
+        raise FullBuildNeeded(reason)
+    check_output_folder(project.output, [project.content, *project.theme.watched])
+    caches = Caches.for_project(project)
+    with progress.phase("load"):
+        prepared = prepare(project, caches, options)
+    site, plan, images = prepared.site, prepared.plan, prepared.images
+    if sorted(site.countries_named) != state.flags:
+        raise FullBuildNeeded("the countries the pages show changed (their flags are published with the site)")
+
+    facts = {name: fact_digest(value) for name, value in site_facts(site).items()}
+    changed_facts = {name for name in facts.keys() | state.facts.keys() if facts.get(name) != state.facts.get(name)}
+    urls, urls_before = plan.by_url.keys(), state.pages.keys()
+    changed_facts |= {f"route:{url}" for url in urls ^ urls_before}
+    stale_urls = (urls - urls_before) | (index.readers(affected_sources(previous.changed, content), changed_facts) & urls)
+    stale = [route for route in plan.routes if route.url in stale_urls]
+    removed = urls_before - urls
+    kept_urls = urls - stale_urls
+
+    steps = [step for step in POST_BUILD_STEPS if not (options.dev and not step.in_dev)]
+    whole_site_steps = [step for step in steps if step.page is None]
+    rewritten = stale or removed
+    replaced = {state.pages[url].output for url in (stale_urls & urls_before) | removed}
+    keep = [name for name in state.outputs if name not in replaced and not (rewritten and _written_by(name, whole_site_steps))]
+
+    problems: list[Problem] = [problem for problem in images.problems]
+    page_problems = {state.pages[url].output: [Problem(*fields) for fields in state.pages[url].problems] for url in kept_urls}
+    claims = {state.pages[url].output: [AnchorClaim(*fields) for fields in state.pages[url].claims] for url in kept_urls}
+    records = {state.pages[url].output: index.records[url] for url in kept_urls}
+    notes: list[str] = []
+    staged = StagedOutput(project.output)
+    try:
+        staged.keep(keep)
+        with progress.phase("plan"):
+            translations = load_translations(project.theme.locale_folders, site.languages, site.fallback_chains)
+            renderer = Renderer(
+                site, plan, project.theme, translations, caches.templates, caches.markdown, images=images,
+                cache_folder=project.cache,
+            )
+        finished = Finished(site, plan, staged.root, options, problems, renderer=renderer, cache=project.cache, assets=dict(state.assets))
+        page_steps = [step for step in steps if step.page is not None]
+
+        def finish(output_path: str, data: bytes) -> bytes:
+            for step in page_steps:
+                assert step.page is not None
+                data = step.page(finished, output_path, data)
+            return data
+
+        workers = options.workers or (default_workers(len(stale)) if len(stale) >= THRESHOLD else 1)
+        with progress.phase("render", total=len(stale)):
+            rendering = render_routes(renderer, stale, staged, record=True, workers=workers, advance=progress.advance, finish=finish)
+        page_problems.update(rendering.problems_of)
+        claims.update(rendering.claims_of)
+        records.update(rendering.dependencies)
+        problems.extend(problem for found in page_problems.values() for problem in found)
+        problems.extend(anchor_problems(staged.root, [claim for found in claims.values() for claim in found]))
+        with progress.phase("publish"):
+            if rewritten:
+                for step in whole_site_steps:
+                    step.run(finished)
+                notes = finished.notes
+            else:
+                notes = list(state.notes)
+        errors = [problem for problem in problems if problem.severity == "error"]
+        if errors:
+            raise BuildError(errors)
+        files = sum(1 for path in staged.root.rglob("*") if path.is_file())
+        written = len(staged.written) - len(keep)
+        with progress.phase("swap"):
+            staged.commit()
+    except BaseException:
+        staged.abort()
+        raise
+
+    pages = Counter(route.lang or "-" for route in plan.routes if route.kind.format == "html")
+    warnings = sorted({*site.warnings, *prepared.warnings} | {problem for problem in problems if problem.severity == "warning"})
+    changed = ", ".join(sorted(display_path(path, content) for path in previous.changed)[:3])
+    more = len(previous.changed) - 3
+    notes.insert(0, f"since the last build: {changed}" + (f" and {more} more" if more > 0 else "") + " changed")
+    return BuildResult(
+        site, plan, dict(pages), warnings, time.perf_counter() - started, records,
+        notes=notes, content=prepared.raw, output=project.output, files=files,
+        page_problems=page_problems, claims=claims, assets=dict(state.assets), rewritten=written, removed=len(removed),
+    )
+
+
+def full_build_reason(project: Project, changed: set[Path], index: DependencyIndex) -> str | None:
+    """Why these changed files need a full build; None when the pages that read them can be found."""
+    content = project.content.resolve()
+    locales = [folder.resolve() for folder in project.theme.locale_folders]
+    templates = [folder.resolve() for folder in project.theme.template_folders]
+    for path in sorted(changed):
+        if path == content / SITE_FILE:
+            return f"{display_path(path, content)} changed, and every page shows it"
+        if is_below(path, content / MEDIA_FOLDER):
+            return f"{display_path(path, content)} changed (media files are copied and measured by a full build)"
+        if is_below(path, content):
+            if parse_path(path, content) is None:
+                return f"{display_path(path, content)} changed, and it is not a content document"
+            continue
+        if any(is_below(path, folder) for folder in locales):
+            return f"{display_path(path, content)} changed (a catalog changes every page of its language)"
+        if any(is_below(path, folder) for folder in templates) and index.has_source(path):
+            continue
+        return f"{display_path(path, content)} changed, and no page was rendered with it as a template"
+    return None
+
+
+def _written_by(name: str, steps: list[PostBuildStep]) -> bool:
+    return any(name == written or (written.endswith("/") and name.startswith(written)) for step in steps for written in step.writes)
+
+
+def fact_digest(value: object) -> str:
+    """Facts are tuples of ids and dates: their repr is stable from run to run."""
+    return hashlib.sha256(repr(value).encode("utf-8")).hexdigest()[:20]
+
+
+def records_of(state: BuildState) -> dict[str, Recorder]:
+    """The saved records as the dev server keeps them: route URL → what it read."""
+    paths = [Path(path) for path in state.paths]
+    return {
+        url: Recorder({paths[number] for number in record.sources}, {state.fact_names[number] for number in record.facts})
+        for url, record in state.pages.items()
+    }
+
+
+def state_of(project: Project, options: BuildOptions, result: BuildResult, inputs: dict) -> BuildState:
+    """What the next build needs to know of this one."""
+    paths: dict[str, int] = {}
+    fact_names: dict[str, int] = {}
+    normal: dict[Path, str] = {}  # the folders resolved, as the input scan writes paths
+    pages: dict[str, PageRecord] = {}
+    for route in result.plan.routes:
+        recorder = result.dependencies.get(route.output_path, Recorder())
+        sources = []
+        for source in recorder.sources:
+            shown = normal.get(source)
+            if shown is None:
+                shown = normal[source] = str(source.parent.resolve() / source.name)
+            sources.append(paths.setdefault(shown, len(paths)))
+        problems = [
+            [problem.path, problem.line, problem.message, problem.column, problem.severity]
+            for problem in result.page_problems.get(route.output_path, []) if problem.severity == "warning"
+        ]
+        claims = [[claim.document, claim.line, claim.written, claim.target, claim.fragment] for claim in result.claims.get(route.output_path, [])]
+        pages[route.url] = PageRecord(
+            route.output_path, sorted(sources), sorted(fact_names.setdefault(fact, len(fact_names)) for fact in recorder.facts),
+            problems, claims,
+        )
+    return BuildState(
+        key=build_key(project, options),
+        inputs=inputs,
+        outputs=scan_outputs(project.output),
+        paths=list(paths),
+        fact_names=list(fact_names),
+        facts={name: fact_digest(value) for name, value in site_facts(result.site).items()},
+        pages=pages,
+        assets=result.assets,
+        flags=sorted(result.site.countries_named),
+        notes=[note for note in result.notes if not note.startswith(("full build:", "since the last build:"))],
+    )

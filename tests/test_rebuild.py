@@ -1,0 +1,240 @@
+"""Command-line builds that start from the last one (eventsite/buildstate.py, eventsite/rebuild.py).
+
+Every rebuild must give the bytes of a full build of the same inputs; every
+doubt (a damaged or foreign state, an output changed by hand) must end in a
+full build that says why; a failed rebuild must leave the output as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from eventsite.buildstate import state_file
+from eventsite.cli import main
+from eventsite.project import Project
+from eventsite.theme import Theme
+
+from .sitekit import PROJECT_ROOT, snapshot, write_site
+from .test_incremental import EDITS, apply, session_text
+
+
+class Workspace:
+    """A fixture site with its own templates, built from the command line as an editor would."""
+
+    def __init__(self, root: Path, files: dict | None = None, *, search: bool = False):
+        self.root = root
+        self.content = write_site(root, files)
+        self.templates = root / "templates"
+        shutil.copytree(PROJECT_ROOT / "templates", self.templates)
+        self.output = root / "site"
+        self.flags = [] if search else ["--no-search"]
+
+    def arguments(self, output: Path) -> list[str]:
+        return ["build", "--content", str(self.content), "--templates", str(self.templates),
+                "--locales", str(PROJECT_ROOT / "locales"), "--out", str(output), *self.flags]
+
+    def build(self, capsys, *extra: str) -> tuple[int, str, str]:
+        capsys.readouterr()  # not what earlier builds printed
+        code = main([*self.arguments(self.output), *extra], root=self.root)
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    def assert_same_as_a_full_build(self, label: str = "") -> None:
+        reference = self.root / "reference"
+        assert main([*self.arguments(reference), "--no-cache"], root=self.root) == 0
+        try:
+            assert snapshot(self.output) == snapshot(reference), label
+        finally:
+            shutil.rmtree(reference)
+
+    @property
+    def state(self) -> Path:
+        project = Project(self.content, self.output, Theme(self.templates, PROJECT_ROOT / "locales"), cache=self.root / ".cache" / "eventsite")
+        found = state_file(project)
+        assert found is not None
+        return found
+
+
+def test_a_second_build_with_nothing_changed_writes_nothing(tmp_path: Path, capsys) -> None:
+    space = Workspace(tmp_path)
+    code, out, _ = space.build(capsys)
+    assert code == 0 and out.startswith("wrote ")
+    before = {path: path.stat().st_mtime_ns for path in space.output.rglob("*")}
+    code, out, _ = space.build(capsys)
+    assert code == 0
+    assert out.startswith("nothing changed since the last build:"), out
+    assert {path: path.stat().st_mtime_ns for path in space.output.rglob("*")} == before
+
+
+def test_one_edit_rewrites_only_what_depends_on_it(tmp_path: Path, capsys) -> None:
+    space = Workspace(tmp_path)
+    space.build(capsys)
+    inode = {path: path.stat().st_ino for path in space.output.rglob("*") if path.is_file()}
+    page = space.content / "news" / "launch.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    code, out, _ = space.build(capsys)
+    assert code == 0 and out.startswith("updated "), out
+    assert "since the last build: content/news/launch.md changed" in out
+    after = {path: path.stat().st_ino for path in space.output.rglob("*") if path.is_file()}
+    rewritten = {path.relative_to(space.output).as_posix() for path in after if inode.get(path) != after[path]}
+    assert "en/news/launch/index.html" in rewritten
+    assert "en/sessions/opening/index.html" not in rewritten  # kept: the same file (a hard link), not a copy
+    assert len(rewritten) < len(after) / 4, sorted(rewritten)
+    space.assert_same_as_a_full_build()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_random_edits_match_full_builds(tmp_path: Path, capsys, seed: int) -> None:
+    space = Workspace(tmp_path)
+    space.build(capsys)
+    rng = random.Random(seed)
+    for step in range(10):
+        path, text = rng.choice(EDITS)(space.content, rng)
+        apply(path, text)
+        if rng.random() < 0.2:
+            template = space.templates / rng.choice(["_macros.html", "session.html", "base.html"])
+            template.write_text(template.read_text(encoding="utf-8") + f"\n{{# edit {step} #}}<!-- {step} -->\n", encoding="utf-8")
+        code, out, err = space.build(capsys)
+        assert code == 0, err
+        space.assert_same_as_a_full_build(f"seed {seed}, step {step}: {path.name}\n{out}")
+        capsys.readouterr()
+
+
+def test_with_search_and_minify_the_rebuild_is_the_full_build(tmp_path: Path, capsys) -> None:
+    pytest.importorskip("minify_html")
+    space = Workspace(tmp_path, search=True)
+    space.flags.append("--minify")
+    space.build(capsys)
+    apply(space.content / "sessions" / "opening.md", session_text("Grand opening", 5, 9))
+    code, out, _ = space.build(capsys)
+    assert code == 0 and out.startswith("updated "), out
+    space.assert_same_as_a_full_build()
+
+
+def test_a_broken_edit_changes_nothing_and_the_fix_catches_up(tmp_path: Path, capsys) -> None:
+    space = Workspace(tmp_path)
+    space.build(capsys)
+    apply(space.content / "sessions" / "talk.md", session_text("Talk (new)", 6, 14, room="hall-b"))
+    apply(space.content / "sessions" / "opening.md", "---\ntitle: Opening\nstart: not a time\n---\n")
+    before = snapshot(space.output)
+    code, _, err = space.build(capsys)
+    assert code == 1 and "content/sessions/opening.md" in err and "the output was not changed" in err
+    assert snapshot(space.output) == before
+    apply(space.content / "sessions" / "opening.md", session_text("Opening", 5, 9))
+    code, out, _ = space.build(capsys)
+    assert code == 0 and out.startswith("updated "), out
+    assert "Talk (new)" in (space.output / "en" / "sessions" / "talk" / "index.html").read_text(encoding="utf-8")
+    space.assert_same_as_a_full_build()
+
+
+def test_a_fragment_that_goes_away_fails_the_page_that_links_to_it(tmp_path: Path, capsys) -> None:
+    """The linking page is not rendered again, but its claim on the other page is checked again."""
+    space = Workspace(tmp_path, {"pages/guide.md": "---\ntitle: Guide\n---\n## Getting there\n\nText.\n",
+                                 "pages/about.md": "---\ntitle: About\n---\nSee [the way](/guide/#getting-there).\n"})
+    assert space.build(capsys)[0] == 0
+    apply(space.content / "pages" / "guide.md", "---\ntitle: Guide\n---\n## Arriving\n\nText.\n")
+    code, _, err = space.build(capsys)
+    assert code == 1
+    assert "content/pages/about.md:4: link to /guide/#getting-there: the page has no element with id 'getting-there'" in err
+
+
+def test_warnings_of_pages_not_rendered_again_are_still_shown(tmp_path: Path, capsys) -> None:
+    space = Workspace(tmp_path)
+    _, _, first = space.build(capsys)
+    page = space.content / "pages" / "about.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    _, out, second = space.build(capsys)
+    assert out.startswith("updated ")
+    assert sorted(first.splitlines()) == sorted(second.splitlines())
+
+
+@pytest.mark.parametrize("case", ["corrupt", "truncated", "foreign", "output-edited", "output-added", "no-cache-build"])
+def test_every_doubt_is_a_full_build_that_says_why(tmp_path: Path, capsys, case: str) -> None:
+    space = Workspace(tmp_path)
+    space.build(capsys)
+    state = space.state
+    if case == "corrupt":
+        state.write_bytes(b"\x00\xffnot json")
+    elif case == "truncated":
+        state.write_bytes(state.read_bytes()[:200])
+    elif case == "foreign":
+        data = json.loads(state.read_bytes())
+        data["key"] = "0" * 64
+        state.write_text(json.dumps(data))
+    elif case == "output-edited":
+        page = space.output / "en" / "about" / "index.html"
+        page.write_bytes(page.read_bytes().replace(b"About", b"Abut"))
+    elif case == "output-added":
+        (space.output / "stray.html").write_text("left by hand")
+    elif case == "no-cache-build":
+        assert main([*space.arguments(space.output), "--no-cache"], root=tmp_path) == 0
+    code, out, _ = space.build(capsys)
+    assert code == 0
+    assert out.startswith("wrote "), out
+    assert "full build: " in out
+    space.assert_same_as_a_full_build(case)
+    assert space.build(capsys)[1].startswith("nothing changed")
+
+
+def test_a_state_with_pages_pointing_nowhere_is_not_trusted(tmp_path: Path, capsys) -> None:
+    space = Workspace(tmp_path)
+    space.build(capsys)
+    data = json.loads(space.state.read_bytes())
+    next(iter(data["pages"].values()))["sources"].append(10**6)
+    space.state.write_text(json.dumps(data))
+    _, out, _ = space.build(capsys)
+    assert "full build: the saved build state could not be read" in out
+
+
+@pytest.mark.parametrize("what", ["site.yaml", "catalog", "static", "media"])
+def test_changes_that_touch_everything_are_full_builds(tmp_path: Path, capsys, what: str) -> None:
+    space = Workspace(tmp_path)
+    locales = tmp_path / "locales"
+    shutil.copytree(PROJECT_ROOT / "locales", locales, ignore=shutil.ignore_patterns("*.mo"))
+    space.arguments = lambda output, original=space.arguments: [  # type: ignore[method-assign]
+        item if item != str(PROJECT_ROOT / "locales") else str(locales) for item in original(output)
+    ]
+    space.build(capsys)
+    if what == "site.yaml":
+        site = space.content / "site.yaml"
+        site.write_text(site.read_text(encoding="utf-8").replace("Test Forum", "Test Forum 2"), encoding="utf-8")
+    elif what == "catalog":
+        catalog = locales / "ko" / "LC_MESSAGES" / "messages.po"
+        catalog.write_text(catalog.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    elif what == "static":
+        style = space.templates / "static" / "style.css"
+        style.write_text(style.read_text(encoding="utf-8") + "\n/* edit */\n", encoding="utf-8")
+    else:
+        apply(space.content / "media" / "plan.txt", "a new plan\n")
+    _, out, _ = space.build(capsys)
+    assert out.startswith("wrote ") and "full build: " in out, out
+    space.assert_same_as_a_full_build(what)
+
+
+def test_touching_a_file_without_changing_it_rebuilds_nothing(tmp_path: Path, capsys) -> None:
+    space = Workspace(tmp_path)
+    space.build(capsys)
+    page = space.content / "pages" / "about.md"
+    os.utime(page, ns=(page.stat().st_atime_ns, page.stat().st_mtime_ns + 10**10))
+    _, out, _ = space.build(capsys)
+    assert out.startswith("nothing changed"), out
+
+
+def test_an_edit_in_the_same_clock_tick_is_not_missed(tmp_path: Path, capsys) -> None:
+    """Same size, same mtime, other bytes: the rule for files written just before a scan."""
+    space = Workspace(tmp_path)
+    page = space.content / "pages" / "about.md"
+    space.build(capsys)
+    stamp = page.stat()
+    page.write_text(page.read_text(encoding="utf-8").replace("About", "Abotu"), encoding="utf-8")
+    os.utime(page, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))  # as if written within the same tick
+    assert page.stat().st_size == stamp.st_size
+    _, out, _ = space.build(capsys)
+    assert out.startswith("updated "), out
+    space.assert_same_as_a_full_build()
