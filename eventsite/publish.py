@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from .admin import publish_admin
 from .entries import Site
 from .errors import Problem
 from .fingerprint import fingerprint_assets
@@ -49,6 +50,9 @@ class Finished:
     notes: list[str] = field(default_factory=list)  # one-line remarks for the build summary
     renderer: "Renderer | None" = None  # for steps that render more from the model
     cache: Path | None = None  # the project's cache folder, if it has one
+    # Top-level folders published with a Content-Security-Policy of their own (admin/: the web editor),
+    # kept out of the site's policy header (hosting.py).
+    own_policies: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,9 @@ POST_BUILD_STEPS: tuple[PostBuildStep, ...] = (
     # Published builds only: the dev server's incremental updates run no step, so its output must not need them.
     PostBuildStep("minify", minify_output, in_dev=False),  # eventsite/minify.py: --minify only; before the hashes
     PostBuildStep("fingerprint", fingerprint_assets, in_dev=False),  # eventsite/fingerprint.py: hashes final bytes
+    # After search, minify and fingerprint, which leave a third-party app alone; also in the dev server,
+    # where an editor can open /admin/ on 127.0.0.1 and work on the checkout (docs/editing.md).
+    PostBuildStep("admin", publish_admin),  # eventsite/admin.py: the web editor, when site.yaml asks for it
     PostBuildStep("host-files", write_host_files, in_dev=False),  # eventsite/hosting.py: reads the CSP of the pages
 )
 
