@@ -127,9 +127,8 @@ def collection(kind: ContentKind, site: Site, settings: AdminSettings) -> dict[s
     required = set(schema.get("required", ()))
     translatable = set(kind.translatable)
     references = {reference.field: reference for reference in kind.references}
-    images = {image.field for image in kind.images}
     fields = [
-        widget(name, prop, FieldRole(name in required, name in translatable, references.get(name), name in images), site)
+        widget(name, prop, FieldRole(name in required, name in translatable, references.get(name)), site)
         for name, prop in schema["properties"].items()
     ]
     # The Markdown body: translated, like the texts of the front matter.
@@ -142,7 +141,7 @@ def collection(kind: ContentKind, site: Site, settings: AdminSettings) -> dict[s
     # translation is saved, never shown (sign-off is `build.py i18n sign-off`'s job).
     for name in kind.translation.model_fields:
         if name in TRANSLATION_RECORD_FIELDS:
-            fields.append({"name": name, "widget": "hidden", "required": False, "i18n": True})
+            fields.append({"name": name, "widget": "hidden", "i18n": True})
     identifier = "name" if "name" in schema["properties"] else "title"
     return {
         "name": kind.folder,
@@ -167,7 +166,6 @@ class FieldRole:
     required: bool
     translatable: bool
     reference: Reference | None
-    image: bool
 
 
 def widget(name: str, prop: dict[str, Any], role: FieldRole, site: Site) -> dict[str, Any]:
@@ -175,7 +173,7 @@ def widget(name: str, prop: dict[str, Any], role: FieldRole, site: Site) -> dict
     value = _without_null(prop)
     made: dict[str, Any] = {"name": name, "label": name.replace("_", " ").capitalize()}
     if role.reference is not None:
-        made.update(_reference(role.reference, role.image, site))
+        made.update(_reference(role.reference, site))
     elif "enum" in value:
         made.update(widget="select", options=list(value["enum"]))
     elif _is(value, LOCAL_TIME):
@@ -212,7 +210,7 @@ def _is(value: dict[str, Any], kind: dict[str, Any]) -> bool:
     return value.get("type") == kind["type"] and value.get("pattern") == kind["pattern"]
 
 
-def _reference(reference: Reference, image: bool, site: Site) -> dict[str, Any]:
+def _reference(reference: Reference, site: Site) -> dict[str, Any]:
     """A field naming something else: another kind's entries, or one of site.yaml's lists."""
     many = {"multiple": True} if reference.many else {}
     target = reference.target
@@ -223,7 +221,12 @@ def _reference(reference: Reference, image: bool, site: Site) -> dict[str, Any]:
         return {"widget": "relation", "collection": other.folder, "value_field": "{{slug}}",
                 "display_fields": [shown], "search_fields": [shown], **many}
     if target == "media":
-        return {"widget": "image" if image else "file", **many}
+        # Text, not Sveltia's image or file picker: the picker writes '/media/exhibits/5g.jpg', and the
+        # content format says 'exhibits/5g.jpg' (a path below media/). Files are uploaded under Assets.
+        if reference.many:
+            return {"widget": "list"}
+        return {"widget": "string", "pattern": [VALIDATOR_HINTS["_check_media_path"]["pattern"],
+                "a path below content/media/, without a leading '/', e.g. exhibits/photo.jpg"]}
     if target == "room":
         options = [{"label": room.name.get((default,)).value, "value": room_id} for room_id, room in site.rooms.items()]
     elif target == "section":

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import re
 import subprocess
+import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 from playwright.sync_api import Browser, Page
 
 from eventsite import admin
@@ -24,7 +26,7 @@ from eventsite.cli import main
 from tests.support.browser import DEFAULT_VIEWPORT, watch_page
 from tests.support.local_repository import offer_repository
 
-from .sitekit import SITE_YAML, build, parse_html, snapshot, text_of, write_site
+from .sitekit import BASE_FILES, SITE_YAML, build, parse_html, snapshot, text_of, write_site
 
 ADMIN = "admin: {backend: github, repo: ministry/forum-site, branch: main}\n"
 
@@ -130,3 +132,41 @@ def test_edit_a_title_and_translate_it_into_korean(editor, repository: Path, tmp
     assert problems.failed_requests == [], problems.format()
     assert [url for url in requested if not url.startswith((base, "data:", "blob:"))] == []
     assert any(url == base + "admin/fonts/material-symbols-outlined-latin-wght-normal.woff2" for url in requested)
+
+
+def test_a_signed_off_translation_keeps_its_record_when_edited(editor, repository: Path, tmp_path: Path, serve, capsys) -> None:
+    """Editing the Korean summary of a signed-off translation keeps its source_fingerprint (a hidden field)."""
+    page, disk = editor
+    content = repository / "content"
+    assert main(["i18n", "sign-off", "--content", str(content), str(content / "sessions/opening.ko.md")]) == 0
+    signed = (content / "sessions/opening.ko.md").read_text(encoding="utf-8")
+    fingerprint = re.search(r'^source_fingerprint: "?([0-9a-f]+)"?$', signed, re.M)
+    assert fingerprint is not None
+    site = tmp_path / "site"
+    build(content, site)
+
+    page.goto(serve(site, "/forum/") + "admin/", wait_until="load")
+    page.get_by_role("button", name=re.compile("Work with Local Repository")).click()
+    page.get_by_text("Opening ceremony").first.click()
+    page.get_by_role("radio", name=re.compile("Korean")).first.click()
+    page.get_by_role("textbox", name="Summary").first.fill("포럼이 공식적으로 시작됩니다.")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Entry saved").wait_for()
+
+    # save_all_locales: Sveltia writes every language of the entry; the source keeps its values (in Sveltia's style).
+    assert sorted(disk.written) == ["content/sessions/opening.ko.md", "content/sessions/opening.md"]
+    assert (content / "sessions/opening.ko.md").read_text(encoding="utf-8") == (
+        "---\ntitle: 개회식\nsummary: 포럼이 공식적으로 시작됩니다.\n" + f"source_fingerprint: {fingerprint.group(1)}\n---\n\n환영합니다. [소개](/about/)\n"
+    )
+    assert front_matter(content / "sessions/opening.md") == front_matter_of(textwrap.dedent(BASE_FILES["sessions/opening.md"]))
+    assert main(["check", "--strict", "--content", str(content)]) == 0, capsys.readouterr().out
+
+
+def front_matter(path: Path) -> tuple[dict, str]:
+    return front_matter_of(path.read_text(encoding="utf-8"))
+
+
+def front_matter_of(text: str) -> tuple[dict, str]:
+    """Values as the build reads them (every scalar text), and the body without its edge blank lines."""
+    _, head, body = text.split("---\n", 2)
+    return yaml.load(head, Loader=yaml.BaseLoader), body.strip()
