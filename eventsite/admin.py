@@ -30,7 +30,7 @@ from .config import AdminSettings
 from .entries import Site
 from .errors import Problem
 from .fields import TRANSLATION_RECORD_FIELDS
-from .kinds import KINDS, BY_NAME
+from .kinds import BY_NAME, KINDS
 from .kinds.base import ContentKind, Reference
 from .schemas import DATE, LOCAL_TIME, VALIDATOR_HINTS, json_schema
 from .theme import Theme, default_folders

@@ -6,7 +6,9 @@ tests/test_admin_browser.py."""
 from __future__ import annotations
 
 import hashlib
+import importlib.machinery
 import json
+import types
 from pathlib import Path
 
 import jsonschema
@@ -100,6 +102,20 @@ def test_the_vendored_copy_is_what_its_manifest_says() -> None:
     assert manifest["packages"] == {name: package[name] for name in manifest["packages"]}  # what package.json pins
     licence = (VENDORED / "LICENSE").read_text(encoding="utf-8")
     assert "MIT License" in licence and licence.count("SIL OPEN FONT LICENSE") == 3
+
+
+def test_the_vendored_copy_is_the_pinned_package_made_local() -> None:
+    """What scripts/vendor-admin makes of node_modules (npm ci, package-lock.json) is what is committed."""
+    loader = importlib.machinery.SourceFileLoader("vendor_admin", str(PROJECT_ROOT / "scripts" / "vendor-admin"))
+    vendor = types.ModuleType(loader.name)
+    vendor.__file__ = loader.path
+    loader.exec_module(vendor)
+    bundle = require_file(vendor.BUNDLE, "Sveltia CMS").read_text(encoding="utf-8")
+    assert vendor.localized(bundle) == (VENDORED / "sveltia-cms.js").read_text(encoding="utf-8")
+    for file in vendor.FONTS.values():
+        assert (NODE_MODULES / file).read_bytes() == (VENDORED / "fonts" / Path(file).name).read_bytes()
+    with pytest.raises(ValueError, match="not once"):
+        vendor.localized(bundle.replace(vendor.CDN, "https://elsewhere.example/"))
 
 
 # --- the configuration, from the schemas ---------------------------------------------------------

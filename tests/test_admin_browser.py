@@ -19,14 +19,22 @@ from pathlib import Path
 
 import pytest
 import yaml
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser
 
 from eventsite import admin
 from eventsite.cli import main
 from tests.support.browser import DEFAULT_VIEWPORT, watch_page
 from tests.support.local_repository import offer_repository
 
-from .sitekit import BASE_FILES, SITE_YAML, build, parse_html, snapshot, text_of, write_site
+from .sitekit import (
+    BASE_FILES,
+    SITE_YAML,
+    build,
+    parse_html,
+    snapshot,
+    text_of,
+    write_site,
+)
 
 ADMIN = "admin: {backend: github, repo: ministry/forum-site, branch: main}\n"
 
