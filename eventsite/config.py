@@ -7,9 +7,10 @@ table all come from it.
 
 from __future__ import annotations
 
-from typing import Literal, Union
+import re
+from typing import Annotated, Literal, Union
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from .fields import (
     BaseUrl,
@@ -78,6 +79,39 @@ class LocaleSettings(Strict):
     direction: Literal["ltr", "rtl"] | None = Field(None, description="the text direction, for a language CLDR lacks")
 
 
+_REPOSITORY = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?/[A-Za-z0-9._-]+$")
+
+
+def _check_repository(value: str) -> str:
+    if not _REPOSITORY.match(value) or value.endswith((".git", "/.", "/..")):
+        raise ValueError(f"{value!r} is not a GitHub repository: write its owner and name, e.g. 'ministry/forum-site'")
+    return value
+
+
+def _check_folder(value: str) -> str:
+    parts = value.strip("/").split("/")
+    if value.startswith("/") or "\\" in value or any(part in ("", ".", "..") for part in parts):
+        raise ValueError(f"{value!r} is not a folder inside the repository, e.g. 'content' or 'sites/busan/content'")
+    return value.strip("/")
+
+
+class AdminSettings(Strict):
+    """The web editor at /admin/ (eventsite/admin.py): where it reads and proposes changes."""
+
+    backend: Literal["github"] = Field(description="where the repository is hosted: github")
+    repo: Annotated[str, AfterValidator(_check_repository)] = Field(
+        description="the repository as owner/name, e.g. ministry/forum-site"
+    )
+    branch: Line = Field("main", description="the branch the site is published from; saving opens a pull request against it")
+    auth_url: Url | None = Field(
+        None, description="the OAuth client that signs editors in with GitHub, e.g. a Sveltia CMS Authenticator at "
+        "https://auth.example.org; without it, sign-in goes through Netlify (for a site Netlify hosts) or uses a personal access token",
+    )
+    content_folder: Annotated[str, AfterValidator(_check_folder)] = Field(
+        "content", description="the content folder's path in the repository"
+    )
+
+
 class SiteConfig(Strict):
     """Event-wide settings: content/site.yaml."""
 
@@ -117,6 +151,9 @@ class SiteConfig(Strict):
         default_factory=dict,
         description="which translations block a release, per language: all, none, or kinds such as [person, page]; "
         "other gaps are reported as status, not errors",
+    )
+    admin: AdminSettings | None = Field(
+        None, description="publish a web editor at /admin/ whose saves open pull requests: {backend: github, repo: owner/name, branch: main}"
     )
 
     @field_validator("languages")

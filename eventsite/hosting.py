@@ -80,20 +80,37 @@ def write_host_files(finished: "Finished") -> None:
     base_path = urlsplit(finished.site.config.base_url).path or "/"
     # GitHub Pages: serve the folder as it is (no Jekyll run, which would drop files starting with "_").
     (root / ".nojekyll").write_bytes(b"")
-    policy = page_policy(root)
+    policy = page_policy(root, skip=tuple(finished.own_policies))
     if policy is None:
         finished.notes.append("_headers: the pages have no Content-Security-Policy meta tag; none is sent as a header")
-    rules = headers_rules(root, base_path, policy)
+    rules = headers_rules(root, base_path, policy, finished.own_policies)
     if len(rules) > RULE_LIMIT:
         finished.notes.append(f"_headers: {len(rules)} rules; Cloudflare Pages reads only the first {RULE_LIMIT}")
     (root / "_headers").write_text(format_rules(rules), encoding="utf-8")
     (root / "_redirects").write_text(redirects(finished, base_path), encoding="utf-8")
 
 
-def headers_rules(root: Path, base_path: str, policy: str | None) -> list[tuple[str, list[tuple[str, str]]]]:
+def headers_rules(
+    root: Path, base_path: str, policy: str | None, own_policies: dict[str, str] | None = None
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """``own_policies``: top-level folders with a policy of their own (admin/, the web editor).
+
+    With none, the site's policy goes on ``/*``. With some, no rule may give
+    those folders the site's policy as well: a host sends the policies of all
+    matching rules (Cloudflare joins them) and a browser enforces each one, so
+    the policy goes on each top-level entry's rule instead, the folder's own on its rule.
+    """
+    own_policies = own_policies or {}
     security = [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", REFERRER_POLICY)]
-    if policy:
+    if policy and not own_policies:
         security.insert(0, ("Content-Security-Policy", policy))
+
+    def scoped(name: str, is_folder: bool) -> list[tuple[str, str]]:
+        if not own_policies:
+            return []
+        chosen = (own_policies.get(name) if is_folder else None) or policy
+        return [("Content-Security-Policy", chosen)] if chosen else []
+
     rules: list[tuple[str, list[tuple[str, str]]]] = [(base_path + "*", security)]
     static = root / "static"
     assets = [path for path in static.rglob("*") if path.is_file()] if static.is_dir() else []
@@ -104,11 +121,11 @@ def headers_rules(root: Path, base_path: str, policy: str | None) -> list[tuple[
             continue
         if entry.is_dir():
             value = IMMUTABLE if entry.name == "static" and hashed else REVALIDATE
-            rules.append((f"{base_path}{entry.name}/*", [("Cache-Control", value)]))
+            rules.append((f"{base_path}{entry.name}/*", [*scoped(entry.name, True), ("Cache-Control", value)]))
         else:
-            rules.append((base_path + entry.name, [("Cache-Control", cache_control(entry.name))]))
-            if entry.name == "index.html":
-                rules.append((base_path, [("Cache-Control", REVALIDATE)]))  # the root page, by its usual URL
+            rules.append((base_path + entry.name, [*scoped(entry.name, False), ("Cache-Control", cache_control(entry.name))]))
+            if entry.name == "index.html":  # the root page, by its usual URL
+                rules.append((base_path, [*scoped(entry.name, False), ("Cache-Control", REVALIDATE)]))
     return rules
 
 
@@ -148,15 +165,18 @@ def _meta_policy(tag: str) -> str | None:
     return None
 
 
-def page_policy(root: Path) -> str | None:
+def page_policy(root: Path, skip: tuple[str, ...] = ()) -> str | None:
     """The policy of the pages' meta tags; when pages differ, the union of their directives.
 
     A page's own meta tag still applies on top of the header, so a page keeps
     its stricter policy, and a page that needs more (the search page runs
-    WebAssembly) is not blocked by the header.
+    WebAssembly) is not blocked by the header. Pages in the top-level folders
+    ``skip`` (the web editor's) have a header of their own and do not widen the site's.
     """
     policies: dict[str, None] = {}
     for path in sorted(root.rglob("*.html")):
+        if path.relative_to(root).parts[0] in skip:
+            continue
         policy = _policy_of(path)
         if not policy:
             return None  # a page without a policy: a header would impose one on it

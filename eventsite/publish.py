@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from .admin import FOLDER as ADMIN_FOLDER, publish_admin
 from .entries import Site
 from .errors import Problem
 from .project import BuildOptions
@@ -39,6 +40,9 @@ class Finished:
     renderer: "Renderer | None" = None  # for steps that render more from the model
     cache: Path | None = None  # the project's cache folder, if it has one
     assets: dict[str, str] = field(default_factory=dict)  # static/x.css → static/x.1a2b3c4d.css (the fingerprint step)
+    # Top-level folders published with a Content-Security-Policy of their own (admin/: the web editor),
+    # kept out of the site's policy header (hosting.py).
+    own_policies: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,9 @@ POST_BUILD_STEPS: tuple[PostBuildStep, ...] = (
     PostBuildStep("fingerprint", fingerprint_assets, in_dev=False, page=fingerprint_page),  # eventsite/fingerprint.py: hashes final bytes
     # It reads the pages as published; /pagefind/ names its own files by content hash.
     PostBuildStep("search", index_site, in_dev=False, writes=(BUNDLE + "/",)),  # eventsite/search.py; ~1 s for the Busan site
+    # After search, minify and fingerprint, which leave a third-party app alone; also in the dev server,
+    # where an editor can open /admin/ on 127.0.0.1 and work on the checkout (docs/editing.md).
+    PostBuildStep("admin", publish_admin, writes=(ADMIN_FOLDER + "/",)),  # eventsite/admin.py: the web editor, when site.yaml asks for it
     PostBuildStep("host-files", write_host_files, in_dev=False, writes=tuple(sorted(HOST_FILES))),  # eventsite/hosting.py: reads the CSP of the pages
 )
 

@@ -59,6 +59,8 @@ VALIDATOR_HINTS: dict[str, dict[str, Any]] = {
         "description": "a file below content/media/, e.g. 'exhibits/photo.jpg'",
     },
     "_check_timezone": {"description": "an IANA time zone, e.g. 'Asia/Seoul'"},
+    "_check_repository": {"pattern": r"^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$", "description": "a repository as owner/name"},
+    "_check_folder": {"pattern": r"^[^/\\]", "description": "a folder inside the repository, e.g. 'content'"},
     # Leading and trailing line breaks are stripped before the build checks.
     "_one_line": {"pattern": r"^\s*[^\n]*\s*$", "description": "one line of text"},
 }

@@ -47,6 +47,9 @@ def test_the_wheel_carries_the_default_theme(installed: Path) -> None:
     assert str(installed.parent) in package  # the installed copy, not this checkout
     assert templates.endswith("eventsite/default_theme/templates") and (Path(templates) / "base.html").is_file()
     assert (Path(templates).parent / "locales" / "ko" / "LC_MESSAGES" / "messages.po").is_file()
+    # The web editor (site.yaml admin:) comes with the wheel: no npm needed to publish it.
+    assert (Path(templates) / "admin" / "sveltia-cms.js").stat().st_size > 1_000_000
+    assert (Path(templates) / "admin" / "fonts" / "material-symbols-outlined-latin-wght-normal.woff2").is_file()
 
 
 def test_new_site_checks_builds_and_takes_a_template_override(installed: Path, tmp_path: Path) -> None:
