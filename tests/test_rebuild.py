@@ -106,14 +106,18 @@ def test_random_edits_match_full_builds(tmp_path: Path, capsys, seed: int) -> No
         capsys.readouterr()
 
 
-def test_with_search_and_minify_the_rebuild_is_the_full_build(tmp_path: Path, capsys) -> None:
+def test_with_search_minify_and_the_web_editor_the_rebuild_is_the_full_build(tmp_path: Path, capsys) -> None:
     pytest.importorskip("minify_html")
-    space = Workspace(tmp_path, search=True)
+    from .sitekit import SITE_YAML
+
+    space = Workspace(tmp_path, {"site.yaml": SITE_YAML + "admin: {backend: github, repo: ministry/forum-site}\n"}, search=True)
     space.flags.append("--minify")
     space.build(capsys)
+    assert (space.output / "admin" / "config.yml").is_file()
     apply(space.content / "sessions" / "opening.md", session_text("Grand opening", 5, 9))
     code, out, _ = space.build(capsys)
     assert code == 0 and out.startswith("updated "), out
+    assert "search: " in out and "pages indexed" in out
     space.assert_same_as_a_full_build()
 
 
