@@ -151,6 +151,16 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+_LINK_START = re.compile(r"(?<!\\)\[([^\[\]\n]*)\]\(\s*<?([^)\s>]*)")
+_LINK_TARGETS = ("http://", "https://", "mailto:", "/", "#")
+
+
+def defuse_links(body: str) -> str:
+    """Markdown links that lead nowhere a reader can go ('[a]([b](https://…))' written in another tool)
+    become text: their '[' is escaped. Web, mail and site-relative links stay links."""
+    return _LINK_START.sub(lambda match: match.group(0) if match.group(2).startswith(_LINK_TARGETS) else "\\" + match.group(0), body)
+
+
 # --- what the programme becomes ------------------------------------------------------------
 
 
@@ -236,14 +246,15 @@ def plan_programme(programme: Programme, site: SiteState) -> Plan:
         if values is None:
             continue
         order = tuple(BY_NAME[ITEM_KIND].meta.model_fields)
-        plan.files.append(PlannedFile(ITEM_FOLDER, item_id, None, item.key, values, item.body if BODY in item.fields else None, order))
+        body = defuse_links(item.body or "") if BODY in item.fields else None
+        plan.files.append(PlannedFile(ITEM_FOLDER, item_id, None, item.key, values, body, order))
         translation_order = BY_NAME[ITEM_KIND].translatable
         for lang, texts in item.translations.items():
             if lang not in config.languages[1:]:
                 plan.problems.append(item.place.problem(f"{lang!r} is not a translated language of this site ({', '.join(config.languages[1:])})"))
                 continue
             tvalues = {name: one_line(texts[name]) for name in TRANSLATED_FIELDS if texts.get(name, "").strip()}
-            tbody = texts.get(BODY)
+            tbody = defuse_links(texts[BODY]) if texts.get(BODY) else None
             if tvalues or (tbody and tbody.strip()):
                 plan.files.append(PlannedFile(ITEM_FOLDER, item_id, lang, item.key, tvalues, tbody.strip() if tbody else None, translation_order))
     plan.files += people.planned()
