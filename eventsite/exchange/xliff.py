@@ -251,7 +251,8 @@ def _translation_change(
     else:
         front = frontmatter.split(old, relative)
         for name, value in fields.items():
-            if str(getattr(translation.meta, name, None) or "") != value:
+            current = getattr(translation.meta, name, None) if translation is not None else None
+            if str(current or "") != value:
                 frontmatter.set_field(front, name, value, kind.translatable)
         if body is not None and fingerprints.normalize(translation.body if translation else "") != fingerprints.normalize(body):
             frontmatter.set_body(front, body)
