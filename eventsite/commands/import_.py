@@ -24,7 +24,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, root: Path) -> int:
-    from ..build import Caches, Project, examine
+    from ..build import Project
+    from ..check import check_project
     from ..exchange import importer
 
     project = project_from(args, root)
@@ -43,8 +44,9 @@ def run(args: argparse.Namespace, root: Path) -> int:
         return 0
 
     def errors_of(folder: Path) -> list:
-        trial = Project(content=folder, output=project.output, theme=project.theme)
-        return list(examine(trial, Caches()).errors)
+        # What `check` would say: the content, and the pages a build makes of it (links, anchors).
+        trial = Project(content=folder, output=folder.parent / "site", theme=project.theme)
+        return list(check_project(trial).errors)
 
     importer.write_import(content, outcome, errors_of)
     for note in outcome.notes:
