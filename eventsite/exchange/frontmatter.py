@@ -47,7 +47,7 @@ def split(raw: bytes, shown: str) -> FrontMatterText:
 
 
 def new_text(values: dict[str, Any], body: str | None) -> bytes:
-    lines = [f"{name}: {yaml_value(value)}" for name, value in values.items()]
+    lines = [f"{name}: {yaml_value(value)}" for name, value in values.items() if value not in (None, "", [])]
     text = "\n".join(["---", *lines, "---", (body or "").strip()]) + "\n"
     return text.encode("utf-8")
 

@@ -296,7 +296,7 @@ def _item_values(
         problems.append(item.at("end").problem(f"end {end:%Y-%m-%d %H:%M} is not after start {start:%Y-%m-%d %H:%M}"))
     dates = config.dates
     for name, moment in (("start", start), ("end", end)):
-        if not dates.start <= moment.date() <= dates.end and not (name == "end" and moment == dt.datetime.combine(dates.end + dt.timedelta(days=1), dt.time())):
+        if not dates.start <= moment.date() <= dates.end:
             problems.append(item.at(name).problem(
                 f"{name} {moment:%Y-%m-%d %H:%M} is outside the event's dates in site.yaml ({dates.start} to {dates.end})"
             ))
