@@ -289,7 +289,7 @@ def schema_problem(document: Document, schema: type[BaseModel], detail: Any) -> 
             line, column = 1, 1
     elif kind == "extra_forbidden":
         allowed = _allowed_keys(schema, loc[:-1])
-        message = f"unknown field '{field}'" + did_you_mean(loc[-1], allowed).replace("?)", "?")
+        message = f"unknown field '{field}'" + did_you_mean(loc[-1] if loc else "", allowed).replace("?)", "?")
         if allowed:
             message += ("; " if "did you mean" in message else " (") + f"allowed here: {', '.join(allowed)})"
     else:

@@ -216,7 +216,8 @@ def test_json_shape(tmp_path: Path, capsys) -> None:
     ko = data["languages"]["ko"]
     assert ko["name"] == "한국어" and ko["english_name"] == "Korean" and ko["fallbacks"] == ["en"]
     content = ko["content"]
-    assert set(content) == {"total", "translated", "up_to_date", "draft", "outdated", "unsigned", "missing", "items"}
+    assert set(content) == {"total", "translated", "up_to_date", "draft", "outdated", "unsigned", "missing", "words", "items"}
+    assert set(content["words"]) == {"new", "outdated"} and content["words"]["new"] > 0  # Korean misses six items
     assert content["translated"] == content["up_to_date"] + content["draft"] + content["outdated"] + content["unsigned"] == 1
     assert content["total"] == content["translated"] + content["missing"] == 7
     item = next(item for item in content["items"] if item["id"] == "opening")

@@ -23,6 +23,8 @@ COMMANDS: dict[str, str] = {
     "serve": "eventsite.commands.serve",
     "i18n": "eventsite.commands.i18n",
     "deploy": "eventsite.commands.deploy",
+    "import": "eventsite.commands.import_",
+    "export": "eventsite.commands.export",
 }
 
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from ..translations import status
 from . import add_project_arguments, project_from
 
-HELP = "translation status (default), UI catalogs (extract), sign-off and diff of translations"
+HELP = "translation status (default), UI catalogs (extract), sign-off and diff of translations, XLIFF export and import"
 MAPPING = "babel.cfg"
 FAIL_ON = ("missing", "outdated", "unsigned", "draft")
 
@@ -71,6 +71,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     diff = actions.add_parser("diff", parents=[common], help="what changed in the source since the translation was signed off")
     diff.add_argument("file", type=Path, metavar="TRANSLATION")
 
+    export = actions.add_parser(
+        "export", parents=[common], help="XLIFF 2.0 for a CAT tool or translation agency: what a language still needs (--all: everything)"
+    )
+    export.add_argument("--lang", "-l", required=True, help="the target language, e.g. vi")
+    export.add_argument("--format", choices=("xliff",), default="xliff", help="the exchange format (XLIFF 2.0)")
+    export.add_argument("--out", type=Path, help="the file to write (default: <lang>.xlf here)")
+    export.add_argument("--all", action="store_true", help="also the items whose translation is up to date")
+
+    import_ = actions.add_parser("import", parents=[common], help="write the translations of a returned XLIFF file back into the content")
+    import_.add_argument("file", type=Path, metavar="XLIFF")
+    import_.add_argument("--dry-run", action="store_true", help="change nothing; list the files that would change")
+
 
 def run(args: argparse.Namespace, root: Path) -> int:
     project = project_from(args, root)
@@ -81,7 +93,52 @@ def run(args: argparse.Namespace, root: Path) -> int:
         return run_sign_off(project, args.files, draft=args.draft)
     if action == "diff":
         return run_diff(project, args.file)
+    if action == "export":
+        return run_export(project, args.lang, args.out, everything=args.all)
+    if action == "import":
+        return run_import(project, args.file, dry_run=args.dry_run)
     return run_status(project, args)
+
+
+# --- XLIFF ------------------------------------------------------------------
+
+
+def run_export(project: Project, lang: str, out: Path | None, *, everything: bool) -> int:
+    from ..errors import relative_to_cwd
+    from ..exchange import xliff
+
+    site = load_site(project)
+    if lang not in site.languages[1:]:
+        raise BuildError([Problem("--lang", 0, f"{lang!r}: not a translated language of this site ({', '.join(site.languages[1:])})")])
+    data, count = xliff.export_xliff(site, lang, everything=everything)
+    target = out or Path.cwd() / f"{lang}.xlf"
+    target.write_bytes(data)
+    report = status.translation_report(site, project.theme.locale_folders, [lang]).languages[0]
+    print(
+        f"i18n export: {count} item{'s' * (count != 1)} for {lang} → {relative_to_cwd(target)} "
+        f"({report.words.get('new', 0):,} new and {report.words.get('outdated', 0):,} outdated source words)"
+    )
+    return 0
+
+
+def run_import(project: Project, path: Path, *, dry_run: bool) -> int:
+    from ..exchange import xliff
+
+    site = load_site(project)
+    shown = display_path(path.resolve(), project.content.resolve())
+    if not path.is_file():
+        raise BuildError([Problem(shown, 0, "no such file")])
+    changes, notes = xliff.import_xliff(site, path.read_bytes(), shown)
+    for note in notes:
+        print(f"note: {note}")
+    for change in changes:
+        what = "new" if change.old is None else "updated"
+        state = "complete, signed off" if change.complete else "partly translated"
+        print(f"{'would write' if dry_run else 'wrote'} {change.relative} ({what}; {state})")
+    if not dry_run:
+        xliff.write_changes(project.content, changes)
+    print(f"i18n import: {len(changes)} translation file{'s' * (len(changes) != 1)} {'would change' if dry_run else 'changed'}")
+    return 0
 
 
 # --- status ------------------------------------------------------------------
@@ -124,6 +181,8 @@ def format_report(report: status.Report, *, summary: bool = False) -> str:
             f"{language.count(status.DRAFT)} draft (awaiting review), "
             f"{language.count(status.OUTDATED)} outdated, {language.count(status.UNSIGNED)} unsigned; "
             f"{language.count(status.MISSING)} missing",
+            f"  words    {language.words.get('new', 0):,} new, {language.words.get('outdated', 0):,} outdated "
+            "(source words to translate, for quoting a job)",
         ]
         ui = language.ui
         if ui is not None:

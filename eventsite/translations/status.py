@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import PoFileError, read_po
@@ -20,6 +20,7 @@ from ..errors import display_path
 from ..kinds import KINDS
 from .catalogs import TEMPLATE_NAME
 from .fingerprints import entry_digest, fingerprint, matches
+from .wordcount import entry_words
 
 UP_TO_DATE, DRAFT, OUTDATED, UNSIGNED, MISSING = "up_to_date", "draft", "outdated", "unsigned", "missing"
 # DRAFT: matches its source but is marked `review: draft` (published, awaiting a reviewer).
@@ -141,6 +142,8 @@ class LanguageStatus:
     fallbacks: tuple[str, ...]  # the chain after the language itself
     items: tuple[ItemStatus, ...]
     ui: UiStatus | None  # None when there is no messages.pot
+    # Source words to translate, for quoting a job: 'new' (missing items) and 'outdated' (their whole source).
+    words: Mapping[str, int] = field(default_factory=dict)
 
     def count(self, state: str) -> int:
         return sum(1 for item in self.items if item.state == state)
@@ -185,6 +188,7 @@ def _language_json(language: LanguageStatus) -> dict:
             "total": len(language.items),
             "translated": len(language.items) - language.count(MISSING),
             **{state: language.count(state) for state in STATES},
+            "words": dict(language.words),
             "items": [
                 {
                     "kind": item.kind,
@@ -219,20 +223,26 @@ def translation_report(site: Site, locales: Path | Sequence[Path], languages: It
     template = read_template(locales)
     first = locales if isinstance(locales, Path) else locales[0]
     listed = entries(site)
+    words = {(entry.kind, entry.id): entry_words(entry) for entry in listed}
     statuses: list[LanguageStatus] = []
     for lang in site.languages[1:]:
         if wanted is not None and lang not in wanted:
             continue
         chain = site.chain(lang)
         info = site.language(lang)
+        items = tuple(item_status(entry, lang, chain, site.root) for entry in listed)
         statuses.append(
             LanguageStatus(
                 lang,
                 info.name,
                 info.english_name,
                 chain[1:],
-                tuple(item_status(entry, lang, chain, site.root) for entry in listed),
+                items,
                 ui_status(template, locales, lang) if template is not None else None,
+                {
+                    "new": sum(words[(item.kind, item.id)] for item in items if item.state == MISSING),
+                    "outdated": sum(words[(item.kind, item.id)] for item in items if item.state == OUTDATED),
+                },
             )
         )
     template_path = first / TEMPLATE_NAME
