@@ -105,6 +105,7 @@ def run(args: argparse.Namespace, root: Path) -> int:
 
 def run_export(project: Project, lang: str, out: Path | None, *, everything: bool) -> int:
     from ..errors import relative_to_cwd
+    from ..build import load_site
     from ..exchange import xliff
 
     site = load_site(project)
@@ -122,6 +123,7 @@ def run_export(project: Project, lang: str, out: Path | None, *, everything: boo
 
 
 def run_import(project: Project, path: Path, *, dry_run: bool) -> int:
+    from ..build import load_site
     from ..exchange import xliff
 
     site = load_site(project)

@@ -20,7 +20,7 @@ from babel import Locale, UnknownLocaleError
 from ..errors import BuildError, Problem, did_you_mean
 from . import columns as cols
 from .programme import BODY, Item, Place, Programme, Speaker, kind_choices, kind_of, one_line, slug, speaker_key, split_names
-from .sheets import Cell, Table, column_letter, read_tables
+from .sheets import Cell, Table, read_tables
 
 _DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _TIME = re.compile(r"^(\d{1,2})(?:\s*[:.hH]\s*(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$", re.IGNORECASE)
