@@ -206,6 +206,9 @@ def compare(project: Project, options: BuildOptions) -> Previous:
         reason = "the last build used other options or another version of eventsite, Python or a library"
         return Previous(None, reason, inputs=_signed(inputs, {}, clock))
     outputs = scan_outputs(project.output)
+    if not outputs:
+        where = project.output.name or str(project.output)
+        return Previous(None, f"{where}/ is empty or missing", inputs=_signed(inputs, {}, clock))
     if outputs != state.outputs:
         differ = len(outputs.keys() ^ state.outputs.keys()) + sum(
             1 for name in outputs.keys() & state.outputs.keys() if outputs[name] != state.outputs[name]

@@ -158,7 +158,7 @@ def test_warnings_of_pages_not_rendered_again_are_still_shown(tmp_path: Path, ca
     assert sorted(first.splitlines()) == sorted(second.splitlines())
 
 
-@pytest.mark.parametrize("case", ["corrupt", "truncated", "foreign", "output-edited", "output-added", "no-cache-build"])
+@pytest.mark.parametrize("case", ["corrupt", "truncated", "foreign", "output-edited", "output-added", "output-deleted", "no-cache-build"])
 def test_every_doubt_is_a_full_build_that_says_why(tmp_path: Path, capsys, case: str) -> None:
     space = Workspace(tmp_path)
     space.build(capsys)
@@ -176,6 +176,8 @@ def test_every_doubt_is_a_full_build_that_says_why(tmp_path: Path, capsys, case:
         page.write_bytes(page.read_bytes().replace(b"About", b"Abut"))
     elif case == "output-added":
         (space.output / "stray.html").write_text("left by hand")
+    elif case == "output-deleted":
+        shutil.rmtree(space.output)
     elif case == "no-cache-build":
         assert main([*space.arguments(space.output), "--no-cache"], root=tmp_path) == 0
     code, out, _ = space.build(capsys)

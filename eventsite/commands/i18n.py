@@ -104,9 +104,10 @@ def run(args: argparse.Namespace, root: Path) -> int:
 
 
 def run_export(project: Project, lang: str, out: Path | None, *, everything: bool) -> int:
-    from ..errors import relative_to_cwd
     from ..build import load_site
+    from ..errors import relative_to_cwd
     from ..exchange import xliff
+    from ..translations import status
 
     site = load_site(project)
     if lang not in site.languages[1:]:

@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Command-line rebuilds against the full build, on a synthetic site (issue 19's targets).
+
+    python bench/rebuild.py --sessions 300 --languages 10 [--search] [--runs 3]
+
+Makes the site with make_site.py in a temporary folder, then times, in one
+process tree each and with its peak resident memory:
+
+1. a full build with a warm cache (the output deleted first; the Markdown and
+   template caches filled by an untimed build before),
+2. the same command again with nothing changed,
+3. the same command after one session's text changed (a different sentence
+   appended each run),
+4. the same after one session's start time moved (listings and calendars change).
+
+Prints a table with each as a share of the full build. Medians of --runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, float]:
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if status != 0:
+        raise RuntimeError(process.stderr.read().decode(errors="replace")[-2000:])
+    return seconds, usage.ru_maxrss / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sessions", type=int, default=300)
+    parser.add_argument("--languages", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--search", action="store_true", help="build the Pagefind index too (a published build)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-rebuild-") as temporary:
+        work = Path(temporary)
+        content = work / "content"
+        subprocess.run([sys.executable, str(ROOT / "bench" / "make_site.py"), "--sessions", str(args.sessions),
+                        "--languages", str(args.languages), "--out", str(content)], check=True, stdout=subprocess.DEVNULL)
+        output = work / "site"
+        command = [sys.executable, str(ROOT / "build.py"), "--content", str(content), "--out", str(output)]
+        if not args.search:
+            command.append("--no-search")
+        session = sorted((content / "sessions").glob("*.md"))[len(list((content / "sessions").glob("*.md"))) // 2]
+        timed(command, work)  # fill the caches, untimed
+        pages = sum(1 for _ in output.rglob("*.html"))
+        samples: dict[str, list[tuple[float, float]]] = {"full build (warm cache)": [], "nothing changed": [],
+                                                         "one session's text": [], "one session's time": []}
+        for run in range(args.runs):
+            shutil.rmtree(output)
+            samples["full build (warm cache)"].append(timed(command, work))
+            samples["nothing changed"].append(timed(command, work))
+            session.write_text(session.read_text(encoding="utf-8") + f"\nOne more sentence, run {run}.\n", encoding="utf-8")
+            samples["one session's text"].append(timed(command, work))
+            text = session.read_text(encoding="utf-8")
+            session.write_text(re.sub(r'(start: "[0-9-]+ )(\d\d)', lambda m: m[1] + f"{(int(m[2]) + 1) % 24:02d}", text, count=1),
+                               encoding="utf-8")
+            samples["one session's time"].append(timed(command, work))
+    full = statistics.median(seconds for seconds, _ in samples["full build (warm cache)"])
+    search = "with" if args.search else "without"
+    print(f"\n{args.sessions} sessions × {args.languages} languages ({pages:,} HTML pages), {search} search, "
+          f"medians of {args.runs} runs, {os.cpu_count()} cores\n")
+    print("| build | median wall (s) | share of the full build | peak RSS (MB) |")
+    print("| --- | ---: | ---: | ---: |")
+    for name, found in samples.items():
+        wall = statistics.median(seconds for seconds, _ in found)
+        print(f"| {name} | {wall:.2f} | {wall / full:.0%} | {max(memory for _, memory in found):.0f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
