@@ -13,6 +13,7 @@ from __future__ import annotations
 import gettext as gettext_module
 from pathlib import Path
 from typing import Callable, Mapping, NamedTuple
+from urllib.parse import quote
 
 import jinja2
 from jinja2 import meta as jinja_meta
@@ -107,6 +108,8 @@ class Renderer:
             )
             environment.install_gettext_translations(self.context.translations[lang], newstyle=True)  # type: ignore[attr-defined]
             environment.filters["iso"] = lambda value: value.isoformat()
+            # A URL carried inside another URL (an app's deep link): every reserved character encoded.
+            environment.filters["component"] = lambda value: quote(str(value), safe="")
             # Readable, stable JSON-LD; |tojson still escapes <, >, & and '.
             environment.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
             self._environments[lang] = environment

@@ -39,6 +39,7 @@ from ..entries import Site, Text
 from ..ids import entry_guid, room_guid, stable_numbers
 from ..kinds.session import SessionView
 from ..page import Page
+from ..plaintext import markdown_to_text
 from ..views import EntryView, SiteView
 
 UTC = dt.timezone.utc
@@ -123,13 +124,14 @@ def acronym_of(site: Site) -> str:
 
 
 def plain_body(page: Page, view: EntryView) -> Text:
-    """The Markdown source of the body, which reads well enough as plain text.
+    """The body as plain text (eventsite/plaintext.py): calendars and schedule apps show text as typed.
 
     Site-relative link targets (``](/about/)``) mean nothing in a calendar or
-    an app, so they become absolute URLs of the pages in this language.
+    an app, so they become absolute URLs of the pages in this language first.
     """
     text = view.body_source
-    return Text(_SITE_LINK.sub(lambda match: match[1] + absolute_target(page, match[2]), text.value.strip()), text.lang)
+    source = _SITE_LINK.sub(lambda match: match[1] + absolute_target(page, match[2]), text.value.strip())
+    return Text(markdown_to_text(source), text.lang)
 
 
 # An inline link/image target or a reference definition that starts with one '/'.

@@ -207,7 +207,7 @@ def _location(site_view: SiteView, session: SessionView) -> str:
 
 
 def _description(page: Page, session: SessionView, url: str) -> str:
-    """Plain text: summary, body (Markdown reads as text), people, and the page URL.
+    """Plain text: summary, body (Markdown read as text: eventsite/plaintext.py), people, and the page URL.
 
     The URL is repeated here because several calendar apps ignore ``URL``.
     """
