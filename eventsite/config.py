@@ -13,6 +13,7 @@ from typing import Annotated, Literal, Union
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from .fields import (
+    Attendance,
     BaseUrl,
     Country,
     Date,
@@ -21,6 +22,7 @@ from .fields import (
     LanguageTag,
     Line,
     LocalizedText,
+    Status,
     Strict,
     TimeZone,
     Url,
@@ -53,6 +55,26 @@ class Organizer(Strict):
 
 class Room(Strict):
     name: LocalizedText
+
+
+class Registration(Strict):
+    """How to register: a call to action on the home page, and JSON-LD ``offers``."""
+
+    url: Url = Field(description="the registration page")
+    price: Annotated[str, Field(pattern=r"^\d+(\.\d{1,2})?$")] | None = Field(
+        None, description="the fee as a decimal number, e.g. '0' (free) or '150.00'"
+    )
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = Field(None, description="ISO 4217 code, e.g. KRW")
+    closes: Date | None = Field(None, description="the last day to register")
+
+
+class ChangeSettings(Strict):
+    """The programme changes page: what counts as a change (eventsite/timeline.py)."""
+
+    since: Date | None = Field(
+        None, description="list changes committed from this day on (before it, the programme was still being drafted)"
+    )
+    marker_days: int = Field(14, ge=0, le=366, description="how many days a changed session shows 'updated on …'")
 
 
 class Section(Strict):
@@ -152,6 +174,10 @@ class SiteConfig(Strict):
         description="which translations block a release, per language: all, none, or kinds such as [person, page]; "
         "other gaps are reported as status, not errors",
     )
+    status: Status = Field(Status.scheduled, description="scheduled, cancelled, postponed, rescheduled or moved-online")
+    attendance: Attendance = Field(Attendance.in_person, description="in-person, online or hybrid; sessions may say otherwise")
+    registration: Registration | None = Field(None, description="{url: …, price: '0', currency: KRW, closes: YYYY-MM-DD}")
+    changes: ChangeSettings = Field(default_factory=ChangeSettings, description="the programme changes page and 'updated' markers")
     admin: AdminSettings | None = Field(
         None, description="publish a web editor at /admin/ whose saves open pull requests: {backend: github, repo: owner/name, branch: main}"
     )

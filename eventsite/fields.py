@@ -86,6 +86,13 @@ def _check_media_path(value: str) -> str:
     return paths.nfc(value)
 
 
+def _check_resource(value: str) -> str:
+    """A link a session offers: a file below media/ or an absolute http(s) URL."""
+    if urlsplit(value).scheme:
+        return _check_url(value)
+    return _check_media_path(value)
+
+
 _LOCAL_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}$")
 _LOOSE_TIME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2})[:.](\d{2})$")
 
@@ -150,6 +157,7 @@ Language = Annotated[str, AfterValidator(_check_language)]
 Country = Annotated[str, AfterValidator(_check_country)]
 Url = Annotated[str, AfterValidator(_check_url)]
 MediaPath = Annotated[str, AfterValidator(_check_media_path)]
+Resource = Annotated[str, AfterValidator(_check_resource)]  # a media file or an http(s) URL
 LocalTime = Annotated[dt.datetime, BeforeValidator(_parse_local_time)]
 Date = Annotated[dt.date, BeforeValidator(_parse_date)]
 Line = Annotated[str, AfterValidator(_one_line), Field(min_length=1)]
@@ -160,6 +168,31 @@ LocalizedText = Union[Line, dict[LanguageTag, Line]]
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Status(str, enum.Enum):
+    """Where an event or a session stands (schema.org's EventStatusType, and 'moved-online')."""
+
+    scheduled = "scheduled"
+    cancelled = "cancelled"
+    postponed = "postponed"
+    rescheduled = "rescheduled"
+    moved_online = "moved-online"
+
+
+class Attendance(str, enum.Enum):
+    """How people take part (schema.org's EventAttendanceModeEnumeration)."""
+
+    in_person = "in-person"
+    online = "online"
+    hybrid = "hybrid"
+
+
+class Attachment(Strict):
+    """A document offered with a session: a title and a file below media/ or a URL."""
+
+    title: LocalizedText = Field(description="what it is, e.g. 'Programme booklet', or {en: …, ko: …}")
+    file: Resource = Field(description="a file below content/media/ or an absolute http(s) URL")
 
 
 def _check_timezone(value: str) -> str:

@@ -58,6 +58,10 @@ VALIDATOR_HINTS: dict[str, dict[str, Any]] = {
         "pattern": r"^[^/\\%][^\\%]*$",
         "description": "a file below content/media/, e.g. 'exhibits/photo.jpg'",
     },
+    "_check_resource": {
+        "pattern": r"^(https?://[^/]|[^/\\%:][^\\%]*$)",
+        "description": "a file below content/media/ (e.g. 'slides/opening.pdf') or an absolute http:// or https:// URL",
+    },
     "_check_timezone": {"description": "an IANA time zone, e.g. 'Asia/Seoul'"},
     "_check_repository": {"pattern": r"^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$", "description": "a repository as owner/name"},
     "_check_folder": {"pattern": r"^[^/\\]", "description": "a folder inside the repository, e.g. 'content'"},

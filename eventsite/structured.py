@@ -14,11 +14,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from .lifecycle import SCHEMA_ATTENDANCE, SCHEMA_STATUS
 from .page import Page
 from .views import SiteView
 
-OFFLINE = "https://schema.org/OfflineEventAttendanceMode"
-SCHEDULED = "https://schema.org/EventScheduled"
 
 
 @dataclass(frozen=True)
@@ -87,13 +86,31 @@ def event(page: Page, site: SiteView, entry: Any = None, *, with_parts: bool = T
                 "location": place(site),
                 "organizer": organizer(site),
                 "inLanguage": page.lang,
-                "eventAttendanceMode": OFFLINE,
-                "eventStatus": SCHEDULED,
+                "eventAttendanceMode": SCHEMA_ATTENDANCE[page.site.config.attendance],
+                "eventStatus": SCHEMA_STATUS[page.site.config.status],
                 "url": page.links.absolute_to("home"),
+                "offers": offers(page),
                 "subEvent": sub_events if with_parts else None,
             }
         )
     ]
+
+
+def offers(page: Page) -> dict | None:
+    """site.yaml ``registration`` as a schema.org Offer (Google wants a price: none given, none said)."""
+    registration = page.site.config.registration
+    if registration is None:
+        return None
+    return clean(
+        {
+            "@type": "Offer",
+            "url": registration.url,
+            "price": registration.price,
+            "priceCurrency": registration.currency,
+            "validThrough": registration.closes.isoformat() if registration.closes else None,
+            "availability": "https://schema.org/InStock",
+        }
+    )
 
 
 def breadcrumbs(page: Page, trail: list[tuple[str, str]]) -> dict:

@@ -188,12 +188,18 @@ def reference_problems(raw: RawContent, site: SiteConfig | None, failed: dict[Pa
             value = data.get(reference.field)
             items = list(enumerate(value)) if reference.many and isinstance(value, list) else [(None, value)]
             for index, name in items:
+                if reference.key is not None:
+                    name = name.get(reference.key) if isinstance(name, dict) else None
                 if not isinstance(name, str) or not name:
                     continue  # a missing or mistyped value is the schema's to report
+                if reference.target == "media" and "://" in name:
+                    continue  # a URL where a file or a URL may be given (a session's recording)
                 known = lists[reference.target] if reference.target in lists else ids.get(reference.target, set())
                 if known is None or name in known or (reference.target == "country" and not known):
                     continue  # countries: any code when site.yaml lists none
                 path = (reference.field,) if index is None else (reference.field, index)
+                if reference.key is not None:
+                    path += (reference.key,)
                 refused = (failed or {}).get(document.path, set())
                 if path in refused or (reference.field,) in refused:
                     continue  # the schema already said what is wrong with this value

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from markupsafe import Markup, escape
 
 from .entries import Entry, Localized, Text
+from .fields import Status
+from .lifecycle import STATUS_LABELS
 from .page import Page
 
 if TYPE_CHECKING:
@@ -328,6 +330,21 @@ class SiteView:
     def dates(self) -> str:
         config = self._site.config.dates
         return self._page.formatter.date_range(config.start, config.end)
+
+    @property
+    def status_label(self) -> str | None:
+        """The event's status when it is not simply taking place as announced."""
+        status = self._site.config.status
+        return None if status is Status.scheduled else self._page.gettext(STATUS_LABELS[status])
+
+    @cached_property
+    def registration(self) -> dict | None:
+        """site.yaml ``registration``: where to register and, if given, the last day (in this language's format)."""
+        registration = self._site.config.registration
+        if registration is None:
+            return None
+        closes = self._page.formatter.day(registration.closes) if registration.closes else None
+        return {"url": registration.url, "closes": closes}
 
     @property
     def start_date(self) -> dt.date:

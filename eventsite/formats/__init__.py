@@ -170,6 +170,14 @@ class SchedulePerson:
 
 
 @dataclass(frozen=True)
+class ScheduleLink:
+    url: str  # absolute
+    title: str
+    type: str  # C3VOC's Reference type: media (stream, recording), slides, paper (other documents)
+    is_file: bool  # a file of the site (frab <attachments>), else a link (frab <links>)
+
+
+@dataclass(frozen=True)
 class ScheduleEvent:
     session: SessionView
     guid: str
@@ -183,6 +191,8 @@ class ScheduleEvent:
     track: str  # the localized kind label
     type: str  # the kind id
     persons: tuple[SchedulePerson, ...]
+    subtitle: str = ""  # the status when it is not 'scheduled' (neither format has a field for it)
+    links: tuple[ScheduleLink, ...] = ()
 
     @property
     def start(self) -> dt.datetime:
@@ -267,7 +277,15 @@ def schedule_of(page: Page) -> Schedule:
             track=session.kind_label,
             type=session.kind_id,
             persons=persons_of(session),
+            subtitle=session.status_label or "",
+            links=tuple(links_of(session)),
         )
+
+    def links_of(session: SessionView) -> Iterable[ScheduleLink]:
+        for link in session.links:
+            url = urljoin(session.absolute_url, link.url) if link.is_file else link.url
+            kind = {"stream": "media", "recording": "media", "slides": "slides"}.get(link.kind, "paper")
+            yield ScheduleLink(url, link.label, kind, link.is_file)
 
     events = [event_of(session) for session in sessions]
     by_date: dict[dt.date, list[ScheduleEvent]] = {}
@@ -306,7 +324,8 @@ def _timeslot_minutes(events: list[ScheduleEvent]) -> int:
 def _version(events: list[ScheduleEvent]) -> str:
     """Changes exactly when the published programme does (apps show it to users)."""
     data = [
-        [e.guid, utc(e.start).isoformat(), utc(e.end).isoformat(), e.room.name, e.title.value, e.abstract, e.description, [p.name for p in e.persons]]
+        [e.guid, utc(e.start).isoformat(), utc(e.end).isoformat(), e.room.name, e.title.value, e.abstract, e.description,
+         [p.name for p in e.persons], e.subtitle, [link.url for link in e.links]]
         for e in events
     ]
     return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()[:12]

@@ -15,7 +15,7 @@ from typing import Any
 
 from .. import __version__
 from ..page import Page
-from . import ScheduleEvent, schedule_of
+from . import ScheduleEvent, ScheduleLink, schedule_of
 
 SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
 
@@ -67,7 +67,7 @@ def _event(event: ScheduleEvent) -> dict[str, Any]:
         "slug": event.slug,
         "url": event.url,
         "title": event.title.value,
-        "subtitle": "",
+        "subtitle": event.subtitle,
         "track": event.track,
         "type": event.type,
         "language": event.title.lang,
@@ -77,7 +77,10 @@ def _event(event: ScheduleEvent) -> dict[str, Any]:
             {"guid": person.guid, "id": person.number, "name": person.name, "role": person.role, "url": person.url}
             for person in event.persons
         ],
-        "links": [],
-        "attachments": [],
+        "links": [_reference(link) for link in event.links if not link.is_file],
+        "attachments": [_reference(link) for link in event.links if link.is_file],
     }
 
+
+def _reference(link: ScheduleLink) -> dict[str, str]:
+    return {"type": link.type, "url": link.url, "title": link.title}

@@ -57,7 +57,7 @@ def _event(parent: ET.Element, event: ScheduleEvent) -> None:
     xml_text(element, "slug", event.slug)
     xml_text(element, "url", event.url)
     xml_text(element, "title", event.title.value)
-    xml_text(element, "subtitle", "")
+    xml_text(element, "subtitle", event.subtitle)
     xml_text(element, "track", event.track)
     xml_text(element, "type", event.type)
     xml_text(element, "language", event.title.lang)  # the text's language; the spoken one is not in the content
@@ -66,6 +66,8 @@ def _event(parent: ET.Element, event: ScheduleEvent) -> None:
     persons = ET.SubElement(element, "persons")
     for person in event.persons:
         xml_text(persons, "person", person.name, id=str(person.number), guid=person.guid)
-    ET.SubElement(element, "links")
-    ET.SubElement(element, "attachments")
+    links = ET.SubElement(element, "links")
+    attachments = ET.SubElement(element, "attachments")
+    for link in event.links:
+        xml_text(attachments if link.is_file else links, "attachment" if link.is_file else "link", link.title, href=link.url, type=link.type)
 

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
+from urllib.parse import urljoin
 
 from typing import TYPE_CHECKING, Iterator
 
 from ..kinds.session import Session, SessionView
+from ..lifecycle import ICAL_STATUS
 from ..page import Page
 from ..views import SiteView
 from ..ids import stable_uuid
@@ -80,6 +82,7 @@ def _event_lines(page: Page, site_view: SiteView, session: SessionView) -> Itera
     location = _location(site_view, session)
     if location:
         yield "LOCATION:" + _text(location)
+    yield "STATUS:" + ICAL_STATUS[session.status]
     yield "URL:" + url
     yield "END:VEVENT"
 
@@ -194,6 +197,7 @@ def _event(page: Page, site_view: SiteView, session: SessionView) -> "Event":
     if location:
         event.add("location", location)
     event.add("categories", [session.kind_label])
+    event.add("status", ICAL_STATUS[session.status])
     event.add("url", url)
     return event
 
@@ -221,5 +225,7 @@ def _description(page: Page, session: SessionView, url: str) -> str:
     for label, people in ((page.gettext("Speakers"), session.speakers), (page.gettext("Moderators"), session.moderators)):
         if people:
             parts.append(f"{label}: " + ", ".join(person.name.value for person in people))
+    for link in session.links:  # livestream, recording, slides: the addresses, as calendars show text
+        parts.append(f"{link.label}: " + (urljoin(url, link.url) if link.is_file else link.url))
     parts.append(url)
     return "\n\n".join(parts)

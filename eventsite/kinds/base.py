@@ -47,6 +47,7 @@ class Reference:
     field: str
     target: str
     many: bool = False  # a list of names
+    key: str | None = None  # the name is this key of each item (attachments: [{file: …}])
 
 
 # --- what a kind adds to the site ---------------------------------------------------

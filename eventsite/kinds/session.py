@@ -24,11 +24,15 @@ from ..agenda import Grid, room_grid
 from ..config import SiteConfig
 from ..entries import Entry, Room, Site
 from ..errors import Problem
-from ..fields import Country, Id, Line, LocalTime, Strict
+from ..entries import Localized
+from ..fields import Attachment, Attendance, Country, Id, Line, LocalTime, Resource, Status, Strict, Url
+from ..lifecycle import (
+    ATTENDANCE_LABELS, LINK_LABELS, SCHEMA_ATTENDANCE, SCHEMA_STATUS, STATUS_LABELS, attendance_of, is_off,
+)
 from ..ids import entry_guid
 from ..routes import PageKind, entry_keys, entry_lookup, single
 from ..structured import EventParts, breadcrumbs, clean, event, event_id, organizer, place, text
-from ..views import CountryView, EntryView, RoomView, ShareText, Shown, SiteView
+from ..views import CountryView, EntryView, RoomView, ShareText, Shown, SiteView, localized
 from .base import ContentKind, Index, Listing, Reference, Related, SearchGroup, TitledTranslation, _
 from .person import Person, PersonView, person_node
 
@@ -79,6 +83,17 @@ class SessionMeta(Strict):
     moderators: list[Id] = Field(default_factory=list, description="people ids (files in people/)")
     countries: list[Country] = Field(default_factory=list, description="alpha-2 codes of the countries taking part")
     summary: Line | None = Field(None, description="one sentence shown in listings")
+    status: Status = Field(
+        Status.scheduled, description="scheduled, cancelled, postponed, rescheduled or moved-online; a cancelled session stays listed"
+    )
+    previous_start: LocalTime | None = Field(
+        None, description="the start it was announced with, for a moved session: 'YYYY-MM-DD HH:MM' (shown, and JSON-LD previousStartDate)"
+    )
+    attendance: Attendance | None = Field(None, description="in-person, online or hybrid; the event's when not given")
+    stream: Url | None = Field(None, description="where to watch it live")
+    recording: Resource | None = Field(None, description="the recording: a URL or a file below media/")
+    slides: Resource | None = Field(None, description="the slides: a file below media/ or a URL")
+    attachments: list[Attachment] = Field(default_factory=list, description="other documents: [{title: …, file: …}]")
 
 
 @dataclass(frozen=True, eq=False)
@@ -248,6 +263,83 @@ class SessionView(EntryView[Session]):
     def countries(self) -> list[CountryView]:
         return [CountryView(code, self._page) for code in self._entry.countries]
 
+    # --- its life: status, attendance, links ---------------------------------------------
+
+    @property
+    def status(self) -> Status:
+        return self._entry.meta.status
+
+    @property
+    def status_id(self) -> str:
+        return self.status.value
+
+    @property
+    def status_label(self) -> str | None:
+        """Shown beside the title unless the session simply takes place as announced."""
+        status = self.status
+        return None if status is Status.scheduled else self._page.gettext(STATUS_LABELS[status])
+
+    @property
+    def is_off(self) -> bool:
+        return is_off(self.status)
+
+    @property
+    def previous_start(self) -> dt.datetime | None:
+        previous = self._entry.meta.previous_start
+        return previous.replace(tzinfo=self._entry.start.tzinfo) if previous else None
+
+    @property
+    def previous_time(self) -> str | None:
+        """'25 November, 14:00', when the session was announced for another time."""
+        previous = self.previous_start
+        if previous is None:
+            return None
+        formatter = self._page.formatter
+        return f"{formatter.day(previous.date())}, {formatter.time(previous)}"
+
+    @property
+    def stream(self) -> str | None:
+        return self._entry.meta.stream
+
+    @property
+    def attendance(self) -> Attendance:
+        return attendance_of(self.status, self._entry.meta.attendance, self._page.site.config.attendance)
+
+    @property
+    def attendance_label(self) -> str | None:
+        """Said only when it is not the event's own (an online session at an in-person forum)."""
+        attendance = self.attendance
+        return None if attendance is self._page.site.config.attendance else self._page.gettext(ATTENDANCE_LABELS[attendance])
+
+    @cached_property
+    def links(self) -> list["SessionLink"]:
+        """Livestream, recording, slides and attachments, each with its label in the page's language."""
+        meta = self._entry.meta
+        found = [
+            SessionLink(kind, self._page.gettext(LINK_LABELS[kind]), self._resource_url(target), None)
+            for kind, target in (("stream", meta.stream), ("recording", meta.recording), ("slides", meta.slides))
+            if target
+        ]
+        for attachment in meta.attachments:
+            title = localized(self._page, Localized.of(attachment.title, self._page.site.default_language))
+            found.append(SessionLink("attachment", str(title), self._resource_url(attachment.file), title))
+        return found
+
+    def _resource_url(self, target: str) -> str:
+        return target if "://" in target else self._page.links.media(target)
+
+
+@dataclass(frozen=True)
+class SessionLink:
+    kind: str  # stream, recording, slides, attachment
+    label: str  # in the page's language
+    url: str
+    title: Shown | None = None  # an attachment's own title (marked with its language when it falls back)
+
+    @property
+    def is_file(self) -> bool:
+        return "://" not in self.url
+
 
 @dataclass(frozen=True)
 class DayView:
@@ -307,16 +399,37 @@ def session_node(page: "Page", site: SiteView, session: SessionView) -> dict:
             "description": text(session.summary),
             "startDate": session.start.isoformat(),
             "endDate": session.end.isoformat(),
-            "location": place(site, text(session.room.name) if session.room else None),
+            "location": _location(site, session),
             "organizer": organizer(site),
             "performer": [person_node(page, person) for person in session.speakers],
             "inLanguage": session.lang,
-            "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
-            "eventStatus": "https://schema.org/EventScheduled",
+            "eventAttendanceMode": SCHEMA_ATTENDANCE[session.attendance],
+            "eventStatus": SCHEMA_STATUS[session.status],
+            "previousStartDate": session.previous_start.isoformat() if session.previous_start else None,
             "url": url,
             "identifier": session.guid,
+            "recordedIn": _recorded_in(page, session),
         }
     )
+
+
+def _location(site: SiteView, session: SessionView) -> dict | list | None:
+    """The room at the venue, the stream, or both (schema.org: a Place and a VirtualLocation)."""
+    physical = place(site, text(session.room.name) if session.room else None)
+    stream = session.stream
+    if session.attendance is Attendance.in_person or not stream:
+        return physical
+    virtual = {"@type": "VirtualLocation", "url": stream}
+    if session.attendance is Attendance.online or physical is None:
+        return virtual
+    return [physical, virtual]
+
+
+def _recorded_in(page: "Page", session: SessionView) -> dict | None:
+    recording = next((link for link in session.links if link.kind == "recording"), None)
+    if recording is None:
+        return None
+    return {"@type": "CreativeWork", "url": page.links.absolute(recording.url) if recording.is_file else recording.url}
 
 
 def _event_parts(page: "Page", site: SiteView) -> EventParts:
@@ -356,6 +469,9 @@ KIND = ContentKind(
         Reference("speakers", "person", many=True),
         Reference("moderators", "person", many=True),
         Reference("countries", "country", many=True),
+        Reference("recording", "media"),
+        Reference("slides", "media"),
+        Reference("attachments", "media", many=True, key="file"),
     ),
     indexes=(
         Index("sessions_by_person", lambda session, site: [person.id for person in (*session.speakers, *session.moderators)]),
