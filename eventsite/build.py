@@ -22,7 +22,7 @@ from .entries import Site
 from .errors import BuildError, Problem, display_path, relative_to_cwd
 from .fields import normalize_base_url
 from .images import ImageCatalog, scan_images, thumbnail_cache, thumbnails
-from .kinds import IMAGE_FIELDS, PAGE_KINDS
+from .kinds import IMAGE_FIELDS, KINDS, PAGE_KINDS
 from .l10n import load_translations
 from .load import Changes, LoadCache, RawContent, load_content
 from .model import ModelMemo, build_model
@@ -33,6 +33,7 @@ from .publish import Finished, run_post_build
 from .render import Renderer, SharedBytecodeCache
 from .routes import PageKind, RoutePlan, plan_routes
 from .sourcelinks import source_link_problems
+from .timeline import HistoryCache
 from .validate import ValidationCache, validate_content
 from .views import flag_path
 from .write import StagedOutput, check_output_folder
@@ -94,6 +95,7 @@ class Caches:
     markdown: DiskCache | None = None
     images: dict = field(default_factory=dict)  # image sizes by file signature (images.scan_images)
     model: ModelMemo = field(default_factory=ModelMemo)  # entries of unchanged files (model.ModelMemo)
+    history: HistoryCache = field(default_factory=HistoryCache)  # git history, read again when HEAD moves
 
     @classmethod
     def for_project(cls, project: "Project") -> "Caches":
@@ -150,6 +152,8 @@ def examine(project: Project, caches: Caches, *, since: Changes | None = None) -
         return Examined(raw, None, valid.problems, ("the model: site.yaml has errors, so rooms, sections, countries, "
                                                     "links and the built pages were not checked",))
     site = _with_base_url(project, site)
+    tracked = {kind.folder: kind.changes for kind in KINDS if kind.changes}
+    site = replace(site, history=caches.history.read(project.content, tracked))
     problems = list(site.problems)
     if any(problem.severity == "error" for problem in problems):
         problems += source_link_problems(raw, site, valid.invalid, project.theme)

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from .project import BuildOptions, Project
+from .timeline import head_signature
 
 FORMAT = 1  # bump when the file's layout changes
 # Libraries whose version can change the bytes of a build.
@@ -136,6 +137,8 @@ def build_key(project: Project, options: BuildOptions) -> str:
         "theme": [str(folder.resolve()) for folder in (*project.theme.template_folders, *project.theme.locale_folders)],
         "base_url": project.base_url,
         "cwd": os.getcwd(),
+        # Calendars' SEQUENCE and DTSTAMP come from git history (eventsite/timeline.py): a new commit is a full build.
+        "history": head_signature(project.content),
     }
     digest.update(json.dumps(settings, sort_keys=True).encode())
     return digest.hexdigest()

@@ -74,7 +74,7 @@ class ChangeSettings(Strict):
     since: Date | None = Field(
         None, description="list changes committed from this day on (before it, the programme was still being drafted)"
     )
-    marker_days: int = Field(14, ge=0, le=366, description="how many days a changed session shows 'updated on …'")
+    marker_days: int = Field(14, ge=0, le=366, description="how many days a changed item shows 'updated on …'")
 
 
 class Section(Strict):
@@ -177,7 +177,7 @@ class SiteConfig(Strict):
     status: Status = Field(Status.scheduled, description="scheduled, cancelled, postponed, rescheduled or moved-online")
     attendance: Attendance = Field(Attendance.in_person, description="in-person, online or hybrid; sessions may say otherwise")
     registration: Registration | None = Field(None, description="{url: …, price: '0', currency: KRW, closes: YYYY-MM-DD}")
-    changes: ChangeSettings = Field(default_factory=ChangeSettings, description="the programme changes page and 'updated' markers")
+    changes: ChangeSettings = Field(ChangeSettings(since=None, marker_days=14), description="the programme changes page and 'updated' markers")
     admin: AdminSettings | None = Field(
         None, description="publish a web editor at /admin/ whose saves open pull requests: {backend: github, repo: owner/name, branch: main}"
     )

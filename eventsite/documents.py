@@ -31,3 +31,16 @@ class MediaFile:
     relative: str  # NFC, '/'-separated, relative to media/
     size: int
     modified_ns: int = 0  # only to notice a change the watcher missed (missed_changes)
+
+
+def split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """Split ``---\\nYAML\\n---\\nbody`` into (yaml, body, first body line)."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            yaml_text = "\n".join(lines[1:index])
+            body = "\n".join(lines[index + 1 :])
+            return yaml_text, body, index + 2
+    return None

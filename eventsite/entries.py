@@ -23,6 +23,7 @@ from .errors import Problem
 from .l10n import Language
 from .fields import LocalizedText, Strict, TranslationBase
 from .documents import Document, MediaFile
+from .timeline import History
 
 Meta = TypeVar("Meta", bound=Strict)
 
@@ -201,6 +202,7 @@ class Site:
     editions: Mapping[str, Language] = field(default_factory=dict)  # each language as published (l10n.language)
     countries_named: frozenset[str] = frozenset()  # every country code a page may show (for their flags)
     warnings: tuple[Problem, ...] = ()
+    history: History = field(default_factory=History)  # the tracked kinds' revisions in git (eventsite/timeline.py)
     # Errors of a model built to check as much as possible (build_model(keep_going=True)):
     # such a site is never rendered for publication.
     problems: tuple[Problem, ...] = ()
@@ -245,6 +247,7 @@ class Site:
         found: dict[str, tuple] = {}
         for name, items in (*self.entries.items(), *self.lists.items()):
             found[f"collection:{name}"] = tuple(_fact_id(item) for item in items)
+        found["history"] = self.history.fact
         for index_name, index in self.indexes.items():
             for key, items in index.items():
                 found[f"{index_name}:{key}"] = tuple(item.id for item in items)

@@ -87,7 +87,7 @@ def _check_media_path(value: str) -> str:
 
 
 def _check_resource(value: str) -> str:
-    """A link a session offers: a file below media/ or an absolute http(s) URL."""
+    """A link an item offers (a recording): a file below media/ or an absolute http(s) URL."""
     if urlsplit(value).scheme:
         return _check_url(value)
     return _check_media_path(value)
@@ -171,7 +171,7 @@ class Strict(BaseModel):
 
 
 class Status(str, enum.Enum):
-    """Where an event or a session stands (schema.org's EventStatusType, and 'moved-online')."""
+    """Where an event or a programme item stands (schema.org's EventStatusType, and 'moved-online')."""
 
     scheduled = "scheduled"
     cancelled = "cancelled"
@@ -189,7 +189,7 @@ class Attendance(str, enum.Enum):
 
 
 class Attachment(Strict):
-    """A document offered with a session: a title and a file below media/ or a URL."""
+    """A document offered with an item: a title and a file below media/ or a URL."""
 
     title: LocalizedText = Field(description="what it is, e.g. 'Programme booklet', or {en: …, ko: …}")
     file: Resource = Field(description="a file below content/media/ or an absolute http(s) URL")

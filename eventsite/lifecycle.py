@@ -1,4 +1,4 @@
-"""Where an event or a session stands, and how people take part: the words
+"""Where an event or a programme item stands, and how people take part: the words
 pages use for them (translated at render time) and what they are in
 schema.org, iCalendar and the schedule formats.
 
@@ -30,7 +30,7 @@ ATTENDANCE_LABELS = {
     Attendance.hybrid: _("In person and online"),
 }
 
-# The label of each kind of link a session offers, in the order the session page lists them.
+# The label of each kind of link a programme item offers, in the order its page lists them.
 LINK_LABELS = {
     "stream": _("Watch the livestream"),
     "recording": _("Watch the recording"),
@@ -51,7 +51,7 @@ SCHEMA_ATTENDANCE = {
     Attendance.hybrid: "https://schema.org/MixedEventAttendanceMode",
 }
 
-# iCalendar (RFC 5545) knows TENTATIVE, CONFIRMED and CANCELLED. A postponed session has no new
+# iCalendar (RFC 5545) knows TENTATIVE, CONFIRMED and CANCELLED. A postponed item has no new
 # time yet: it is not confirmed, but nobody should delete it from their calendar either.
 ICAL_STATUS = {
     Status.scheduled: "CONFIRMED",
@@ -63,7 +63,7 @@ ICAL_STATUS = {
 
 
 def attendance_of(status: Status, attendance: Attendance | None, default: Attendance) -> Attendance:
-    """A session moved online is online, whatever its attendance said before."""
+    """An item moved online is online, whatever its attendance said before."""
     if status is Status.moved_online:
         return Attendance.online
     return attendance or default

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import paths
 from .contentpath import NotContent, parse_name
-from .documents import Document, MediaFile
+from .documents import Document, MediaFile, split_front_matter
 from .errors import BuildError, Problem, display_path
 from .kinds import FOLDERS as CONTENT_FOLDERS  # folder name → content kind (eventsite/kinds/)
 from .yaml_strict import CONTROL_CHARACTER, YamlProblem, parse
@@ -372,19 +372,6 @@ def decode_text(raw: bytes, shown: str, problems: list[Problem]) -> str | None:
         problems.append(Problem(shown, text.count("\n", 0, offset) + 1, f"{what} at offset {offset}"))
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def split_front_matter(text: str) -> tuple[str, str, int] | None:
-    """Split ``---\\nYAML\\n---\\nbody`` into (yaml, body, first body line)."""
-    lines = text.split("\n")
-    if not lines or lines[0].rstrip() != "---":
-        return None
-    for index in range(1, len(lines)):
-        if lines[index].rstrip() in ("---", "..."):
-            yaml_text = "\n".join(lines[1:index])
-            body = "\n".join(lines[index + 1 :])
-            return yaml_text, body, index + 2
-    return None
 
 
 def _load_media(root: Path, problems: list[Problem]) -> list[MediaFile]:

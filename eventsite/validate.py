@@ -193,11 +193,11 @@ def reference_problems(raw: RawContent, site: SiteConfig | None, failed: dict[Pa
                 if not isinstance(name, str) or not name:
                     continue  # a missing or mistyped value is the schema's to report
                 if reference.target == "media" and "://" in name:
-                    continue  # a URL where a file or a URL may be given (a session's recording)
+                    continue  # a URL where a file or a URL may be given (a recording)
                 known = lists[reference.target] if reference.target in lists else ids.get(reference.target, set())
                 if known is None or name in known or (reference.target == "country" and not known):
                     continue  # countries: any code when site.yaml lists none
-                path = (reference.field,) if index is None else (reference.field, index)
+                path: tuple[str | int, ...] = (reference.field,) if index is None else (reference.field, index)
                 if reference.key is not None:
                     path += (reference.key,)
                 refused = (failed or {}).get(document.path, set())

@@ -74,9 +74,10 @@ def _event_lines(page: Page, site_view: SiteView, session: SessionView) -> Itera
         yield f"SUMMARY;LANGUAGE={_parameter(title.lang)}:" + _text(title.value)
     yield f"DTSTART;TZID={_parameter(_tzid(session.start))}:" + _local(session.start)
     yield f"DTEND;TZID={_parameter(_tzid(session.end))}:" + _local(session.end)
-    yield "DTSTAMP:" + utc(content_stamp(page.site)).strftime("%Y%m%dT%H%M%SZ")
+    revision = session.revision
+    yield "DTSTAMP:" + utc(revision.changed or content_stamp(page.site)).strftime("%Y%m%dT%H%M%SZ")
     yield "UID:" + _text(f"{session.guid}@{host_of(page.site)}")
-    yield "SEQUENCE:0"
+    yield f"SEQUENCE:{revision.sequence}"
     yield "CATEGORIES:" + _text(session.kind_label)
     yield "DESCRIPTION:" + _text(_description(page, session, url))
     location = _location(site_view, session)
@@ -186,8 +187,9 @@ def _event(page: Page, site_view: SiteView, session: SessionView) -> "Event":
     title = session.title
     url = session.absolute_url
     event.add("uid", f"{session.guid}@{host_of(site)}")
-    event.add("dtstamp", content_stamp(site))  # reproducible builds: never the clock
-    event.add("sequence", 0)
+    revision = session.revision
+    event.add("dtstamp", revision.changed or content_stamp(site))  # reproducible builds: never the clock
+    event.add("sequence", revision.sequence)
     event.add("dtstart", session.start)  # aware, in the event zone → TZID parameter
     event.add("dtend", session.end)
     if title:

@@ -140,6 +140,8 @@ class ContentKind:
     placeholders: Callable[[SiteConfig, str, dt.date], Mapping[str, Any]] | None = None
     reserved_ids: frozenset[str] = frozenset()  # ids that would collide with built-in pages
     in_nav: bool = False  # site.yaml nav may name its entries by id (free pages)
+    # Fields whose change calendars must notice: SEQUENCE and DTSTAMP from git history (eventsite/timeline.py).
+    changes: tuple[str, ...] = ()
     # What the kind adds to the event's JSON-LD node (sub-events and their span; eventsite/structured.py).
     event_parts: Callable[["Page", "SiteView"], "EventParts"] | None = None
 

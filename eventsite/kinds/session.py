@@ -22,9 +22,8 @@ from pydantic import Field
 
 from ..agenda import Grid, room_grid
 from ..config import SiteConfig
-from ..entries import Entry, Room, Site
+from ..entries import Entry, Localized, Room, Site
 from ..errors import Problem
-from ..entries import Localized
 from ..fields import Attachment, Attendance, Country, Id, Line, LocalTime, Resource, Status, Strict, Url
 from ..lifecycle import (
     ATTENDANCE_LABELS, LINK_LABELS, SCHEMA_ATTENDANCE, SCHEMA_STATUS, STATUS_LABELS, attendance_of, is_off,
@@ -32,6 +31,7 @@ from ..lifecycle import (
 from ..ids import entry_guid
 from ..routes import PageKind, entry_keys, entry_lookup, single
 from ..structured import EventParts, breadcrumbs, clean, event, event_id, organizer, place, text
+from ..timeline import Stamp
 from ..views import CountryView, EntryView, RoomView, ShareText, Shown, SiteView, localized
 from .base import ContentKind, Index, Listing, Reference, Related, SearchGroup, TitledTranslation, _
 from .person import Person, PersonView, person_node
@@ -297,6 +297,14 @@ class SessionView(EntryView[Session]):
         formatter = self._page.formatter
         return f"{formatter.day(previous.date())}, {formatter.time(previous)}"
 
+    @cached_property
+    def revision(self) -> Stamp:
+        """SEQUENCE, DTSTAMP and the published changes, from git history (eventsite/timeline.py)."""
+        page = self._page
+        page.recorder.record_fact("history")
+        since = page.site.config.changes.since
+        return page.site.history.stamp(KIND.folder, self.id, self._entry.document.meta.data, since=since)
+
     @property
     def stream(self) -> str | None:
         return self._entry.meta.stream
@@ -518,4 +526,5 @@ KIND = ContentKind(
     },
     reserved_ids=frozenset({"schedule", "sessions"}),
     event_parts=_event_parts,
+    changes=("start", "end", "room", "title", "status"),
 )
