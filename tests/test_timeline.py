@@ -96,3 +96,29 @@ def test_without_git_every_sequence_is_zero_and_the_history_says_why(tmp_path: P
     output = tmp_path / "site"
     build(content, output)
     assert {int(event["SEQUENCE"]) for event in events(output / "en" / "schedule.ics").values()} == {0}
+
+
+def test_the_busan_sample_changes_show_in_every_edition(busan_site: Path) -> None:
+    for lang in ("en", "ko", "th", "km", "my"):
+        briefing = parse_html(busan_site / lang / "sessions/media-briefing/index.html")
+        badge = briefing.xpath("//*[contains(@class, 'status-moved-online')]")
+        assert badge and badge[0].text.strip(), lang
+        assert briefing.xpath("//ul[@class='session-links']//a/@href") == [
+            "https://example.org/korea-asean-forum-2019/live/media-briefing"
+        ]
+        node = event_node(busan_site / lang / "sessions/media-briefing/index.html")
+        assert node["eventStatus"] == "https://schema.org/EventMovedOnline"
+        assert node["eventAttendanceMode"] == "https://schema.org/OnlineEventAttendanceMode"
+        assert node["location"] == {"@type": "VirtualLocation", "url": "https://example.org/korea-asean-forum-2019/live/media-briefing"}
+        moved = event_node(busan_site / lang / "sessions/roundtable-session-2/index.html")
+        assert moved["previousStartDate"] == "2019-11-26T10:45:00+09:00"
+        assert moved["eventStatus"] == "https://schema.org/EventRescheduled"
+        session_1 = parse_html(busan_site / lang / "sessions/roundtable-session-1/index.html")
+        kinds = session_1.xpath("//ul[@class='session-links']/li/@class")
+        assert kinds == ["link-recording", "link-slides", "link-attachment"]
+        assert event_node(busan_site / lang / "sessions/roundtable-session-1/index.html")["recordedIn"]["url"].startswith("https://example.org/")
+    english_badges = {"Moved online", "Rescheduled"}
+    for lang in ("ko", "th", "km", "my"):
+        page = parse_html(busan_site / lang / "schedule/index.html")
+        shown = {badge.text.strip() for badge in page.xpath("//*[contains(@class, 'status ')]")}
+        assert shown and not shown & english_badges, (lang, shown)
