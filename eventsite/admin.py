@@ -190,7 +190,9 @@ def widget(name: str, prop: dict[str, Any], role: FieldRole, site: Site) -> dict
             made.update(pattern=[value["pattern"], value.get("description") or "not in the expected form"])
     else:
         raise ValueError(f"no CMS widget for field {name!r}: {prop}")
-    if "default" in prop and prop["default"] not in (None, [], ""):
+    # An optional choice left out of a file already means its default; the CMS would write the default into
+    # every file it saves (a session's `status: scheduled` would then read as a change in its history).
+    if "default" in prop and prop["default"] not in (None, [], "") and made.get("widget") != "select":
         made["default"] = prop["default"]
     description = prop.get("description")
     if description:

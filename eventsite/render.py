@@ -24,7 +24,7 @@ from .cache import DiskCache
 from .depends import Recorder
 from .entries import Site
 from .errors import Problem, display_path
-from .formats import atom, c3voc, frab, ics, robots, sitemap
+from .formats import atom, c3voc, changes, frab, ics, robots, sitemap
 from .images import ImageCatalog, scan_images
 from .kinds import IMAGE_FIELDS, TABLE
 from .kinds.base import KindTable
@@ -184,6 +184,7 @@ OUTPUT_FORMATS: dict[str, Callable[[Page, Renderer], bytes | None]] = {
     "frab-xml": lambda page, renderer: frab.render(page),
     "c3voc-json": lambda page, renderer: c3voc.render(page),
     "atom": lambda page, renderer: atom.render(page),
+    "changes-atom": lambda page, renderer: changes.render(page),
     "not-found": lambda page, renderer: render_html(page, renderer, choices=notfound.choices(page)),
     "sitemap": lambda page, renderer: sitemap.render(page),
     "robots": lambda page, renderer: robots.render(page),

@@ -31,7 +31,7 @@ from ..lifecycle import (
 from ..ids import entry_guid
 from ..routes import PageKind, entry_keys, entry_lookup, single
 from ..structured import EventParts, breadcrumbs, clean, event, event_id, organizer, place, text
-from ..timeline import Stamp
+from ..timeline import Change, Stamp
 from ..views import CountryView, EntryView, RoomView, ShareText, Shown, SiteView, localized
 from .base import ContentKind, Index, Listing, Reference, Related, SearchGroup, TitledTranslation, _
 from .person import Person, PersonView, person_node
@@ -306,6 +306,18 @@ class SessionView(EntryView[Session]):
         return page.site.history.stamp(KIND.folder, self.id, self._entry.document.meta.data, since=since)
 
     @property
+    def updated(self) -> str | None:
+        """'25 November 2019' while a change is recent (site.yaml changes.marker_days before the last commit)."""
+        revision = self.revision
+        history = self._page.site.history
+        if not revision.changes or revision.changed is None or history.head_time is None:
+            return None
+        window = dt.timedelta(days=self._page.site.config.changes.marker_days)
+        if history.head_time - revision.changed > window:
+            return None
+        return self._page.formatter.day(revision.changed.astimezone(self._page.site.timezone).date())
+
+    @property
     def stream(self) -> str | None:
         return self._entry.meta.stream
 
@@ -374,6 +386,82 @@ class DayView:
 
     def time(self, moment: dt.datetime) -> str:
         return self.page.formatter.time(moment)
+
+
+# --- what changed -----------------------------------------------------------------------
+
+# How the changes page names a change, by the first field that changed (fields in KIND.changes order).
+CHANGE_LABELS = {
+    "added": _("Added"),
+    "start": _("Moved"),
+    "end": _("Moved"),
+    "room": _("Room changed"),
+    "title": _("Renamed"),
+    "status": _("Status changed"),
+}
+FIELD_LABELS = {"start": _("Start"), "end": _("End"), "room": _("Room"), "title": _("Title"), "status": _("Status")}
+
+
+@dataclass(frozen=True)
+class ChangeView:
+    """One change of the programme as the changes page and its feed show it, in the page's language."""
+
+    session: SessionView
+    change: Change
+    page: "Page"
+
+    @property
+    def time(self) -> dt.datetime:
+        return self.change.time
+
+    @property
+    def date(self) -> str:
+        return self.page.formatter.day(self.change.time.astimezone(self.page.site.timezone).date())
+
+    @property
+    def label(self) -> str:
+        if self.change.before is None:
+            key = "added"
+        elif self.change.after.get("status") == Status.cancelled.value:
+            return self.page.gettext(STATUS_LABELS[Status.cancelled])
+        else:
+            key = self.change.fields[0] if self.change.fields else "status"
+        return self.page.gettext(CHANGE_LABELS[key])
+
+    @property
+    def rows(self) -> list[tuple[str, str, str]]:
+        """(field, before, after) for each field that changed, as readers of this language see them."""
+        return [
+            (self.page.gettext(FIELD_LABELS[name]), self._shown(name, self.change.before.get(name, "")), self._shown(name, self.change.after[name]))
+            for name in self.change.fields
+        ] if self.change.before is not None else []
+
+    def _shown(self, name: str, value: str) -> str:
+        formatter = self.page.formatter
+        if not value:
+            return "—"
+        if name in ("start", "end"):
+            try:
+                moment = dt.datetime.strptime(value.replace("T", " "), "%Y-%m-%d %H:%M")
+            except ValueError:
+                return value
+            return f"{formatter.day(moment.date())}, {formatter.time(moment)}"
+        if name == "room":
+            room = self.page.site.rooms.get(value)
+            return str(RoomView(value, room.name, self.page).name) if room else value
+        if name == "status":
+            try:
+                return self.page.gettext(STATUS_LABELS[Status(value)])
+            except ValueError:
+                return value
+        return value
+
+
+def _site_changes(site: SiteView) -> list[ChangeView]:
+    """Every published change of the programme, newest first."""
+    page = site.page
+    found = [ChangeView(session, change, page) for session in site.sessions for change in session.revision.changes]
+    return sorted(found, key=lambda view: (view.time, view.session.id), reverse=True)
 
 
 def _site_sessions(site: SiteView) -> list[SessionView]:
@@ -494,6 +582,7 @@ KIND = ContentKind(
     lists={"days": _days},
     pages=(
         PageKind("schedule", "html", "schedule.html", lambda key: "/schedule/", single, json_ld=event),
+        PageKind("changes", "html", "changes.html", lambda key: "/schedule/changes/", single),
         PageKind(
             "session", "html", "session.html", lambda key: f"/sessions/{key}/", entry_keys("session"),
             entry=entry_lookup("session"), json_ld=_session_page_nodes, share_card=_share_card,
@@ -506,6 +595,7 @@ KIND = ContentKind(
             "session-ics", "ics", None, lambda key: f"/sessions/{key}.ics", entry_keys("session"),
             entry=entry_lookup("session"),
         ),
+        PageKind("changes-atom", "changes-atom", None, lambda key: "/schedule/changes.xml", single),
         PageKind("schedule-xml", "frab-xml", None, lambda key: "/schedule.xml", single, per_language=False),
         PageKind("schedule-json", "c3voc-json", None, lambda key: "/schedule.json", single, per_language=False),
         # The session pages' share cards (eventsite/og.py): drawn for published builds only.
@@ -517,7 +607,7 @@ KIND = ContentKind(
     item_page="session",
     listing=Listing("schedule", "schedule", _("Programme")),
     search=SearchGroup(_("Sessions"), "sessions"),
-    site_members={"sessions": _site_sessions, "days": _site_days, "kinds": _site_kinds},
+    site_members={"sessions": _site_sessions, "days": _site_days, "kinds": _site_kinds, "changes": _site_changes},
     checks=_checks,
     site_checks=_site_checks,
     placeholders=lambda config, item_id, today: {
