@@ -9,10 +9,11 @@ import subprocess
 from pathlib import Path
 
 import icalendar
+from lxml import etree
 
 from eventsite.timeline import read_history
 
-from .sitekit import build, parse_html, write_site
+from .sitekit import build, parse_html, text_of, write_site
 
 TRACKED = {"sessions": ("start", "end", "room", "title", "status")}
 
@@ -65,6 +66,21 @@ def test_a_moved_session_gets_a_new_sequence_and_stamp_and_the_rest_stays_the_sa
         # The talk's JSON-LD says so too, in both languages.
         assert event_node(after / lang / "sessions/talk/index.html")["eventStatus"] == "https://schema.org/EventCancelled"
         assert event_node(after / lang / "sessions/opening/index.html")["eventStatus"] == "https://schema.org/EventScheduled"
+    # Both on the changes page and in its feed, in the reader's language.
+    for lang, moved_label in (("en", "Moved"), ("ko", "시간 변경")):
+        page = parse_html(after / lang / "schedule/changes/index.html")
+        items = page.xpath("//ul[@class='changes-list']/li")
+        assert [item.xpath(".//a/@href")[0].split("/")[-2] for item in items] == ["opening", "talk"]
+        assert items[0].xpath(".//span[@class='status']")[0].text == moved_label
+        if lang == "en":  # local times, in the reader's formats
+            assert [text_of(cell) for cell in items[0].xpath(".//dd/del")] == ["Mon, Nov 25, 2019, 9:00 AM", "Mon, Nov 25, 2019, 10:00 AM"]
+            assert [text_of(cell) for cell in items[0].xpath(".//dd/ins")] == ["Mon, Nov 25, 2019, 9:30 AM", "Mon, Nov 25, 2019, 10:30 AM"]
+        assert page.xpath("//ul[@class='changes-list']/li[2]//span[@class='status']")[0].text != "Moved"
+        feed = etree.fromstring((after / lang / "schedule/changes.xml").read_bytes())
+        atom = {"a": "http://www.w3.org/2005/Atom"}
+        assert [link.split("/")[-2] for link in feed.xpath("//a:entry/a:link/@href", namespaces=atom)] == ["opening", "talk"]
+        assert feed.xpath("//a:entry[1]/a:updated/text()", namespaces=atom) == ["2019-11-20T08:00:00Z"]
+    assert not parse_html(before / "en" / "schedule/changes/index.html").xpath("//ul[@class='changes-list']")
     # A session nobody touched: its calendar is the same bytes.
     untouched = {"opening", "talk"}
     for path in before.rglob("sessions/*.ics"):

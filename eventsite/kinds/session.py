@@ -442,7 +442,7 @@ class ChangeView:
             return "—"
         if name in ("start", "end"):
             try:
-                moment = dt.datetime.strptime(value.replace("T", " "), "%Y-%m-%d %H:%M")
+                moment = dt.datetime.strptime(value.replace("T", " "), "%Y-%m-%d %H:%M").replace(tzinfo=self.page.site.timezone)
             except ValueError:
                 return value
             return f"{formatter.day(moment.date())}, {formatter.time(moment)}"
@@ -458,10 +458,10 @@ class ChangeView:
 
 
 def _site_changes(site: SiteView) -> list[ChangeView]:
-    """Every published change of the programme, newest first."""
+    """Every published change of the programme, newest first; the changes of one commit in programme order."""
     page = site.page
     found = [ChangeView(session, change, page) for session in site.sessions for change in session.revision.changes]
-    return sorted(found, key=lambda view: (view.time, view.session.id), reverse=True)
+    return sorted(found, key=lambda view: -view.time.timestamp())  # stable: site.sessions is in programme order
 
 
 def _site_sessions(site: SiteView) -> list[SessionView]:
