@@ -152,3 +152,31 @@ def test_busan_names_its_host(busan_site: Path) -> None:
         assert groups(tree, "//main") == [(heading, [name])]
         [logo] = tree.xpath("//img[@class='partner-logo']")
         assert logo.get("srcset") and logo.get("width") == "720"
+
+
+def test_the_first_partner_adds_the_page_and_the_menu_entry_incrementally(tmp_path: Path) -> None:
+    from eventsite.build import Project, build_site
+    from eventsite.incremental import IncrementalBuilder
+    from eventsite.publish import BuildOptions
+    from eventsite.theme import Theme
+
+    from .sitekit import PROJECT_ROOT, snapshot
+
+    def project(output: str) -> Project:
+        return Project(content=content, output=tmp_path / output, theme=Theme(PROJECT_ROOT / "templates", PROJECT_ROOT / "locales"))
+
+    content = write_site(tmp_path, {"site.yaml": PARTNERS["site.yaml"]})
+    builder = IncrementalBuilder(project("site"))
+    builder.full_build()
+    first = content / "partners" / "daily.md"
+    first.parent.mkdir()
+    first.write_text(PARTNERS["partners/daily.md"], encoding="utf-8")
+    update = builder.update({first})
+    assert {"en/partners/index.html", "en/people/index.html", "ko/index.html"} <= set(update.written)
+    build_site(project("reference"), options=BuildOptions(dev=True))
+    assert snapshot(tmp_path / "site") == snapshot(tmp_path / "reference")
+
+    first.unlink()
+    builder.update({first})
+    assert not (tmp_path / "site" / "en" / "partners").exists()
+    assert "partners/" not in (tmp_path / "site" / "en" / "people" / "index.html").read_text()
