@@ -182,6 +182,10 @@ def widget(name: str, prop: dict[str, Any], role: FieldRole, site: Site) -> dict
         made.update(widget="datetime", type="date", format=DATE_FORMAT)
     elif value.get("type") == "array" and value.get("items", {}).get("type") == "string":
         made.update(widget="list")
+    elif value.get("type") == "integer":  # a position (partners' order)
+        made.update(widget="number", value_type="int")
+        if "minimum" in value:
+            made["min"] = value["minimum"]
     elif value.get("type") == "string":
         made.update(widget="string")
         if value.get("pattern") == VALIDATOR_HINTS["_check_url"]["pattern"]:

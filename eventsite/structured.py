@@ -11,8 +11,8 @@ gathers what the content kinds contribute (``ContentKind.event_parts``).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Mapping
 
 from .lifecycle import SCHEMA_ATTENDANCE, SCHEMA_STATUS
 from .page import Page
@@ -27,6 +27,8 @@ class EventParts:
     sub_events: list[dict]
     start: dt.datetime | None = None
     end: dt.datetime | None = None
+    # Organizations by the event's property that names them ('organizer', 'sponsor', 'funder').
+    roles: Mapping[str, list[dict]] = field(default_factory=dict)
 
 
 def text(value: Any) -> str | None:
@@ -74,6 +76,20 @@ def event(page: Page, site: SiteView, entry: Any = None, *, with_parts: bool = T
     starts = [part.start for part in parts if part.start is not None]
     ends = [part.end for part in parts if part.end is not None]
     sub_events = [node for part in parts for node in part.sub_events]
+    roles: dict[str, list[dict]] = {}
+    site_organizer = organizer(site)
+    if site_organizer is not None:
+        roles["organizer"] = [site_organizer]
+    for part in parts:
+        for role, nodes in part.roles.items():
+            known = roles.setdefault(role, [])
+            for node in nodes:
+                # site.yaml's organizer is often also the host a kind lists: name it once, with the kind's details.
+                same = next((index for index, seen in enumerate(known) if seen.get("name") == node.get("name")), None)
+                if same is None:
+                    known.append(node)
+                else:
+                    known[same] = {**known[same], **node}
     return [
         clean(
             {
@@ -84,7 +100,9 @@ def event(page: Page, site: SiteView, entry: Any = None, *, with_parts: bool = T
                 "startDate": (min(starts) if starts else site.start_date).isoformat(),
                 "endDate": (max(ends) if ends else site.end_date).isoformat(),
                 "location": place(site),
-                "organizer": organizer(site),
+                "organizer": _one_or_list(roles.get("organizer")),
+                "sponsor": _one_or_list(roles.get("sponsor")),
+                "funder": _one_or_list(roles.get("funder")),
                 "inLanguage": page.lang,
                 "eventAttendanceMode": SCHEMA_ATTENDANCE[page.site.config.attendance],
                 "eventStatus": SCHEMA_STATUS[page.site.config.status],
@@ -111,6 +129,13 @@ def offers(page: Page) -> dict | None:
             "availability": "https://schema.org/InStock",
         }
     )
+
+
+def _one_or_list(nodes: list[dict] | None) -> dict | list[dict] | None:
+    """One node as itself (as the event's organizer always was), several as a list."""
+    if not nodes:
+        return None
+    return nodes[0] if len(nodes) == 1 else nodes
 
 
 def breadcrumbs(page: Page, trail: list[tuple[str, str]]) -> dict:

@@ -409,6 +409,11 @@ class SiteView:
             label: Shown | str
             if listing is not None:
                 kind, key, label = listing.page, None, self._page.gettext(listing.label)
+                # A listing the site has no page for (no partners yet) is left out of the menu.
+                target = self._page.links.route_url(kind)
+                self._page.recorder.record_fact(f"route:{target}")
+                if target not in self._page.context.plan.by_url:
+                    continue
             else:
                 entry = kinds.nav_page(self._site, entry_id)
                 self._page.recorder.record(*entry.sources)

@@ -24,6 +24,7 @@ AXE_PAGES = [
     "people/chin-young/",
     "news/exhibition-opens/",
     "about/",
+    "partners/",
 ]
 
 

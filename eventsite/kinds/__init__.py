@@ -9,10 +9,10 @@ line in this table: see docs/architecture.md, "Adding a content kind".
 from __future__ import annotations
 
 from ..routes import HOME, SITE_FILES, SITE_PAGES, PageKind
-from . import exhibit, news, page, person, session
+from . import exhibit, news, page, partner, person, session
 from .base import ContentKind, KindTable
 
-KINDS: tuple[ContentKind, ...] = (session.KIND, exhibit.KIND, person.KIND, news.KIND, page.KIND)
+KINDS: tuple[ContentKind, ...] = (session.KIND, exhibit.KIND, person.KIND, news.KIND, page.KIND, partner.KIND)
 
 # The one table of pages: the home page, each kind's pages, the site's own pages,
 # each kind's other outputs (calendars, feeds), then the files for hosts and crawlers.

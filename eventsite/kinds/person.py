@@ -6,7 +6,10 @@ sessions on their page); this module knows only the person.
 
 from __future__ import annotations
 
+import unicodedata
+import zlib
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from pydantic import Field
@@ -15,7 +18,7 @@ from ..entries import Entry
 from ..fields import Country, Line, MediaPath, Strict, TranslationBase
 from ..routes import PageKind, entry_keys, entry_lookup, single
 from ..structured import breadcrumbs, clean, text
-from ..views import CountryView, EntryView, Shown, SiteView
+from ..views import CountryView, EntryView, Picture, Shown, SiteView
 from .base import ContentKind, Image, Index, Listing, Reference, Related, SearchGroup, _
 
 if TYPE_CHECKING:
@@ -50,10 +53,75 @@ class Person(Entry[PersonMeta]):
         return self.meta.country
 
 
+# A pre-base vowel (Thai เ แ โ ใ ไ, Lao ເ ແ ໂ ໃ ໄ) is stored before the consonant it follows in
+# speech: alone it is no initial, so it keeps the next cluster ('เว', not 'เ').
+_PRE_BASE_VOWELS = frozenset("\u0e40\u0e41\u0e42\u0e43\u0e44\u0ec0\u0ec1\u0ec2\u0ec3\u0ec4")
+# Signs that stack the next consonant below (Khmer coeng, Myanmar virama) or join it (ZWJ):
+# 'ប្រ' is one letter to a reader, three code points and two grapheme clusters to Unicode.
+_JOINERS = frozenset("\u17d2\u1039\u200d")
+_TONES = 6  # avatar-tone-0 … avatar-tone-5 in style.css
+
+
+def _cluster_end(text: str, start: int) -> int:
+    """Where the cluster starting at ``start`` ends: a base character, its marks, and stacked consonants."""
+    end = start + 1
+    while end < len(text):
+        char = text[end]
+        if unicodedata.category(char).startswith("M") or char in _JOINERS or text[end - 1] in _JOINERS:
+            end += 1
+        else:
+            break
+    if text[start] in _PRE_BASE_VOWELS and end < len(text) and end - start == 1:
+        return _cluster_end(text, end)
+    return end
+
+
+def first_letter(word: str) -> str:
+    """The first letter of a word as a reader sees it: '진' of '진영', 'ប្រ' of 'ប្រធាន', 'เว' of 'เวียดนาม'."""
+    word = unicodedata.normalize("NFC", word)
+    return word[: _cluster_end(word, 0)] if word else ""
+
+
+def initials(name: str) -> str:
+    """What stands in for a missing photo: one letter, or two in scripts with capitals ('CY' of 'Chin Young').
+
+    Names in Korean, Thai, Khmer, Burmese… have no capitals and their words are
+    not first and last names in that order: their first letter alone is the initial.
+    """
+    words = [word for word in name.split() if word[:1].isalpha()]
+    if not words:
+        return first_letter(name.strip())
+    first = first_letter(words[0])
+    if unicodedata.category(first[0]) not in ("Lu", "Lt"):  # a script without capitals (or a name written without)
+        return first
+    last = first_letter(words[-1]) if len(words) > 1 else ""
+    return first + last.upper()
+
+
+def tone(person_id: str) -> int:
+    """The placeholder's colour, the same for a person on every page and in every build."""
+    return zlib.crc32(person_id.encode("utf-8")) % _TONES
+
+
 class PersonView(EntryView[Person]):
     @property
     def name(self) -> Shown:
         return self.text("name")  # type: ignore[return-value]
+
+    @cached_property
+    def picture(self) -> Picture | None:
+        """The photo with its thumbnails; shown beside the name, so its alt text is empty (the name says it)."""
+        path = self._entry.meta.photo
+        return Picture(self._page, path, None) if path else None
+
+    @property
+    def initials(self) -> str:
+        """In the script the name is shown in on this page (the placeholder of a person without a photo)."""
+        return initials(str(self.name))
+
+    @property
+    def tone(self) -> int:
+        return tone(self.id)
 
     @property
     def title(self) -> Shown:
@@ -83,6 +151,7 @@ def person_node(page: "Page", person: PersonView) -> dict:
             "affiliation": clean({"@type": "Organization", "name": text(person.organization)}) if person.organization else None,
             "nationality": clean({"@type": "Country", "name": person.country.name}) if person.country else None,
             "url": person.absolute_url,
+            "image": page.links.absolute("/media/" + person.picture.path) if person.picture else None,
         }
     )
 
