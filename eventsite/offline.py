@@ -1,7 +1,7 @@
 """The programme offline at the venue: a web app manifest per language and a service worker, ``/sw.js``.
 
 Conference wifi fails when the hall fills up. After one visit, the reader's
-language's home page, programme, session pages and calendars (the page kinds
+language's home page and programme, each item's page and calendar (the page kinds
 marked ``PageKind.offline``), with the styles, scripts and pictures they
 load, stay readable without a network (docs/deploy.md, "Offline at the venue").
 

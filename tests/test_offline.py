@@ -19,7 +19,7 @@ from eventsite.theme import Theme
 
 from tests.support.browser import watch_page
 
-from .sitekit import PROJECT_ROOT, build, parse_html, text_of, write_site
+from .sitekit import PROJECT_ROOT, build, parse_html, write_site
 
 BASE_URL = "https://example.org/forum/"  # the fixture site's base_url
 FAST = BuildOptions(search=False)  # the search index plays no part here
