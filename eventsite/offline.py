@@ -68,6 +68,10 @@ def publish_offline(finished: "Finished") -> None:
     icon = finished.assets.get(ICON, ICON)
     for lang in site.languages:
         path = root / manifest_path(lang)
+        if path.exists():
+            # A rebuild's copy of the last output (eventsite/rebuild.py): what a manifest is made of
+            # (site.yaml, the favicon) is what makes any change a full build, so the kept one is right.
+            continue
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(manifest(finished, lang, icon), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     if finished.options.dev:
