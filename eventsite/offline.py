@@ -53,7 +53,8 @@ DEV_WORKER = """\
 // eventsite dev server: this worker keeps nothing (docs/deploy.md, "Offline at the venue").
 self.addEventListener("install", () => self.skipWaiting());
 self.addEventListener("activate", (event) => {
-  event.waitUntil(caches.keys().then((names) => Promise.all(names.map((name) => caches.delete(name)))));
+  const kept = (name) => name.startsWith("eventsite-offline-");
+  event.waitUntil(caches.keys().then((names) => Promise.all(names.filter(kept).map((name) => caches.delete(name)))));
 });
 """
 

@@ -166,6 +166,9 @@ def test_the_programme_opens_offline_in_the_readers_language_and_updates_online(
         page.goto(base + "th/schedule/", wait_until="load")
         assert page.evaluate(WORKER_READY) == base + "sw.js?lang=th"
         assert kept_caches(page) == [f"eventsite-offline-{version}-th"]  # installed: the precache is done
+        # Chromium reads the page's manifest as valid.
+        manifest = context.new_cdp_session(page).send("Page.getAppManifest")
+        assert manifest["url"] == base + "offline/th.webmanifest" and manifest["errors"] == [], manifest
 
         # Offline, and the files gone from the server too: whatever shows now comes from the worker's cache.
         context.set_offline(True)
