@@ -40,6 +40,7 @@ CONTENT_TYPES = {
     ".js": "text/javascript; charset=utf-8",
     ".mjs": "text/javascript; charset=utf-8",
     ".json": "application/json",
+    ".webmanifest": "application/manifest+json",  # offline/<lang>.webmanifest (eventsite/offline.py)
     ".xml": "application/xml",
     ".txt": "text/plain; charset=utf-8",
     ".ics": "text/calendar; charset=utf-8",

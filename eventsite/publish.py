@@ -20,6 +20,7 @@ from .project import BuildOptions
 from .fingerprint import fingerprint_assets, fingerprint_page
 from .hosting import HOST_FILES, write_host_files
 from .minify import minify_output, minify_page
+from .offline import WORKER, publish_offline
 from .routes import RoutePlan
 from .search import BUNDLE, index_site
 
@@ -61,6 +62,10 @@ POST_BUILD_STEPS: tuple[PostBuildStep, ...] = (
     # Published builds only: the dev server's incremental updates run no step, so its output must not need them.
     PostBuildStep("minify", minify_output, in_dev=False, page=minify_page),  # eventsite/minify.py: --minify only; before the hashes
     PostBuildStep("fingerprint", fingerprint_assets, in_dev=False, page=fingerprint_page),  # eventsite/fingerprint.py: hashes final bytes
+    # After minify and fingerprint: the worker's version is a digest of the pages and assets as published.
+    # Also in the dev server, which gets manifests and a worker that keeps nothing (eventsite/offline.py).
+    # A rebuild keeps the manifests (offline/): only a full build can change them.
+    PostBuildStep("offline", publish_offline, writes=(WORKER,)),
     # It reads the pages as published; /pagefind/ names its own files by content hash.
     PostBuildStep("search", index_site, in_dev=False, writes=(BUNDLE + "/",)),  # eventsite/search.py; ~1 s for the Busan site
     # After search, minify and fingerprint, which leave a third-party app alone; also in the dev server,

@@ -28,6 +28,7 @@ class PageKind:
     listed: bool = True  # in /sitemap.xml (HTML pages only; fallback pages never are)
     served_anywhere: bool = False  # a host serves it for any missing URL: links path-absolute, not relative
     published_only: bool = False  # not made by the dev server (slow, and nobody previews it there)
+    offline: bool = False  # kept by the service worker in its language after a first visit (eventsite/offline.py)
     # schema.org nodes of an HTML page after the site's own (page, site view, entry view) → nodes (structured.py).
     json_ld: Callable[[Any, Any, Any], list[dict]] | None = None
     # The texts of the page's share card (eventsite/og.py; page → views.ShareText); None: no card.
@@ -50,7 +51,7 @@ def entry_lookup(kind: str) -> Callable[[Site, str], Entry | None]:
 
 # The site's own pages. kinds.PAGE_KINDS puts them around the content kinds' pages:
 # HOME, then the kinds' pages, SITE_PAGES, the kinds' feeds, SITE_FILES.
-HOME = PageKind("home", "html", "home.html", lambda key: "/", single)
+HOME = PageKind("home", "html", "home.html", lambda key: "/", single, offline=True)  # the installed app's start_url
 SITE_PAGES: tuple[PageKind, ...] = (
     PageKind(
         "country", "html", "country.html", lambda key: f"/countries/{(key or '').lower()}/",

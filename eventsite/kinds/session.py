@@ -581,19 +581,19 @@ KIND = ContentKind(
     ),
     lists={"days": _days},
     pages=(
-        PageKind("schedule", "html", "schedule.html", lambda key: "/schedule/", single, json_ld=event),
-        PageKind("changes", "html", "changes.html", lambda key: "/schedule/changes/", single),
+        PageKind("schedule", "html", "schedule.html", lambda key: "/schedule/", single, json_ld=event, offline=True),
+        PageKind("changes", "html", "changes.html", lambda key: "/schedule/changes/", single, offline=True),
         PageKind(
             "session", "html", "session.html", lambda key: f"/sessions/{key}/", entry_keys("session"),
-            entry=entry_lookup("session"), json_ld=_session_page_nodes, share_card=_share_card,
+            entry=entry_lookup("session"), json_ld=_session_page_nodes, share_card=_share_card, offline=True,
         ),
     ),
     feeds=(
         # Calendars and schedule exchange files (eventsite/formats/).
-        PageKind("schedule-ics", "ics", None, lambda key: "/schedule.ics", single),
+        PageKind("schedule-ics", "ics", None, lambda key: "/schedule.ics", single, offline=True),
         PageKind(
             "session-ics", "ics", None, lambda key: f"/sessions/{key}.ics", entry_keys("session"),
-            entry=entry_lookup("session"),
+            entry=entry_lookup("session"), offline=True,
         ),
         PageKind("changes-atom", "changes-atom", None, lambda key: "/schedule/changes.xml", single),
         PageKind("schedule-xml", "frab-xml", None, lambda key: "/schedule.xml", single, per_language=False),

@@ -1,0 +1,156 @@
+"""The programme offline at the venue: a web app manifest per language and a service worker, ``/sw.js``.
+
+Conference wifi fails when the hall fills up. After one visit, the reader's
+language's home page and programme, each item's page and calendar (the page kinds
+marked ``PageKind.offline``), with the styles, scripts and pictures they
+load, stay readable without a network (docs/deploy.md, "Offline at the venue").
+
+A post-build step, so that it sees the pages as published (minified, assets
+fingerprinted) and runs again on every build and rebuild:
+
+- ``offline/<lang>.webmanifest``: the site's name in that language, its home
+  page as ``start_url``, the favicon as icon;
+- ``sw.js`` at the root (its scope is the whole site): the theme's
+  ``offline/sw.js`` with what to keep for each language and a version, a
+  digest of every file kept. Any change to one of them changes the worker's
+  bytes, so browsers install the new worker, which fetches the new files into
+  a new cache and deletes the old ones.
+
+The dev server gets a worker that keeps nothing and deletes what a published
+build's worker kept on the same address: stale copies while editing would be
+confusing, and ``static/offline.js`` registers ``sw.js`` whatever the build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import posixpath
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+
+from lxml import html as lxml_html
+
+from .errors import Problem
+from .theme import Theme, default_folders
+
+if TYPE_CHECKING:
+    from .publish import Finished
+    from .routes import RoutePlan
+
+WORKER = "sw.js"  # at the output's root: a worker's scope is its own folder and below
+FOLDER = "offline"  # the manifests: offline/<lang>.webmanifest
+SOURCE = "offline/sw.js"  # the worker's code in the theme (not below static/: it must not be fingerprinted)
+ICON = "static/favicon.svg"
+THEME_COLOUR = "#0b4f8a"  # --brand in templates/static/style.css
+BACKGROUND_COLOUR = "#ffffff"  # --paper
+# What a kept page loads that must come along (folders below the output's root).
+ASSET_FOLDERS = ("static/", "media/")
+ASSET_REFERENCES = "//link[@rel='stylesheet' or @rel='icon']/@href | //script/@src | //img/@src"
+
+# The dev server's worker: no cache, and none left from a published build served on the same address.
+DEV_WORKER = """\
+// eventsite dev server: this worker keeps nothing (docs/deploy.md, "Offline at the venue").
+self.addEventListener("install", () => self.skipWaiting());
+self.addEventListener("activate", (event) => {
+  const kept = (name) => name.startsWith("eventsite-offline-");
+  event.waitUntil(caches.keys().then((names) => Promise.all(names.filter(kept).map((name) => caches.delete(name)))));
+});
+"""
+
+
+def manifest_path(lang: str) -> str:
+    return f"{FOLDER}/{lang}.webmanifest"
+
+
+def publish_offline(finished: "Finished") -> None:
+    root = finished.root
+    site = finished.site
+    icon = finished.assets.get(ICON, ICON)
+    for lang in site.languages:
+        path = root / manifest_path(lang)
+        if path.exists():
+            # A rebuild's copy of the last output (eventsite/rebuild.py): what a manifest is made of
+            # (site.yaml, the favicon) is what makes any change a full build, so the kept one is right.
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(manifest(finished, lang, icon), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    if finished.options.dev:
+        (root / WORKER).write_text(DEV_WORKER, encoding="utf-8")
+        return
+    theme = finished.renderer.theme if finished.renderer is not None else Theme(*default_folders())
+    source = theme.template_file(SOURCE)
+    if not source.is_file():
+        finished.problems.append(Problem(f"templates/{SOURCE}", 0, "the theme has no service worker; the site is not kept offline"))
+        return
+    kept = {lang: kept_files(root, finished.plan, lang) for lang in site.languages}
+    (root / WORKER).write_text(worker(source.read_text(encoding="utf-8"), version(root, kept), kept), encoding="utf-8")
+
+
+def manifest(finished: "Finished", lang: str, icon: str) -> dict:
+    """What browsers need to install the site as an app; URLs relative to offline/<lang>.webmanifest."""
+    site = finished.site
+    chain = site.chain(lang)
+    manifest: dict = {
+        "id": f"../{lang}/",
+        "name": site.title.get(chain).value,
+        "lang": lang,
+        "dir": site.language(lang).direction,
+        "start_url": f"../{lang}/",
+        "scope": "../",
+        "display": "standalone",
+        "theme_color": THEME_COLOUR,
+        "background_color": BACKGROUND_COLOUR,
+        "icons": [{"src": f"../{icon}", "sizes": "any", "type": "image/svg+xml"}],
+    }
+    if site.tagline is not None:
+        manifest["description"] = site.tagline.get(chain).value
+    return manifest
+
+
+def kept_files(root: Path, plan: "RoutePlan", lang: str) -> list[str]:
+    """The files a reader of ``lang`` keeps: the offline pages, then the assets they load; paths below the root."""
+    pages = [route.output_path for route in plan.routes if route.kind.offline and route.lang == lang]
+    assets: set[str] = set()
+    for page in pages:
+        if page.endswith(".html"):
+            assets.update(_assets_of(root, page))
+    return pages + sorted(assets)
+
+
+def _assets_of(root: Path, page: str) -> Iterable[str]:
+    document = lxml_html.fromstring((root / page).read_bytes())
+    for value in document.xpath(ASSET_REFERENCES):
+        link = str(value).split("#")[0].split("?")[0]
+        if not link or "://" in link or link.startswith(("data:", "//")):
+            continue
+        # Relative links, or path-absolute ones below base_url (the 404 pages are not kept).
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(page), link))
+        if target.startswith(ASSET_FOLDERS) and (root / target).is_file():
+            yield target
+
+
+def version(root: Path, kept: dict[str, list[str]]) -> str:
+    """A digest of every kept file's name and bytes: the worker changes whenever one of them does."""
+    digest = hashlib.sha256()
+    for path in sorted({path for paths in kept.values() for path in paths}):
+        digest.update(path.encode("utf-8") + b"\0" + hashlib.sha256((root / path).read_bytes()).digest())
+    return digest.hexdigest()[:16]
+
+
+def url_of(path: str) -> str:
+    """A kept file's URL relative to the worker (the root): 'th/schedule/index.html' → 'th/schedule/'."""
+    return path[: -len("index.html")] if path == "index.html" or path.endswith("/index.html") else path
+
+
+def worker(source: str, version: str, kept: dict[str, list[str]]) -> str:
+    """The theme's worker with its settings first: the version and, per language, the URLs to keep."""
+    languages = ",\n".join(
+        f"  {json.dumps(lang)}: {json.dumps([url_of(path) for path in paths], ensure_ascii=False)}" for lang, paths in kept.items()
+    )
+    settings = (
+        "// Made by eventsite (eventsite/offline.py) for this build.\n"
+        f"const VERSION = {json.dumps(version)};\n"
+        f"const KEPT = {{\n{languages}\n}};\n"  # JSON as well: tests read it
+    )
+    return settings + source

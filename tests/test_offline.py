@@ -1,0 +1,204 @@
+"""The programme offline at the venue: manifests, the service worker's list and version, and a real browser offline."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import urljoin
+
+import icalendar
+import pytest
+
+from eventsite.build import Project, build_site
+from eventsite.errors import BuildError
+from eventsite.offline import DEV_WORKER
+from eventsite.project import BuildOptions
+from eventsite.theme import Theme
+
+from tests.support.browser import watch_page
+
+from .sitekit import PROJECT_ROOT, build, parse_html, write_site
+
+BASE_URL = "https://example.org/forum/"  # the fixture site's base_url
+FAST = BuildOptions(search=False)  # the search index plays no part here
+THAI_OPENING = "---\ntitle: {title}\nsummary: เปิดการประชุม\n---\nยินดีต้อนรับ\n"
+
+
+def kept_of(site: Path) -> tuple[str, dict[str, list[str]]]:
+    """The worker's VERSION and KEPT, as sw.js declares them."""
+    worker = (site / "sw.js").read_text(encoding="utf-8")
+    version = re.search(r'^const VERSION = "([0-9a-f]+)";$', worker, re.M)
+    kept = re.search(r"^const KEPT = (\{.*?\n\});$", worker, re.M | re.S)
+    assert version is not None and kept is not None, worker[:500]
+    return version.group(1), json.loads(kept.group(1))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("offline")
+    content = write_site(root, {"sessions/opening.th.md": THAI_OPENING.format(title="พิธีเปิด")})
+    build(content, root / "site", options=FAST)
+    return root / "site"
+
+
+# --- the manifests ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "ko", "th"])
+def test_each_language_has_a_manifest_browsers_can_install(built: Path, lang: str) -> None:
+    address = f"{BASE_URL}offline/{lang}.webmanifest"
+    manifest = json.loads((built / "offline" / f"{lang}.webmanifest").read_text(encoding="utf-8"))
+    assert manifest["name"] == {"en": "Test Forum", "ko": "테스트 포럼", "th": "Test Forum"}[lang]  # th: the fallback
+    assert manifest["lang"] == lang and manifest["dir"] == "ltr"
+    assert manifest["display"] == "standalone"
+    assert re.fullmatch(r"#[0-9a-f]{6}", manifest["theme_color"]) and re.fullmatch(r"#[0-9a-f]{6}", manifest["background_color"])
+    assert urljoin(address, manifest["start_url"]) == f"{BASE_URL}{lang}/"
+    assert urljoin(address, manifest["scope"]) == BASE_URL
+    [icon] = manifest["icons"]
+    assert icon["type"] == "image/svg+xml" and icon["sizes"] == "any"
+    icon_file = urljoin(address, icon["src"]).removeprefix(BASE_URL)
+    assert re.fullmatch(r"static/favicon\.[0-9a-f]{8}\.svg", icon_file) and (built / icon_file).is_file()
+
+
+def test_every_page_links_the_manifest_of_its_language(built: Path) -> None:
+    pages = sorted(built.rglob("*.html"))
+    assert len(pages) > 30
+    for path in pages:
+        relative = path.relative_to(built).as_posix()
+        page = parse_html(path)
+        [href] = page.xpath("//head/link[@rel='manifest']/@href")
+        target = urljoin(BASE_URL + relative, href).removeprefix(BASE_URL)
+        assert (built / target).is_file(), (relative, href)
+        lang = page.xpath("/html/@lang")[0]
+        assert target == f"offline/{lang}.webmanifest", relative
+
+
+def test_language_pages_register_the_worker_from_a_separate_script(built: Path) -> None:
+    page = parse_html(built / "th" / "sessions" / "opening" / "index.html")
+    [script] = page.xpath("//script[@data-worker]")
+    assert re.fullmatch(r"(\.\./)+static/offline\.[0-9a-f]{8}\.js", script.get("src"))
+    assert script.get("data-lang") == "th" and script.get("defer") is not None
+    assert urljoin(BASE_URL + "th/sessions/opening/", script.get("data-worker")) == BASE_URL + "sw.js"
+    assert not page.xpath("//script[not(@src) and not(@type='application/ld+json')]")  # nothing inline
+
+
+# --- the worker ------------------------------------------------------------------------------
+
+
+def test_the_worker_keeps_each_languages_programme_sessions_calendars_and_assets(built: Path) -> None:
+    _, kept = kept_of(built)
+    assert list(kept) == ["en", "ko", "th"]
+    thai = kept["th"]
+    for url in ("th/", "th/schedule/", "th/sessions/opening/", "th/sessions/talk/", "th/schedule.ics",
+                "th/sessions/opening.ics", "th/sessions/talk.ics"):
+        assert url in thai
+    assert not [url for url in thai if url.startswith(("th/people/", "th/news/", "th/about/", "en/", "ko/"))]
+    assets = [url for url in thai if url.startswith("static/")]
+    for name in ("style", "offline", "schedule", "favicon"):
+        assert any(re.fullmatch(rf"static/{name}\.[0-9a-f]{{8}}\.(css|js|svg)", url) for url in assets), name
+    for url in thai:
+        assert (built / (url + "index.html" if url.endswith("/") else url)).is_file(), url
+    # What the worker names is served: a manifest of its own is not needed offline, pages are.
+    assert "offline/th.webmanifest" not in thai
+
+
+def test_the_worker_changes_with_any_kept_page_and_only_then(tmp_path: Path) -> None:
+    content = write_site(tmp_path, {"sessions/opening.th.md": THAI_OPENING.format(title="พิธีเปิด")})
+    build(content, tmp_path / "first", options=FAST)
+    build(content, tmp_path / "again", options=FAST)
+    assert (tmp_path / "first" / "sw.js").read_bytes() == (tmp_path / "again" / "sw.js").read_bytes()  # reproducible
+    (content / "sessions" / "opening.th.md").write_text(THAI_OPENING.format(title="พิธีเปิดการประชุม"), encoding="utf-8")
+    build(content, tmp_path / "changed", options=FAST)
+    before, kept_before = kept_of(tmp_path / "first")
+    after, kept_after = kept_of(tmp_path / "changed")
+    assert before != after and kept_before == kept_after
+
+
+def test_the_dev_server_gets_manifests_and_a_worker_that_keeps_nothing(tmp_path: Path) -> None:
+    build(write_site(tmp_path), tmp_path / "site", options=BuildOptions(dev=True))
+    worker = (tmp_path / "site" / "sw.js").read_text(encoding="utf-8")
+    assert worker == DEV_WORKER and "fetch" not in worker and "caches.delete" in worker
+    manifest = json.loads((tmp_path / "site" / "offline" / "en.webmanifest").read_text(encoding="utf-8"))
+    assert manifest["icons"][0]["src"] == "../static/favicon.svg"  # the dev server keeps plain names
+
+
+def test_a_theme_without_the_worker_is_an_error(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(PROJECT_ROOT / "templates", templates)
+    (templates / "offline" / "sw.js").unlink()
+    project = Project(write_site(tmp_path), tmp_path / "site", Theme(templates, PROJECT_ROOT / "locales", layered=False))
+    with pytest.raises(BuildError) as raised:
+        build_site(project, options=FAST)
+    assert [str(problem) for problem in raised.value.problems] == [
+        "templates/offline/sw.js: the theme has no service worker; the site is not kept offline"
+    ]
+    assert not (tmp_path / "site").exists()
+
+
+# --- in a real browser -----------------------------------------------------------------------
+
+WORKER_READY = """async () => {
+  const registration = await navigator.serviceWorker.ready;
+  const worker = registration.active;
+  if (worker.state !== "activated") {
+    await new Promise((resolve) => worker.addEventListener("statechange", () => worker.state === "activated" && resolve()));
+  }
+  return worker.scriptURL;
+}"""
+
+
+def kept_caches(page) -> list[str]:
+    return sorted(page.evaluate("caches.keys()"))
+
+
+def test_the_programme_opens_offline_in_the_readers_language_and_updates_online(tmp_path: Path, serve, browser) -> None:
+    content = write_site(tmp_path, {"sessions/opening.th.md": THAI_OPENING.format(title="พิธีเปิด")})
+    site = tmp_path / "site"
+    build(content, site, options=FAST)
+    version, _ = kept_of(site)
+    base = serve(site, "/forum/")
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        problems = watch_page(page)
+        page.goto(base + "th/schedule/", wait_until="load")
+        assert page.evaluate(WORKER_READY) == base + "sw.js?lang=th"
+        assert kept_caches(page) == [f"eventsite-offline-{version}-th"]  # installed: the precache is done
+        # Chromium reads the page's manifest as valid.
+        manifest = context.new_cdp_session(page).send("Page.getAppManifest")
+        assert manifest["url"] == base + "offline/th.webmanifest" and manifest["errors"] == [], manifest
+
+        # Offline, and the files gone from the server too: whatever shows now comes from the worker's cache.
+        context.set_offline(True)
+        shutil.move(site, tmp_path / "away")
+        page.reload(wait_until="load")
+        assert page.locator("html").get_attribute("lang") == "th"
+        assert "พิธีเปิด" in page.locator("main").inner_text()
+        assert page.evaluate("getComputedStyle(document.body).marginTop") == "0px"  # style.css came along
+        page.goto(base + "th/sessions/opening/", wait_until="load")
+        assert page.locator("h1").inner_text() == "พิธีเปิด"
+        calendar = page.evaluate("fetch('../opening.ics').then((response) => response.text())")
+        [event] = icalendar.Calendar.from_ical(calendar).walk("VEVENT")
+        assert str(event["SUMMARY"]).startswith("พิธีเปิด")
+        with pytest.raises(Exception, match="ERR_INTERNET_DISCONNECTED"):
+            page.goto(base + "th/people/")  # not kept: the browser's own offline error
+        shutil.move(tmp_path / "away", site)
+        context.set_offline(False)
+
+        # Back online, a new build: the next visit shows it, and the new worker replaces the old caches.
+        (content / "sessions" / "opening.th.md").write_text(THAI_OPENING.format(title="พิธีเปิดการประชุม"), encoding="utf-8")
+        build(content, site, options=FAST)
+        new_version, _ = kept_of(site)
+        assert new_version != version
+        problems.failed_requests.clear()
+        page.goto(base + "th/sessions/opening/", wait_until="load")
+        assert page.locator("h1").inner_text() == "พิธีเปิดการประชุม"
+        page.wait_for_function(
+            f"caches.keys().then((names) => names.join() === 'eventsite-offline-{new_version}-th')", timeout=15_000
+        )
+        assert page.evaluate(WORKER_READY) == base + "sw.js?lang=th"
+        assert problems.console_errors == [] and problems.page_errors == [], problems.format()
+    finally:
+        context.close()
