@@ -195,7 +195,7 @@ def widget(name: str, prop: dict[str, Any], role: FieldRole, site: Site) -> dict
     else:
         raise ValueError(f"no CMS widget for field {name!r}: {prop}")
     # An optional choice left out of a file already means its default; the CMS would write the default into
-    # every file it saves (a session's `status: scheduled` would then read as a change in its history).
+    # every file it saves (`status: scheduled` would then read as a change in the item's history).
     if "default" in prop and prop["default"] not in (None, [], "") and made.get("widget") != "select":
         made["default"] = prop["default"]
     description = prop.get("description")

@@ -33,7 +33,7 @@ def render(page: Page) -> bytes:
     xml_text(author, "name", organizer["name"].value if organizer is not None else site_view.title.value)
     xml_text(feed, "generator", "eventsite", version=__version__)
     for change in changes:
-        item = change.session
+        item = change.item
         entry = ET.SubElement(feed, "entry")
         stamp = utc(change.time).isoformat().replace("+00:00", "Z")
         xml_text(entry, "id", f"{item.absolute_url}#change-{utc(change.time):%Y%m%dT%H%M%SZ}")

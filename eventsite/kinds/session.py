@@ -411,6 +411,11 @@ class ChangeView:
     page: "Page"
 
     @property
+    def item(self) -> SessionView:
+        """The changed item, by the name the feeds use for any kind's items."""
+        return self.session
+
+    @property
     def time(self) -> dt.datetime:
         return self.change.time
 
