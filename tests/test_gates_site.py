@@ -24,6 +24,8 @@ AXE_PAGES = [
     "people/chin-young/",
     "news/exhibition-opens/",
     "about/",
+    "signs/",
+    "signs/roundtable-hall/2019-11-26/",
 ]
 
 
