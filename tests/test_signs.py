@@ -287,3 +287,25 @@ def test_axe_finds_nothing_on_the_signs(busan_site: Path, serve, page) -> None:
             if violations:
                 failures.append(f"/{lang}/{path}:\n{format_violations(violations)}")
     assert not failures, "\n".join(failures)
+
+
+def test_a_busy_room_still_prints_on_one_page_with_readable_codes(tmp_path: Path, serve, browser) -> None:
+    """Nine sessions in one room and day: smaller type and codes (sign-crowded), still one sheet, every code read."""
+    busy = {
+        f"sessions/busy-{hour}.md": (
+            f'---\ntitle: "Panel {hour}: capacity-building of local governments and regional development"\n'
+            f'start: "2019-11-25 {hour:02d}:00"\nend: "2019-11-25 {hour:02d}:45"\nroom: hall-a\n---\nText.\n'
+        )
+        for hour in range(10, 18)
+    }
+    content = write_site(tmp_path, busy)
+    build(content, tmp_path / "site")
+    base = serve(tmp_path / "site")
+    expected = {f"https://example.org/forum/ko/sessions/{name}/" for name in ["opening", *(f"busy-{hour}" for hour in range(10, 18))]}
+    # Three device pixels to the CSS pixel: about 290 dpi, what a printer gives the 17 mm codes.
+    with open_page(browser, device_scale_factor=3) as page:
+        page.goto(f"{base}ko/signs/hall-a/2019-11-25/", wait_until="load")
+        assert page.locator("article.sign-crowded li.sign-session").count() == 9
+        assert pdf_pages(page.pdf(prefer_css_page_size=True)) == 1
+        page.emulate_media(media="print")
+        assert sorted(decode(page.screenshot(full_page=True))) == sorted(expected)
