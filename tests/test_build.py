@@ -239,7 +239,7 @@ def test_cli_exit_codes_and_summary(tmp_path: Path) -> None:
     command = [sys.executable, str(PROJECT_ROOT / "build.py"), "--content", str(content), "--out", str(tmp_path / "out")]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
-    assert "wrote " in done.stdout and "17 in each of 3 languages" in done.stdout  # 15 pages, the programme changes and the search page
+    assert "wrote " in done.stdout and "20 in each of 3 languages" in done.stdout  # 15 pages, the programme changes, the search page, 3 room signs
     (content / "site.yaml").write_text("title: [unclosed\n")
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     assert done.returncode == 1

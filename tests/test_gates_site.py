@@ -25,6 +25,8 @@ AXE_PAGES = [
     "news/exhibition-opens/",
     "about/",
     "partners/",
+    "signs/",
+    "signs/roundtable-hall/2019-11-26/",
 ]
 
 

@@ -151,17 +151,26 @@ def test_busan_sitemap(busan_site: Path) -> None:
     assert_reciprocal(entries)
     assert all(loc.startswith(base) for loc in entries)
     assert_listed_iff_own_canonical(busan_site, base, entries)
-    # The Busan content is translated into all its languages: every page is listed
-    # (that fallback pages stay out is tested on the fixture site above).
-    assert len(entries) == len(list(busan_site.rglob("index.html")))
+    # The Busan content is translated into all its languages: every page is listed but the ones
+    # not for search engines (room signs); that fallback pages stay out is tested on the fixture site above.
+    indexable = [path for path in busan_site.rglob("index.html") if not is_noindex(parse_html(path))]
+    assert len(entries) == len(indexable)
+
+
+def is_noindex(tree) -> bool:
+    """The page asks search engines to leave it out (utility pages: the room signs)."""
+    return any("noindex" in value for value in tree.xpath("//meta[@name='robots']/@content"))
 
 
 def assert_listed_iff_own_canonical(site: Path, base: str, entries: dict[str, dict]) -> None:
     """A page is listed exactly when it names itself canonical (fallback pages name another)."""
     for path in site.rglob("index.html"):
-        canonical = parse_html(path).xpath("//link[@rel='canonical']/@href")
+        tree = parse_html(path)
+        canonical = tree.xpath("//link[@rel='canonical']/@href")
         own = base + path.parent.relative_to(site).as_posix() + "/" if path.parent != site else base
-        if canonical and canonical[0] == own:
+        if is_noindex(tree):
+            assert own not in entries, f"{own} asks not to be indexed but is listed"
+        elif canonical and canonical[0] == own:
             assert own in entries, f"{own} is its own canonical but not in the sitemap"
         elif canonical:
             assert own not in entries, f"{own} is a fallback page (canonical {canonical[0]}) but is listed"

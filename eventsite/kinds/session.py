@@ -4,8 +4,9 @@ A session has a time in the event's zone, a room from site.yaml, speakers
 and moderators (people) and the countries taking part. This kind gives the
 site its programme page and days, a page and a calendar file per session,
 the whole-programme calendar and the schedule files apps read
-(eventsite/formats/), and the lists of sessions on person, country and
-exhibit pages.
+(eventsite/formats/), the lists of sessions on person, country and
+exhibit pages, and the printed room signs: a page per room and day that
+lists the sessions held there, each with a QR code of its page.
 """
 
 from __future__ import annotations
@@ -29,10 +30,11 @@ from ..lifecycle import (
     ATTENDANCE_LABELS, LINK_LABELS, SCHEMA_ATTENDANCE, SCHEMA_STATUS, STATUS_LABELS, attendance_of, is_off,
 )
 from ..ids import entry_guid
+from ..qr import svg_data_uri
 from ..routes import PageKind, entry_keys, entry_lookup, single
 from ..structured import EventParts, breadcrumbs, clean, event, event_id, organizer, place, text
 from ..timeline import Change, Stamp
-from ..views import CountryView, EntryView, RoomView, ShareText, Shown, SiteView, localized
+from ..views import CountryView, EntryView, RoomView, ShareText, Shown, SiteView, localized, shown
 from .base import ContentKind, Index, Listing, Reference, Related, SearchGroup, TitledTranslation, _
 from .person import Person, PersonView, person_node
 
@@ -125,6 +127,28 @@ class Day:
         return (self.date, tuple(session.id for session in self.sessions))
 
 
+@dataclass(frozen=True)
+class Sign:
+    """A room's printed sign for one day: the sessions that start there that day (local time)."""
+
+    room: Room
+    date: dt.date
+    sessions: tuple[Session, ...]
+
+    @property
+    def key(self) -> str:
+        return sign_key(self.room.id, self.date)
+
+    @property
+    def fact_id(self) -> tuple:
+        return (self.key, tuple(session.id for session in self.sessions))
+
+
+def sign_key(room_id: str, date: dt.date) -> str:
+    """The key (and the URL below /signs/) of a room's sign for a day: 'roundtable-hall/2019-11-26'."""
+    return f"{room_id}/{date.isoformat()}"
+
+
 def session_guid(site: Site, session_id: str) -> str:
     """Stable across builds and languages (eventsite/ids.py)."""
     return entry_guid(site, "sessions", session_id)
@@ -204,6 +228,22 @@ def _days(site: Site) -> tuple[Day, ...]:
     for session in _sessions(site):
         by_date[session.start.date()].append(session)
     return tuple(Day(date, tuple(by_date[date])) for date in sorted(by_date))
+
+
+def _signs(site: Site) -> tuple[Sign, ...]:
+    """Every room's sign for every day it is used, by day, then in site.yaml's order of rooms."""
+    by_key: dict[tuple[dt.date, int], list[Session]] = defaultdict(list)
+    order = {room_id: position for position, room_id in enumerate(site.rooms)}
+    for session in _sessions(site):
+        if session.room is not None:
+            by_key[(session.start.date(), order[session.room.id])].append(session)
+    rooms = list(site.rooms.values())
+    return tuple(Sign(rooms[position], date, tuple(by_key[(date, position)])) for date, position in sorted(by_key))
+
+
+def _room_day(session: Session, site: Site) -> list[str]:
+    """The sign a session is listed on (none without a room)."""
+    return [sign_key(session.room.id, session.start.date())] if session.room is not None else []
 
 
 def _linked_exhibits(session: Session, site: Site) -> list[str]:
@@ -480,6 +520,75 @@ def _site_days(site: SiteView) -> list[DayView]:
     return [DayView(day.date, [by_id[session.id] for session in day.sessions], page) for day in page.collection("days")]
 
 
+class SignLine:
+    """A session on a room's sign: its title, in the event's default language too, and a QR code of its page."""
+
+    def __init__(self, session: SessionView, page: "Page"):
+        self.session = session
+        self._page = page
+
+    @property
+    def also(self) -> Shown | None:
+        """The title in the event's default language, when the page shows it in another: readable by every guest."""
+        default = self._page.site.default_language
+        title = self.session.title
+        if title is None or title.lang == default:
+            return None
+        return shown(self._page, self.session.model.field("title", (default,)))
+
+    @property
+    def qr(self) -> str:
+        """A QR code of the session's page in this language (absolute: it is read off paper)."""
+        return svg_data_uri(self.session.absolute_url)
+
+
+class SignView:
+    """A room's sign for one day, as a page in one language sees it."""
+
+    def __init__(self, sign: Sign, page: "Page"):
+        self._sign = sign
+        self._page = page
+        self.key = sign.key
+        self.date = sign.date
+        self.room = RoomView(sign.room.id, sign.room.name, page)
+
+    @property
+    def room_also(self) -> Shown | None:
+        """The room's name in the default language, when the page shows another (guests follow the venue's signs)."""
+        default = self._page.site.default_language
+        if self.room.name.lang == default:
+            return None
+        return shown(self._page, self._sign.room.name.get((default,)))
+
+    @property
+    def label(self) -> str:
+        return self._page.formatter.day(self.date)
+
+    @property
+    def url(self) -> str:
+        return self._page.links.to("sign", self.key)
+
+    @cached_property
+    def lines(self) -> list[SignLine]:
+        return [SignLine(SessionView(session, self._page), self._page) for session in self._sign.sessions]
+
+
+def _site_signs(site: SiteView) -> list[SignView]:
+    page = site.page
+    return [SignView(sign, page) for sign in page.collection("signs")]
+
+
+def _site_sign(site: SiteView) -> SignView | None:
+    """The sign a sign page shows (its sessions read through the index: an edit elsewhere leaves it alone)."""
+    page = site.page
+    route = page.route
+    if route.kind.name != "sign" or route.key is None:
+        return None
+    room_id, _, day = route.key.partition("/")
+    sessions = page.lookup("sessions_by_sign", route.key)
+    return SignView(Sign(page.site.rooms[room_id], dt.date.fromisoformat(day), sessions), page)
+
+
 def _site_kinds(site: SiteView) -> list[tuple[str, str]]:
     """The kinds of session the programme has, with their labels (for the programme's filter)."""
     page = site.page
@@ -578,19 +687,26 @@ KIND = ContentKind(
         Index("sessions_by_person", lambda session, site: [person.id for person in (*session.speakers, *session.moderators)]),
         Index("sessions_by_country", lambda session, site: session.countries),
         Index("sessions_by_exhibit", _linked_exhibits),  # sessions whose text links to the exhibit
+        Index("sessions_by_sign", _room_day),  # a room's sessions of a day (the printed signs)
     ),
     related=(
         Related("person", "sessions", "sessions_by_person"),
         Related("country", "sessions", "sessions_by_country"),
         Related("exhibit", "related_sessions", "sessions_by_exhibit"),
     ),
-    lists={"days": _days},
+    lists={"days": _days, "signs": _signs},
     pages=(
         PageKind("schedule", "html", "schedule.html", lambda key: "/schedule/", single, json_ld=event, offline=True),
         PageKind("changes", "html", "changes.html", lambda key: "/schedule/changes/", single, offline=True),
         PageKind(
             "session", "html", "session.html", lambda key: f"/sessions/{key}/", entry_keys("session"),
             entry=entry_lookup("session"), json_ld=_session_page_nodes, share_card=_share_card, offline=True,
+        ),
+        # Printed room signs (docs/content.md): for the venue's doors, not for search or crawlers.
+        PageKind("signs", "html", "signs.html", lambda key: "/signs/", single, listed=False),
+        PageKind(
+            "sign", "html", "sign.html", lambda key: f"/signs/{key}/",
+            lambda site: (sign.key for sign in site.collection("signs")), listed=False,
         ),
     ),
     feeds=(
@@ -612,14 +728,17 @@ KIND = ContentKind(
     item_page="session",
     listing=Listing("schedule", "schedule", _("Programme")),
     search=SearchGroup(_("Sessions"), "sessions"),
-    site_members={"sessions": _site_sessions, "days": _site_days, "kinds": _site_kinds, "changes": _site_changes},
+    site_members={
+        "sessions": _site_sessions, "days": _site_days, "kinds": _site_kinds, "changes": _site_changes,
+        "signs": _site_signs, "sign": _site_sign,
+    },
     checks=_checks,
     site_checks=_site_checks,
     placeholders=lambda config, item_id, today: {
         "start": f"{config.dates.start.isoformat()} 09:00",
         "end": f"{config.dates.start.isoformat()} 10:00",
     },
-    reserved_ids=frozenset({"schedule", "sessions"}),
+    reserved_ids=frozenset({"schedule", "sessions", "signs"}),
     event_parts=_event_parts,
     changes=("start", "end", "room", "title", "status"),
 )
