@@ -117,7 +117,7 @@ def test_translatable_fields() -> None:
     assert BY_NAME["person"].translatable == ("name", "role", "organization")
     assert "source_fingerprint" not in BY_NAME["exhibit"].translatable
     assert "review" not in BY_NAME["exhibit"].translatable
-    assert set(BY_NAME) == {"session", "exhibit", "person", "page", "news"}
+    assert set(BY_NAME) == {"session", "exhibit", "person", "partner", "page", "news"}
 
 
 # --- missing fields --------------------------------------------------------------------------
