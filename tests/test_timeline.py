@@ -138,3 +138,9 @@ def test_the_busan_sample_changes_show_in_every_edition(busan_site: Path) -> Non
         page = parse_html(busan_site / lang / "schedule/index.html")
         shown = {badge.text.strip() for badge in page.xpath("//*[contains(@class, 'status ')]")}
         assert shown and not shown & english_badges, (lang, shown)
+
+
+def test_a_status_set_for_the_first_time_reads_from_scheduled(busan_site: Path) -> None:
+    page = parse_html(busan_site / "en" / "schedule/changes/index.html")
+    befores = [text_of(cell) for cell in page.xpath("//ul[@class='changes-list']//dd/del")]
+    assert befores and "—" not in befores and "Scheduled" in befores

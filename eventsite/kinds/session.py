@@ -483,6 +483,8 @@ class ChangeView:
 
     def _shown(self, name: str, value: str) -> str:
         formatter = self.page.formatter
+        if name == "status" and not value:
+            value = Status.scheduled.value  # a file without `status` is scheduled
         if not value:
             return "—"
         if name in ("start", "end"):
