@@ -17,7 +17,7 @@ from typing import Callable, Mapping, NamedTuple
 import jinja2
 from jinja2 import meta as jinja_meta
 
-from . import notfound, og, structured
+from . import brand, notfound, og, structured
 from .anchors import AnchorClaim
 from .cache import DiskCache
 from .depends import Recorder
@@ -185,6 +185,8 @@ OUTPUT_FORMATS: dict[str, Callable[[Page, Renderer], bytes | None]] = {
     "sitemap": lambda page, renderer: sitemap.render(page),
     "robots": lambda page, renderer: robots.render(page),
     "og-png": lambda page, renderer: og.render(page),
+    "brand-css": lambda page, renderer: brand.render_stylesheet(page),
+    "brand-icon": lambda page, renderer: brand.render_icon(page),
 }
 
 

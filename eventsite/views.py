@@ -382,6 +382,49 @@ class SiteView:
     def room(self, room_id: str) -> RoomView:
         return RoomView(room_id, self._site.rooms[room_id].name, self._page)
 
+    # --- identity (site.yaml logo, colors, key_visual; eventsite/brand.py) ----------------------
+
+    def _picture(self, path: str, alt: Any) -> Picture:
+        return Picture(self._page, path, localized(self._page, Localized.of(alt, self._site.default_language)))
+
+    @cached_property
+    def logo(self) -> Picture | None:
+        logo = self._site.config.logo
+        return self._picture(logo.file, logo.alt) if logo is not None else None
+
+    @cached_property
+    def key_visual(self) -> Picture | None:
+        visual = self._site.config.key_visual
+        return self._picture(visual.file, visual.alt) if visual is not None else None
+
+    def _brand_file(self, kind: str) -> str | None:
+        """The link to one of the files brand.py makes, when this site has it."""
+        found = self._page.context.plan.find(kind, None)
+        return self._page.links.url(found.url) if found is not None else None
+
+    @property
+    def brand_css(self) -> str | None:
+        """static/brand.css: the event's colours over the theme's (none without site.yaml colors)."""
+        return self._brand_file("brand-css")
+
+    @property
+    def icons(self) -> list[dict]:
+        """<link> attributes of the favicon and touch icon: the logo's when it has one, else the theme's."""
+        found: list[dict] = []
+        icon = lambda rel, href, kind=None, sizes=None: {"rel": rel, "href": href, "type": kind, "sizes": sizes}  # noqa: E731
+        png = self._brand_file("favicon-png")
+        if png is not None:
+            found.append(icon("icon", png, "image/png", "48x48"))
+        logo = self._site.config.logo
+        if logo is not None and logo.file.lower().endswith(".svg"):
+            found.append(icon("icon", self._page.links.media(logo.file), "image/svg+xml"))
+        elif png is None:
+            found.append(icon("icon", self._page.links.asset("favicon.svg"), "image/svg+xml"))
+        touch = self._brand_file("touch-icon")
+        if touch is not None:
+            found.append(icon("apple-touch-icon", touch, sizes="180x180"))
+        return found
+
     @cached_property
     def nav(self) -> list[NavItem]:
         """site.yaml ``nav``: the kinds' listings by their nav id, free pages by their id."""

@@ -8,6 +8,7 @@ line in this table: see docs/architecture.md, "Adding a content kind".
 
 from __future__ import annotations
 
+from ..brand import BRAND_FILES
 from ..routes import HOME, SITE_FILES, SITE_PAGES, PageKind
 from . import exhibit, news, page, person, session
 from .base import ContentKind, KindTable
@@ -15,13 +16,15 @@ from .base import ContentKind, KindTable
 KINDS: tuple[ContentKind, ...] = (session.KIND, exhibit.KIND, person.KIND, news.KIND, page.KIND)
 
 # The one table of pages: the home page, each kind's pages, the site's own pages,
-# each kind's other outputs (calendars, feeds), then the files for hosts and crawlers.
+# each kind's other outputs (calendars, feeds), then the files for hosts and crawlers, and the event's
+# stylesheet and icons (eventsite/brand.py).
 PAGE_KINDS: tuple[PageKind, ...] = (
     HOME,
     *(page_kind for kind in KINDS for page_kind in kind.pages),
     *SITE_PAGES,
     *(page_kind for kind in KINDS for page_kind in kind.feeds),
     *SITE_FILES,
+    *BRAND_FILES,
 )
 
 TABLE = KindTable(KINDS)
