@@ -162,13 +162,14 @@ def render_html(page: Page, renderer: Renderer, **extra: object) -> bytes:
     entry = page.entry
     site = SiteView(page)
     entry_view = page.context.kinds.view(entry, page) if entry is not None else None
+    card = og.card(page)
     html = template.render(
         page=page,
         links=page.links,
         site=site,
         entry=entry_view,
-        json_ld=structured.json_ld(page, site, entry_view),
-        og_image=og.card(page),
+        json_ld=structured.json_ld(page, site, entry_view, card.url if card is not None else None),
+        og_image=card,
         **extra,
     )
     return html.encode("utf-8")

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Generic, TypeVar
 
 from markupsafe import Markup, escape
 
@@ -271,11 +271,26 @@ class CountryView(RelatedLists):
 
 @dataclass(frozen=True)
 class ShareText:
-    """What a page's share card says besides the event's name (eventsite/og.py draws it)."""
+    """What a page's share card says (eventsite/og.py draws it): a title, two lines under it, a picture."""
 
     title: Shown | None  # None: the event's title
-    when: str  # in the page's language
+    when: str = ""  # in the page's language; '' for none
     where: Shown | None = None
+    picture: str | None = None  # below media/: drawn beside the texts (a portrait, an item's picture, the key visual)
+    focus: tuple[int, int] = (50, 50)  # the point of the picture kept in view, in percent from the top left
+    over: Shown | None = None  # the line above the title; None: the event's name
+
+    @staticmethod
+    def about_event(page: Page, title: Shown | str | None) -> "ShareText":
+        """A card for a page about the whole event (a listing): its title, the event's dates and venue."""
+        site = SiteView(page)
+        shown_title = title if not isinstance(title, str) else Shown(title, page.lang, page.lang)
+        return ShareText(shown_title, site.dates, site.venue["name"] if site.venue else None)
+
+
+def listing_card(label: str) -> Callable[[Page], ShareText]:
+    """The share card of a page listing part of the event (the programme, the people): its translated label."""
+    return lambda page: ShareText.about_event(page, page.gettext(label))
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from ..entries import Entry
 from ..fields import Country, Line, MediaPath, Strict, TranslationBase
 from ..routes import PageKind, entry_keys, entry_lookup, single
 from ..structured import breadcrumbs, clean, text
-from ..views import CountryView, EntryView, Shown, SiteView
+from ..views import CountryView, EntryView, ShareText, Shown, SiteView, listing_card
 from .base import ContentKind, Image, Index, Listing, Reference, Related, SearchGroup, _
 
 if TYPE_CHECKING:
@@ -72,6 +72,11 @@ class PersonView(EntryView[Person]):
         code = self._entry.meta.country
         return CountryView(code, self._page) if code else None
 
+    @property
+    def photo_path(self) -> str | None:
+        """The portrait below media/, as written in the front matter."""
+        return self._entry.meta.photo
+
 
 def person_node(page: "Page", person: PersonView) -> dict:
     """schema.org Person, on the person's page and as a performer of sessions."""
@@ -82,6 +87,7 @@ def person_node(page: "Page", person: PersonView) -> dict:
             "jobTitle": text(person.role),
             "affiliation": clean({"@type": "Organization", "name": text(person.organization)}) if person.organization else None,
             "nationality": clean({"@type": "Country", "name": person.country.name}) if person.country else None,
+            "image": page.links.absolute("/media/" + person.photo_path) if person.photo_path else None,
             "url": person.absolute_url,
         }
     )
@@ -90,6 +96,15 @@ def person_node(page: "Page", person: PersonView) -> dict:
 def _page_nodes(page: "Page", site: SiteView, person: PersonView) -> list[dict]:
     trail = [(page.gettext("People"), page.links.route_url("people")), (str(person.name), page.route.url)]
     return [person_node(page, person), breadcrumbs(page, trail)]
+
+
+def _share_card(page: "Page") -> ShareText:
+    """Name, role (else organization: a role often names it already), country, and the portrait (its upper part)."""
+    person = PersonView(page.entry, page)  # type: ignore[arg-type]
+    when = str(person.role or person.organization or "")
+    country = person.country
+    where = Shown(country.name, page.lang, page.lang) if country is not None else None
+    return ShareText(person.name, when, where, person.photo_path, (50, 30))
 
 
 def _build(context: "ModelContext", source: "Source") -> Person:
@@ -131,10 +146,10 @@ KIND = ContentKind(
     indexes=(Index("people_by_country", lambda person, site: [person.meta.country] if person.meta.country else []),),
     related=(Related("country", "delegation", "people_by_country"),),
     pages=(
-        PageKind("people", "html", "people.html", lambda key: "/people/", single),
+        PageKind("people", "html", "people.html", lambda key: "/people/", single, share_card=listing_card(_("People"))),
         PageKind(
             "person", "html", "person.html", lambda key: f"/people/{key}/", entry_keys("person"),
-            entry=entry_lookup("person"), json_ld=_page_nodes,
+            entry=entry_lookup("person"), json_ld=_page_nodes, share_card=_share_card,
         ),
     ),
     item_page="person",

@@ -28,7 +28,7 @@ from ..fields import Country, Id, Line, LocalTime, Strict
 from ..ids import entry_guid
 from ..routes import PageKind, entry_keys, entry_lookup, single
 from ..structured import EventParts, breadcrumbs, clean, event, event_id, organizer, place, text
-from ..views import CountryView, EntryView, RoomView, ShareText, Shown, SiteView
+from ..views import CountryView, EntryView, RoomView, ShareText, Shown, SiteView, listing_card
 from .base import ContentKind, Index, Listing, Reference, Related, SearchGroup, TitledTranslation, _
 from .person import Person, PersonView, person_node
 
@@ -369,7 +369,10 @@ KIND = ContentKind(
     ),
     lists={"days": _days},
     pages=(
-        PageKind("schedule", "html", "schedule.html", lambda key: "/schedule/", single, json_ld=event),
+        PageKind(
+            "schedule", "html", "schedule.html", lambda key: "/schedule/", single, json_ld=event,
+            share_card=listing_card(_("Programme")),
+        ),
         PageKind(
             "session", "html", "session.html", lambda key: f"/sessions/{key}/", entry_keys("session"),
             entry=entry_lookup("session"), json_ld=_session_page_nodes, share_card=_share_card,
@@ -384,11 +387,6 @@ KIND = ContentKind(
         ),
         PageKind("schedule-xml", "frab-xml", None, lambda key: "/schedule.xml", single, per_language=False),
         PageKind("schedule-json", "c3voc-json", None, lambda key: "/schedule.json", single, per_language=False),
-        # The session pages' share cards (eventsite/og.py): drawn for published builds only.
-        PageKind(
-            "session-card", "og-png", None, lambda key: f"/sessions/{key}/og.png", entry_keys("session"),
-            entry=entry_lookup("session"), listed=False, published_only=True,
-        ),
     ),
     item_page="session",
     listing=Listing("schedule", "schedule", _("Programme")),
