@@ -46,7 +46,7 @@ BACKGROUND, INK = (0x0B, 0x4F, 0x8A), (0xFF, 0xFF, 0xFF)  # --brand and white, a
 DIM = 215  # grey level of secondary lines: between the background (0) and white (255)
 TITLE_SIZES = (64, 58, 52, 46, 40)
 PANEL = 440  # the picture's width, at the end of the card (the right in left-to-right scripts)
-VERSION = "2"  # bump when the drawing changes: old cache entries then stop matching
+VERSION = "3"  # bump when the drawing changes: old cache entries then stop matching
 RAQM = features.check("raqm")
 
 
@@ -237,16 +237,23 @@ def draw(card: Card) -> bytes:
     panel = PANEL if card.picture is not None else 0
     left, right = (MARGIN + panel, card.width - MARGIN) if rtl else (MARGIN, card.width - panel - MARGIN)
     inner = right - left
-    y = MARGIN
-    if card.event is not None:
-        for text in _wrap(card.event, inner, 2) or _fit(card.event, inner, 2):
-            y = _text(canvas, card.event, text, y, DIM, left, right)
-    bar = right - 96 if rtl else left  # a short rule under the event
-    canvas.rectangle((bar, y + 18, bar + 96, y + 25), fill=255)
     bottom = card.height - MARGIN
     below = [line for line in (card.where, card.when) if line is not None]  # from the bottom up
     for line in below:
         bottom -= _line_height(line)
+    event_lines: list[str] = []
+    if card.event is not None:
+        event_lines = _wrap(card.event, inner, 2) or _fit(card.event, inner, 2)
+        # Two lines of the event's name only while the title keeps two lines (tall scripts: Khmer, Myanmar).
+        smallest = Line(card.title.text, card.title.lang, card.title.face, TITLE_SIZES[-1], card.title.bold, card.title.direction)
+        event_height = _line_height(card.event) * len(event_lines)
+        if len(event_lines) > 1 and bottom - 24 - (MARGIN + event_height + 60) < 2 * _line_height(smallest):
+            event_lines = _fit(card.event, inner, 1)
+    y = MARGIN
+    for text in event_lines:
+        y = _text(canvas, card.event, text, y, DIM, left, right)  # type: ignore[arg-type]
+    bar = right - 96 if rtl else left  # a short rule under the event
+    canvas.rectangle((bar, y + 18, bar + 96, y + 25), fill=255)
     title_top = y + 60
     title_space = bottom - 24 - title_top
     title, wrapped = _fit_title(card.title, inner, title_space)
@@ -357,7 +364,9 @@ def _can_break_before(text: str, i: int) -> bool:
         leading = "\u0e40\u0e41\u0e42\u0e43\u0e44\u0ec0\u0ec1\u0ec2\u0ec3\u0ec4"
         consonant = 0x0E01 <= code <= 0x0E2E or 0x0E81 <= code <= 0x0EAE
         vowel_carrier = char in "\u0e2d\u0e27" and before in "\u0e31\u0e37"  # อ of ือ, ว of ัว: part of a vowel
-        return (consonant or char in leading) and before not in leading and after not in "\u0e4c\u0ecc" and not vowel_carrier
+        # A leading vowel's syllable holds the next two consonants at least: เกม, the cluster of เครือ.
+        second = i >= 2 and text[i - 2] in leading
+        return (consonant or char in leading) and before not in leading and after not in "\u0e4c\u0ecc" and not vowel_carrier and not second
     if 0x1780 <= code <= 0x17FF:  # Khmer: before a consonant or independent vowel (not a subscript)
         return 0x1780 <= code <= 0x17B3
     if 0x1000 <= code <= 0x109F:  # Myanmar: before a consonant that is not killed (asat) nor stacked

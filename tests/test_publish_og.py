@@ -105,6 +105,7 @@ def test_lines_break_between_syllables_only() -> None:
     assert 3 in allowed and 1 not in allowed  # before ม (a new syllable), not before า
     assert not og._can_break_before("เก", 1)  # a leading vowel stays with its consonant
     assert not og._can_break_before("เครือข่าย", 4) and not og._can_break_before("ตัว", 2)  # อ and ว of a vowel
+    assert not og._can_break_before("เครือ", 2) and og._can_break_before("เครือข่าย", 5)  # a cluster after a leading vowel
     assert not og._can_break_before("ក្ក", 2)  # a Khmer subscript (coeng + consonant) stays
     assert not og._can_break_before("ကင်", 1)  # a Myanmar killed consonant (asat) ends the syllable before it
     assert not og._can_break_before("word", 2) and og._can_break_before("two words", 4)
