@@ -241,17 +241,14 @@ def draw(card: Card) -> bytes:
     below = [line for line in (card.where, card.when) if line is not None]  # from the bottom up
     for line in below:
         bottom -= _line_height(line)
-    event_lines: list[str] = []
+    y = MARGIN
     if card.event is not None:
-        event_lines = _wrap(card.event, inner, 2) or _fit(card.event, inner, 2)
         # Two lines of the event's name only while the title keeps two lines (tall scripts: Khmer, Myanmar).
         smallest = Line(card.title.text, card.title.lang, card.title.face, TITLE_SIZES[-1], card.title.bold, card.title.direction)
-        event_height = _line_height(card.event) * len(event_lines)
-        if len(event_lines) > 1 and bottom - 24 - (MARGIN + event_height + 60) < 2 * _line_height(smallest):
-            event_lines = _fit(card.event, inner, 1)
-    y = MARGIN
-    for text in event_lines:
-        y = _text(canvas, card.event, text, y, DIM, left, right)  # type: ignore[arg-type]
+        most = 2 if bottom - 24 - (MARGIN + 2 * _line_height(card.event) + 60) >= 2 * _line_height(smallest) else 1
+        strip = _event_strip(card.event, most, left, right, card.width)
+        image.paste(strip, (0, y))
+        y += strip.height
     bar = right - 96 if rtl else left  # a short rule under the event
     canvas.rectangle((bar, y + 18, bar + 96, y + 25), fill=255)
     title_top = y + 60
@@ -270,6 +267,18 @@ def draw(card: Card) -> bytes:
         # 256 colours again: a quarter of the RGB file (~100 KB), and faster to write than to compress RGB.
         coloured = coloured.quantize(256, method=Image.Quantize.FASTOCTREE)
     return _png(coloured)
+
+
+@lru_cache(maxsize=64)
+def _event_strip(line: Line, most: int, left: int, right: int, width: int) -> Image.Image:
+    """The event's name, drawn once per language and layout: every card of a language shares it."""
+    texts = _wrap(line, right - left, most) or _fit(line, right - left, most)
+    strip = Image.new("L", (width, _line_height(line) * len(texts)), 0)
+    canvas = ImageDraw.Draw(strip)
+    y = 0
+    for text in texts:
+        y = _text(canvas, line, text, y, DIM, left, right)
+    return strip
 
 
 @lru_cache(maxsize=64)
