@@ -132,8 +132,7 @@ def stylesheet(config: SiteConfig) -> str:
             properties.append(f"--accent: {colours.accent};")
         lines.append(":root { " + " ".join(properties) + " }")
     if config.key_visual is not None:
-        point = config.key_visual.focal_point
-        lines.append(f".key-visual img {{ object-position: {point.x}% {point.y}%; }}")
+        lines.append(f".key-visual img {{ object-position: {config.key_visual.focal_point}; }}")
     return "\n".join(lines) + "\n"
 
 

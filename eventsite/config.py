@@ -107,16 +107,30 @@ class Logo(Strict):
     )
 
 
-class FocalPoint(Strict):
-    x: int = Field(50, ge=0, le=100, description="percent from the left edge")
-    y: int = Field(50, ge=0, le=100, description="percent from the top edge")
+_FOCAL_POINT = re.compile(r"^(\d{1,3})%\s+(\d{1,3})%$")
+
+
+def _check_focal_point(value: str) -> str:
+    found = _FOCAL_POINT.match(value)
+    if not found or int(found.group(1)) > 100 or int(found.group(2)) > 100:
+        raise ValueError(f"{value!r} is not a point of the picture: write it as 'x% y%' from the top left, e.g. '50% 40%'")
+    return f"{int(found.group(1))}% {int(found.group(2))}%"
+
+
+FocalPoint = Annotated[str, AfterValidator(_check_focal_point)]
+
+
+def focal_point(value: str) -> tuple[int, int]:
+    """'66% 30%' → (66, 30)."""
+    x, y = value.split()
+    return int(x.rstrip("%")), int(y.rstrip("%"))
 
 
 class KeyVisual(Strict):
     file: MediaPath = Field(description="a JPEG or PNG below media/, at least 1200 px wide, e.g. brand/key-visual.jpg")
     alt: LocalizedText = Field(description="what the picture shows, per language")
     focal_point: FocalPoint = Field(
-        FocalPoint(x=50, y=50), description="the point that stays in view when the picture is cropped, in percent: {x: 30, y: 60}"
+        "50% 50%", description="the point that stays in view when the picture is cropped, from the top left: '66% 30%'"
     )
 
 
@@ -196,7 +210,7 @@ class SiteConfig(Strict):
     logo: Logo | None = Field(None, description="the event's emblem in the header, favicon and share cards: {file: brand/emblem.svg, alt: {en: …}}")
     colors: Colours | None = Field(None, description="the event's colours, checked for contrast (WCAG AA): {primary: '#0b4f8a', accent: '#b3261e'}")
     key_visual: KeyVisual | None = Field(
-        None, description="the picture on the home page and its share card: {file: brand/key-visual.jpg, alt: {en: …}, focal_point: {x: 50, y: 40}}"
+        None, description="the picture on the home page and its share card: {file: brand/key-visual.jpg, alt: {en: …}, focal_point: 50% 40%}"
     )
     admin: AdminSettings | None = Field(
         None, description="publish a web editor at /admin/ whose saves open pull requests: {backend: github, repo: owner/name, branch: main}"

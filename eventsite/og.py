@@ -35,6 +35,7 @@ from pathlib import Path
 import PIL
 from PIL import Image, ImageDraw, ImageFont, features
 
+from .config import focal_point
 from .fonts import Face, coverage, font_for, prefetch
 from .page import Page
 from .routes import PageKind
@@ -174,7 +175,7 @@ def _home(page: Page) -> ShareText:
     organizer = site.organizer["name"] if site.organizer else Shown("", page.lang, page.lang)
     where = site.venue["name"] if site.venue else None
     visual = page.site.config.key_visual
-    picture, focus = (visual.file, (visual.focal_point.x, visual.focal_point.y)) if visual else (None, (50, 50))
+    picture, focus = (visual.file, focal_point(visual.focal_point)) if visual else (None, (50, 50))
     return ShareText(site.title, site.dates, where, picture, focus, over=organizer)
 
 

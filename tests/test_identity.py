@@ -23,7 +23,7 @@ colors: {primary: "#1d4e89", accent: "#a4262c"}
 key_visual:
   file: brand/key-visual.png
   alt: {en: Abstract waves, ko: 추상적인 물결}
-  focal_point: {x: 30, y: 70}
+  focal_point: 30% 70%
 """
 
 
@@ -181,3 +181,11 @@ def test_a_colour_must_be_hex(tmp_path: Path) -> None:
         build(content, tmp_path / "site")
     (problem,) = raised.value.problems
     assert problem.line == SITE_YAML.count("\n") + 1 and "'navy' is not a colour" in problem.message
+
+
+def test_a_focal_point_is_two_percentages(tmp_path: Path) -> None:
+    content = identity_site(tmp_path, IDENTITY.replace("focal_point: 30% 70%", "focal_point: 130% left"))
+    with pytest.raises(BuildError) as raised:
+        build(content, tmp_path / "site")
+    (problem,) = raised.value.problems
+    assert problem.line == SITE_YAML.count("\n") + IDENTITY.count("\n") and "'130% left' is not a point of the picture" in problem.message

@@ -35,7 +35,7 @@ def site(tmp_path_factory) -> tuple[Path, BuildResult]:
     content = write_site(root, {
         "site.yaml": SITE_YAML + """\
 colors: {primary: "#1d4e89"}
-key_visual: {file: brand/key-visual.png, alt: Waves, focal_point: {x: 20, y: 50}}
+key_visual: {file: brand/key-visual.png, alt: Waves, focal_point: 20% 50%}
 logo: {file: brand/emblem.png, alt: Emblem}
 """,
         "media/brand/key-visual.png": picture((0x20, 0xA0, 0x60), (1600, 900)),
