@@ -23,6 +23,7 @@ from .fields import (
     Line,
     LocalizedText,
     Status,
+    MediaPath,
     Strict,
     TimeZone,
     Url,
@@ -99,6 +100,60 @@ class LocaleSettings(Strict):
         "gregorian", description="the calendar of the dates readers see (buddhist: the Thai era); machine formats stay Gregorian"
     )
     direction: Literal["ltr", "rtl"] | None = Field(None, description="the text direction, for a language CLDR lacks")
+
+
+_HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def _check_colour(value: str) -> str:
+    if not _HEX_COLOUR.match(value):
+        raise ValueError(f"{value!r} is not a colour: write it as # and six hex digits, e.g. '#0b4f8a' (quoted: # starts a YAML comment)")
+    return value.lower()
+
+
+Colour = Annotated[str, AfterValidator(_check_colour)]
+
+
+class Colours(Strict):
+    """The event's colours. Each must keep the text pairs the theme draws with it readable (eventsite/brand.py)."""
+
+    primary: Colour = Field(description="the header, buttons and links, e.g. '#0b4f8a'; white text sits on it")
+    accent: Colour | None = Field(None, description="highlights such as the 'now' badge, e.g. '#b3261e'; white text sits on it")
+
+
+class Logo(Strict):
+    file: MediaPath = Field(description="an SVG or PNG below media/, e.g. brand/emblem.svg")
+    alt: LocalizedText = Field(description="what the logo says, per language, e.g. {en: Forum emblem}")
+    raster: MediaPath | None = Field(
+        None, description="a PNG of the same logo (at least 180 px square) for the touch icon and share cards, when file is an SVG"
+    )
+
+
+_FOCAL_POINT = re.compile(r"^(\d{1,3})%\s+(\d{1,3})%$")
+
+
+def _check_focal_point(value: str) -> str:
+    found = _FOCAL_POINT.match(value)
+    if not found or int(found.group(1)) > 100 or int(found.group(2)) > 100:
+        raise ValueError(f"{value!r} is not a point of the picture: write it as 'x% y%' from the top left, e.g. '50% 40%'")
+    return f"{int(found.group(1))}% {int(found.group(2))}%"
+
+
+FocalPoint = Annotated[str, AfterValidator(_check_focal_point)]
+
+
+def focal_point(value: str) -> tuple[int, int]:
+    """'66% 30%' → (66, 30)."""
+    x, y = value.split()
+    return int(x.rstrip("%")), int(y.rstrip("%"))
+
+
+class KeyVisual(Strict):
+    file: MediaPath = Field(description="a JPEG or PNG below media/, at least 1200 px wide, e.g. brand/key-visual.jpg")
+    alt: LocalizedText = Field(description="what the picture shows, per language")
+    focal_point: FocalPoint = Field(
+        "50% 50%", description="the point that stays in view when the picture is cropped, from the top left: '66% 30%'"
+    )
 
 
 _REPOSITORY = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?/[A-Za-z0-9._-]+$")
@@ -178,6 +233,11 @@ class SiteConfig(Strict):
     attendance: Attendance = Field(Attendance.in_person, description="in-person, online or hybrid; sessions may say otherwise")
     registration: Registration | None = Field(None, description="{url: …, price: '0', currency: KRW, closes: YYYY-MM-DD}")
     changes: ChangeSettings = Field(ChangeSettings(since=None, marker_days=14), description="the programme changes page and 'updated' markers")
+    logo: Logo | None = Field(None, description="the event's emblem in the header, favicon and share cards: {file: brand/emblem.svg, alt: {en: …}}")
+    colors: Colours | None = Field(None, description="the event's colours, checked for contrast (WCAG AA): {primary: '#0b4f8a', accent: '#b3261e'}")
+    key_visual: KeyVisual | None = Field(
+        None, description="the picture on the home page and its share card: {file: brand/key-visual.jpg, alt: {en: …}, focal_point: 50% 40%}"
+    )
     admin: AdminSettings | None = Field(
         None, description="publish a web editor at /admin/ whose saves open pull requests: {backend: github, repo: owner/name, branch: main}"
     )

@@ -18,7 +18,7 @@ from urllib.parse import quote
 import jinja2
 from jinja2 import meta as jinja_meta
 
-from . import notfound, og, structured
+from . import brand, notfound, og, structured
 from .anchors import AnchorClaim
 from .cache import DiskCache
 from .depends import Recorder
@@ -165,13 +165,14 @@ def render_html(page: Page, renderer: Renderer, **extra: object) -> bytes:
     entry = page.entry
     site = SiteView(page)
     entry_view = page.context.kinds.view(entry, page) if entry is not None else None
+    card = og.card(page)
     html = template.render(
         page=page,
         links=page.links,
         site=site,
         entry=entry_view,
-        json_ld=structured.json_ld(page, site, entry_view),
-        og_image=og.card(page),
+        json_ld=structured.json_ld(page, site, entry_view, card.url if card is not None else None),
+        og_image=card,
         **extra,
     )
     return html.encode("utf-8")
@@ -189,6 +190,8 @@ OUTPUT_FORMATS: dict[str, Callable[[Page, Renderer], bytes | None]] = {
     "sitemap": lambda page, renderer: sitemap.render(page),
     "robots": lambda page, renderer: robots.render(page),
     "og-png": lambda page, renderer: og.render(page),
+    "brand-css": lambda page, renderer: brand.render_stylesheet(page),
+    "brand-icon": lambda page, renderer: brand.render_icon(page),
 }
 
 

@@ -150,8 +150,17 @@ def breadcrumbs(page: Page, trail: list[tuple[str, str]]) -> dict:
     }
 
 
-def json_ld(page: Page, site: SiteView, entry: Any) -> dict:
-    """The page's structured data as one JSON-LD document with a @graph."""
+# The nodes that take the page's share card as their image when they have none of their own.
+IMAGE_TYPES = frozenset({"Event", "NewsArticle", "Person"})
+
+
+def json_ld(page: Page, site: SiteView, entry: Any, image: str | None = None) -> dict:
+    """The page's structured data as one JSON-LD document with a @graph.
+
+    ``image`` (the page's share card) goes on the page's own node when it is an
+    Event, a NewsArticle or a Person without a picture: search engines show
+    events and articles with an image.
+    """
     graph: list[dict] = [
         clean(
             {
@@ -167,4 +176,7 @@ def json_ld(page: Page, site: SiteView, entry: Any) -> dict:
         graph += event(page, site)
     elif nodes is not None:
         graph += nodes(page, site, entry)
+    main = graph[1] if len(graph) > 1 else None
+    if image and main is not None and main.get("@type") in IMAGE_TYPES and "image" not in main:
+        main["image"] = image
     return {"@context": "https://schema.org", "@graph": graph}

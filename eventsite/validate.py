@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from .brand import brand_problems
 from .config import SiteConfig
 from .documents import Document
 from .errors import BuildError, Problem, did_you_mean
@@ -81,6 +82,8 @@ def validate_content(raw: RawContent, cache: ValidationCache | None = None, *, k
             site = _validate(raw.site, SiteConfig, problems)
             if site is not None:
                 cache.metas[site_key] = site
+    if site is not None and raw.site is not None:
+        problems.extend(brand_problems(site, raw.site, (item.relative for item in raw.media)))
     valid: list[Valid] = []
     invalid: set[tuple[str, str]] = {(kind, item_id) for kind, item_id, lang in raw.unreadable if lang is None}
     failed: dict[Path, set[tuple]] = {}  # per file, the paths of values its schema refused

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Generic, TypeVar
 
 from markupsafe import Markup, escape
 
@@ -273,11 +273,26 @@ class CountryView(RelatedLists):
 
 @dataclass(frozen=True)
 class ShareText:
-    """What a page's share card says besides the event's name (eventsite/og.py draws it)."""
+    """What a page's share card says (eventsite/og.py draws it): a title, two lines under it, a picture."""
 
     title: Shown | None  # None: the event's title
-    when: str  # in the page's language
+    when: str = ""  # in the page's language; '' for none
     where: Shown | None = None
+    picture: str | None = None  # below media/: drawn beside the texts (a portrait, an item's picture, the key visual)
+    focus: tuple[int, int] = (50, 50)  # the point of the picture kept in view, in percent from the top left
+    over: Shown | None = None  # the line above the title; None: the event's name
+
+    @staticmethod
+    def about_event(page: Page, title: Shown | str | None) -> "ShareText":
+        """A card for a page about the whole event (a listing): its title, the event's dates and venue."""
+        site = SiteView(page)
+        shown_title = title if not isinstance(title, str) else Shown(title, page.lang, page.lang)
+        return ShareText(shown_title, site.dates, site.venue["name"] if site.venue else None)
+
+
+def listing_card(label: str) -> Callable[[Page], ShareText]:
+    """The share card of a page listing part of the event (the programme, the people): its translated label."""
+    return lambda page: ShareText.about_event(page, page.gettext(label))
 
 
 @dataclass(frozen=True)
@@ -398,6 +413,49 @@ class SiteView:
 
     def room(self, room_id: str) -> RoomView:
         return RoomView(room_id, self._site.rooms[room_id].name, self._page)
+
+    # --- identity (site.yaml logo, colors, key_visual; eventsite/brand.py) ----------------------
+
+    def _picture(self, path: str, alt: Any) -> Picture:
+        return Picture(self._page, path, localized(self._page, Localized.of(alt, self._site.default_language)))
+
+    @cached_property
+    def logo(self) -> Picture | None:
+        logo = self._site.config.logo
+        return self._picture(logo.file, logo.alt) if logo is not None else None
+
+    @cached_property
+    def key_visual(self) -> Picture | None:
+        visual = self._site.config.key_visual
+        return self._picture(visual.file, visual.alt) if visual is not None else None
+
+    def _brand_file(self, kind: str) -> str | None:
+        """The link to one of the files brand.py makes, when this site has it."""
+        found = self._page.context.plan.find(kind, None)
+        return self._page.links.url(found.url) if found is not None else None
+
+    @property
+    def brand_css(self) -> str | None:
+        """static/brand.css: the event's colours over the theme's (none without site.yaml colors)."""
+        return self._brand_file("brand-css")
+
+    @property
+    def icons(self) -> list[dict]:
+        """<link> attributes of the favicon and touch icon: the logo's when it has one, else the theme's."""
+        found: list[dict] = []
+        icon = lambda rel, href, kind=None, sizes=None: {"rel": rel, "href": href, "type": kind, "sizes": sizes}  # noqa: E731
+        png = self._brand_file("favicon-png")
+        if png is not None:
+            found.append(icon("icon", png, "image/png", "48x48"))
+        logo = self._site.config.logo
+        if logo is not None and logo.file.lower().endswith(".svg"):
+            found.append(icon("icon", self._page.links.media(logo.file), "image/svg+xml"))
+        elif png is None:
+            found.append(icon("icon", self._page.links.asset("favicon.svg"), "image/svg+xml"))
+        touch = self._brand_file("touch-icon")
+        if touch is not None:
+            found.append(icon("apple-touch-icon", touch, sizes="180x180"))
+        return found
 
     @cached_property
     def nav(self) -> list[NavItem]:

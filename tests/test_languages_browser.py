@@ -72,9 +72,11 @@ def test_home_pages_render_their_script(busan_rtl_site: Path, serve, chromium, l
     direction = page.evaluate("getComputedStyle(document.body).direction")
     assert direction == ("rtl" if lang == "ar" else "ltr")
     if lang == "ar":
-        # logical properties mirror the layout: the brand sits at the right edge
+        # logical properties mirror the layout: the brand sits at the right edge, the emblem at its right
         box = page.locator(".brand").bounding_box()
-        assert box is not None and box["x"] > 400
+        assert box is not None and box["x"] + box["width"] > 900 and box["x"] > 200
+        logo = page.locator(".brand-logo").bounding_box()
+        assert logo is not None and logo["x"] > page.locator(".brand-title").bounding_box()["x"]  # type: ignore[index]
     # the page's words are laid out without overflowing the viewport (no broken line breaking)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,7 @@ from ..entries import Entry, Localized, Section
 from ..fields import Country, Id, Line, MediaPath, Strict, Url
 from ..routes import PageKind, entry_keys, entry_lookup, single
 from ..structured import breadcrumbs, clean, event_id, organizer, place, text
-from ..views import CountryView, EntryView, Picture, Shown, SiteView, localized
+from ..views import CountryView, EntryView, Picture, ShareText, Shown, SiteView, listing_card, localized
 from .base import ContentKind, Image, Index, Listing, Reference, Related, SearchGroup, TitledTranslation, _
 
 if TYPE_CHECKING:
@@ -184,6 +184,13 @@ def _exhibit_page_nodes(page: "Page", site: SiteView, exhibit: ExhibitView) -> l
     return [node, breadcrumbs(page, trail)]
 
 
+def _share_card(page: "Page") -> ShareText:
+    """Title, organization, country, and the exhibit's picture."""
+    exhibit = ExhibitView(page.entry, page)  # type: ignore[arg-type]
+    where = Shown(exhibit.country.name, page.lang, page.lang)
+    return ShareText(exhibit.title, str(exhibit.organization or ""), where, exhibit.image_path)
+
+
 def _placeholders(config: SiteConfig, item_id: str, today: "dt.date") -> dict[str, str]:
     if not config.exhibition.sections:
         raise ValueError("site.yaml has no exhibition sections: add one under exhibition.sections first")
@@ -208,10 +215,13 @@ KIND = ContentKind(
     ),
     related=(Related("country", "exhibits", "exhibits_by_country"),),
     pages=(
-        PageKind("exhibition", "html", "exhibition.html", lambda key: "/exhibition/", single, json_ld=_exhibition_nodes),
+        PageKind(
+            "exhibition", "html", "exhibition.html", lambda key: "/exhibition/", single, json_ld=_exhibition_nodes,
+            share_card=listing_card(_("Exhibition")),
+        ),
         PageKind(
             "exhibit", "html", "exhibit.html", lambda key: f"/exhibits/{key}/", entry_keys("exhibit"),
-            entry=entry_lookup("exhibit"), json_ld=_exhibit_page_nodes,
+            entry=entry_lookup("exhibit"), json_ld=_exhibit_page_nodes, share_card=_share_card,
         ),
     ),
     item_page="exhibit",

@@ -12,7 +12,7 @@ from ..entries import Entry
 from ..fields import Date, Line, Strict
 from ..routes import PageKind, entry_keys, entry_lookup, single
 from ..structured import breadcrumbs, clean, organizer, text
-from ..views import EntryView, SiteView
+from ..views import EntryView, ShareText, SiteView, listing_card
 from .base import ContentKind, Listing, SearchGroup, TitledTranslation, _
 
 if TYPE_CHECKING:
@@ -76,6 +76,11 @@ def _page_nodes(page: "Page", site: SiteView, item: NewsView) -> list[dict]:
     return [node, breadcrumbs(page, trail)]
 
 
+def _share_card(page: "Page") -> ShareText:
+    item = NewsView(page.entry, page)  # type: ignore[arg-type]
+    return ShareText(item.title, item.date_label)
+
+
 KIND = ContentKind(
     name="news",
     folder="news",
@@ -87,10 +92,10 @@ KIND = ContentKind(
     sort_key=lambda item: (item.date, item.id),
     newest_first=True,
     pages=(
-        PageKind("news-index", "html", "news_index.html", lambda key: "/news/", single),
+        PageKind("news-index", "html", "news_index.html", lambda key: "/news/", single, share_card=listing_card(_("News"))),
         PageKind(
             "news", "html", "news.html", lambda key: f"/news/{key}/", entry_keys("news"),
-            entry=entry_lookup("news"), json_ld=_page_nodes,
+            entry=entry_lookup("news"), json_ld=_page_nodes, share_card=_share_card,
         ),
     ),
     feeds=(PageKind("news-atom", "atom", None, lambda key: "/news/atom.xml", single),),

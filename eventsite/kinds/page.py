@@ -15,7 +15,7 @@ from ..entries import Entry
 from ..fields import Line, Strict
 from ..routes import PageKind, entry_keys, entry_lookup
 from ..structured import breadcrumbs
-from ..views import EntryView, SiteView
+from ..views import EntryView, ShareText, SiteView
 from .base import ContentKind, SearchGroup, TitledTranslation, _
 
 if TYPE_CHECKING:
@@ -53,6 +53,11 @@ def _page_nodes(page: "RenderedPage", site: SiteView, entry: PageView) -> list[d
     return [breadcrumbs(page, [(str(entry.title), page.route.url)])]
 
 
+def _share_card(page: "RenderedPage") -> ShareText:
+    """A page about the event (about, venue): its title, the event's dates and venue."""
+    return ShareText.about_event(page, PageView(page.entry, page).title)  # type: ignore[arg-type]
+
+
 KIND = ContentKind(
     name="page",
     folder="pages",
@@ -64,7 +69,7 @@ KIND = ContentKind(
     pages=(
         PageKind(
             "page", "html", "page.html", lambda key: f"/{key}/", entry_keys("page"),
-            entry=entry_lookup("page"), json_ld=_page_nodes,
+            entry=entry_lookup("page"), json_ld=_page_nodes, share_card=_share_card,
         ),
     ),
     item_page="page",

@@ -18,7 +18,7 @@ from ..entries import Entry
 from ..fields import Country, Line, MediaPath, Strict, TranslationBase
 from ..routes import PageKind, entry_keys, entry_lookup, single
 from ..structured import breadcrumbs, clean, text
-from ..views import CountryView, EntryView, Picture, Shown, SiteView
+from ..views import CountryView, EntryView, Picture, ShareText, Shown, SiteView, listing_card
 from .base import ContentKind, Image, Index, Listing, Reference, Related, SearchGroup, _
 
 if TYPE_CHECKING:
@@ -161,6 +161,15 @@ def _page_nodes(page: "Page", site: SiteView, person: PersonView) -> list[dict]:
     return [person_node(page, person), breadcrumbs(page, trail)]
 
 
+def _share_card(page: "Page") -> ShareText:
+    """Name, role (else organization: a role often names it already), country, and the portrait (its upper part)."""
+    person = PersonView(page.entry, page)  # type: ignore[arg-type]
+    when = str(person.role or person.organization or "")
+    country = person.country
+    where = Shown(country.name, page.lang, page.lang) if country is not None else None
+    return ShareText(person.name, when, where, person.picture.path if person.picture else None, (50, 30))
+
+
 def _build(context: "ModelContext", source: "Source") -> Person:
     return context.make(source, Person)
 
@@ -200,10 +209,10 @@ KIND = ContentKind(
     indexes=(Index("people_by_country", lambda person, site: [person.meta.country] if person.meta.country else []),),
     related=(Related("country", "delegation", "people_by_country"),),
     pages=(
-        PageKind("people", "html", "people.html", lambda key: "/people/", single),
+        PageKind("people", "html", "people.html", lambda key: "/people/", single, share_card=listing_card(_("People"))),
         PageKind(
             "person", "html", "person.html", lambda key: f"/people/{key}/", entry_keys("person"),
-            entry=entry_lookup("person"), json_ld=_page_nodes,
+            entry=entry_lookup("person"), json_ld=_page_nodes, share_card=_share_card,
         ),
     ),
     item_page="person",

@@ -34,7 +34,7 @@ from ..qr import svg_data_uri
 from ..routes import PageKind, entry_keys, entry_lookup, single
 from ..structured import EventParts, breadcrumbs, clean, event, event_id, organizer, place, text
 from ..timeline import Change, Stamp
-from ..views import CountryView, EntryView, RoomView, ShareText, Shown, SiteView, localized, shown
+from ..views import CountryView, EntryView, RoomView, ShareText, Shown, SiteView, listing_card, localized, shown
 from .base import ContentKind, Index, Listing, Reference, Related, SearchGroup, TitledTranslation, _
 from .person import Person, PersonView, person_node
 
@@ -698,8 +698,11 @@ KIND = ContentKind(
     ),
     lists={"days": _days, "signs": _signs},
     pages=(
-        PageKind("schedule", "html", "schedule.html", lambda key: "/schedule/", single, json_ld=event, offline=True),
-        PageKind("changes", "html", "changes.html", lambda key: "/schedule/changes/", single, offline=True),
+        PageKind(
+            "schedule", "html", "schedule.html", lambda key: "/schedule/", single, json_ld=event,
+            share_card=listing_card(_("Programme")), offline=True,
+        ),
+        PageKind("changes", "html", "changes.html", lambda key: "/schedule/changes/", single, offline=True, share_card=listing_card(_("Programme changes"))),
         PageKind(
             "session", "html", "session.html", lambda key: f"/sessions/{key}/", entry_keys("session"),
             entry=entry_lookup("session"), json_ld=_session_page_nodes, share_card=_share_card, offline=True,
@@ -721,11 +724,6 @@ KIND = ContentKind(
         PageKind("changes-atom", "changes-atom", None, lambda key: "/schedule/changes.xml", single),
         PageKind("schedule-xml", "frab-xml", None, lambda key: "/schedule.xml", single, per_language=False),
         PageKind("schedule-json", "c3voc-json", None, lambda key: "/schedule.json", single, per_language=False),
-        # The session pages' share cards (eventsite/og.py): drawn for published builds only.
-        PageKind(
-            "session-card", "og-png", None, lambda key: f"/sessions/{key}/og.png", entry_keys("session"),
-            entry=entry_lookup("session"), listed=False, published_only=True,
-        ),
     ),
     item_page="session",
     listing=Listing("schedule", "schedule", _("Programme")),
