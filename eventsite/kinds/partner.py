@@ -20,7 +20,7 @@ from ..entries import Entry, Site
 from ..fields import Line, MediaPath, Strict, TranslationBase, Url
 from ..routes import PageKind
 from ..structured import EventParts, breadcrumbs, clean, text
-from ..views import EntryView, Picture, Shown, SiteView
+from ..views import EntryView, Picture, Shown, SiteView, listing_card
 from .base import ContentKind, Image, Listing, Reference, _
 
 if TYPE_CHECKING:
@@ -179,7 +179,12 @@ KIND = ContentKind(
     sort_key=_sort_key,
     references=(Reference("logo", "media"),),
     images=(Image("logo", alt="name"),),
-    pages=(PageKind("partners", "html", "partners.html", lambda key: "/partners/", _has_partners, json_ld=_page_nodes),),
+    pages=(
+        PageKind(
+            "partners", "html", "partners.html", lambda key: "/partners/", _has_partners, json_ld=_page_nodes,
+            share_card=listing_card(_("Partners")),
+        ),
+    ),
     listing=Listing("partners", "partners", _("Partners")),
     site_members={"partners": _partners, "partner_tiers": _partner_tiers},
     placeholders=_placeholders,

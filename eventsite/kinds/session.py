@@ -581,8 +581,11 @@ def _site_signs(site: SiteView) -> list[SignView]:
 
 
 def _site_sign(site: SiteView) -> SignView | None:
+    return _sign_of(site.page)
+
+
+def _sign_of(page: "Page") -> SignView | None:
     """The sign a sign page shows (its sessions read through the index: an edit elsewhere leaves it alone)."""
-    page = site.page
     route = page.route
     if route.kind.name != "sign" or route.key is None:
         return None
@@ -660,6 +663,13 @@ def _session_page_nodes(page: "Page", site: SiteView, session: SessionView) -> l
     return [node, breadcrumbs(page, trail)]
 
 
+def _sign_card(page: "Page") -> ShareText:
+    """A sign's share card: the room and the day (a sign is shared to say where to go)."""
+    sign = _sign_of(page)
+    assert sign is not None  # a sign route always has its sign
+    return ShareText(sign.room.name, sign.label, None, over=Shown(page.gettext("Room signs"), page.lang, page.lang))
+
+
 def _share_card(page: "Page") -> ShareText:
     session = SessionView(page.entry, page)  # type: ignore[arg-type]
     offset = get_timezone_gmt(session.start, width="long", locale=page.formatter.locale)  # "GMT+09:00": short, exact
@@ -708,10 +718,10 @@ KIND = ContentKind(
             entry=entry_lookup("session"), json_ld=_session_page_nodes, share_card=_share_card, offline=True,
         ),
         # Printed room signs (docs/content.md): for the venue's doors, not for search or crawlers.
-        PageKind("signs", "html", "signs.html", lambda key: "/signs/", single, listed=False),
+        PageKind("signs", "html", "signs.html", lambda key: "/signs/", single, listed=False, share_card=listing_card(_("Room signs"))),
         PageKind(
             "sign", "html", "sign.html", lambda key: f"/signs/{key}/",
-            lambda site: (sign.key for sign in site.collection("signs")), listed=False,
+            lambda site: (sign.key for sign in site.collection("signs")), listed=False, share_card=_sign_card,
         ),
     ),
     feeds=(
