@@ -21,6 +21,7 @@ from .fields import (
     LanguageTag,
     Line,
     LocalizedText,
+    MediaPath,
     Strict,
     TimeZone,
     Url,
@@ -38,12 +39,30 @@ class DateRange(Strict):
         return self
 
 
+# The loader reads every YAML scalar as a string (yaml_strict.py), so the JSON Schema accepts degrees written either way.
+_DEGREES: dict = {"type": ["number", "string"], "pattern": r"^-?[0-9]+(\.[0-9]+)?$"}
+
+
+class GeoPoint(Strict):
+    """A point on the map, in WGS 84 degrees (what OpenStreetMap, geo: URIs and schema.org use)."""
+
+    lat: float = Field(ge=-90, le=90, description="latitude in degrees, north positive, e.g. 35.1690", json_schema_extra=_DEGREES)
+    lon: float = Field(ge=-180, le=180, description="longitude in degrees, east positive, e.g. 129.1361", json_schema_extra=_DEGREES)
+
+
+class FloorPlan(Strict):
+    image: MediaPath = Field(description="a picture below media/, e.g. venue/floor-plan.svg")
+    alt: LocalizedText = Field(description="what the plan shows, for readers who cannot see it, per language")
+
+
 class Venue(Strict):
     name: LocalizedText
     address: LocalizedText | None = None
     city: LocalizedText | None = None
     country: Country | None = None
     url: Url | None = None
+    geo: GeoPoint | None = Field(None, description="the venue's entrance on the map: {lat: 35.1690, lon: 129.1361}")
+    floor_plan: FloorPlan | None = Field(None, description="a plan of the venue shown with the rooms' locations: {image, alt}")
 
 
 class Organizer(Strict):
@@ -53,6 +72,49 @@ class Organizer(Strict):
 
 class Room(Strict):
     name: LocalizedText
+    marker: Line | None = Field(None, description="the room's label on the floor plan, e.g. 1 or A")
+    location: LocalizedText | None = Field(None, description="where the room is in the venue, e.g. Exhibition Centre 1, ground floor")
+
+
+# A track's colour is drawn as a bar beside text, never behind it, so text contrast never depends on
+# it; the bar itself must stand out from the page (WCAG 1.4.11, non-text contrast: 3:1 on white).
+_HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+PAGE_BACKGROUND = "#ffffff"
+MINIMUM_BAR_CONTRAST = 3.0
+
+
+def contrast_ratio(one: str, other: str) -> float:
+    """The WCAG 2 contrast ratio of two #rrggbb colours (1 to 21)."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[index : index + 2], 16) / 255 for index in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    lighter, darker = sorted((luminance(one), luminance(other)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _check_colour(value: str) -> str:
+    if not _HEX_COLOUR.match(value):
+        raise ValueError(f"{value!r} is not a colour: write it as #rrggbb, e.g. '#0b4f8a'")
+    ratio = contrast_ratio(value, PAGE_BACKGROUND)
+    if ratio < MINIMUM_BAR_CONTRAST:
+        raise ValueError(
+            f"{value} is too light to see on the page's white ({ratio:.1f}:1; a track's colour bar needs "
+            f"{MINIMUM_BAR_CONTRAST:.0f}:1): choose a darker shade"
+        )
+    return value.lower()
+
+
+HexColour = Annotated[str, AfterValidator(_check_colour)]
+
+
+class Track(Strict):
+    """A strand of the programme (the roundtable, the exhibition): a name and a colour."""
+
+    name: LocalizedText = Field(description="the track's name, per language")
+    color: HexColour = Field(description="#rrggbb, drawn as a bar beside the track's sessions; at least 3:1 against white")
 
 
 class Section(Strict):
@@ -143,6 +205,9 @@ class SiteConfig(Strict):
         description="official names where CLDR's common ones will not do, per country and language: {LA: {en: Lao PDR}}",
     )
     rooms: dict[Id, Room] = Field(default_factory=dict, description="rooms that sessions refer to, by id")
+    tracks: dict[Id, Track] = Field(
+        default_factory=dict, description="strands of the programme that sessions refer to, by id: {name, color}"
+    )
     exhibition: Exhibition = Field(default_factory=Exhibition, description="exhibition sections, by id")
     nav: list[Id] = Field(
         default_factory=list, description="menu entries in order: schedule, exhibition, people, news and page ids"

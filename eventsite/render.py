@@ -23,7 +23,7 @@ from .cache import DiskCache
 from .depends import Recorder
 from .entries import Site
 from .errors import Problem, display_path
-from .formats import atom, c3voc, frab, ics, robots, sitemap
+from .formats import atom, c3voc, frab, ics, robots, sitemap, tracks
 from .images import ImageCatalog, scan_images
 from .kinds import IMAGE_FIELDS, TABLE
 from .kinds.base import KindTable
@@ -185,6 +185,7 @@ OUTPUT_FORMATS: dict[str, Callable[[Page, Renderer], bytes | None]] = {
     "sitemap": lambda page, renderer: sitemap.render(page),
     "robots": lambda page, renderer: robots.render(page),
     "og-png": lambda page, renderer: og.render(page),
+    "tracks-css": lambda page, renderer: tracks.render(page),
 }
 
 
