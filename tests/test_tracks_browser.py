@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from .sitekit import PROJECT_ROOT
+from .support.axe import format_violations, run_axe
 from .support.browser import open_page, screenshot, watch_page
 
 FOLDER = PROJECT_ROOT / "tests" / "artifacts" / "screenshots" / "tracks"
@@ -61,6 +62,33 @@ def test_the_grid_scrolls_inside_its_own_focusable_box_on_a_phone(busan_site: Pa
         box.focus()
         page.keyboard.press("ArrowRight")
         assert box.evaluate("node => node.scrollLeft") > 0
+
+
+def test_axe_finds_nothing_with_every_grid_open(busan_site: Path, serve, browser) -> None:
+    """The gate in test_gates_site.py sees the grids closed; here they are open, on a phone, in two scripts."""
+    base = serve(busan_site, "/busan2019/")
+    with open_page(browser, viewport={"width": 390, "height": 800}) as page:
+        for lang in ("en", "km"):
+            page.goto(f"{base}{lang}/schedule/")
+            for summary in page.locator("details.grid-view summary").all():
+                summary.click()
+            violations = run_axe(page)
+            assert not violations, format_violations(violations)
+
+
+def test_print_keeps_the_track_bars_and_drops_the_controls(busan_site: Path, serve, page) -> None:
+    base = serve(busan_site, "/busan2019/")
+    page.emulate_media(media="print")
+    page.goto(f"{base}en/schedule/")
+    shown = "node => getComputedStyle(node).display"
+    assert page.eval_on_selector("#programme-filters", shown) == "none"
+    assert page.eval_on_selector("details.grid-view", shown) == "none"
+    bar = "node => getComputedStyle(node).borderInlineStartColor"
+    assert page.eval_on_selector("#session-roundtable-session-2", bar) == "rgb(11, 92, 171)"
+    screenshot(page, FOLDER / "en-programme-print.png")
+    page.goto(f"{base}en/")
+    assert page.eval_on_selector(".map-links", shown) == "none"
+    assert page.eval_on_selector(".floor-plan img", shown) == "block"  # the plan is worth printing
 
 
 @pytest.fixture()
