@@ -209,6 +209,14 @@ def test_the_session_page_names_its_track_and_room_location(tracked_site: Path) 
     assert "tracks.css" in tree.xpath("//head/link[@rel='stylesheet']/@href")[-1]
 
 
+def test_every_page_links_the_track_colours_where_cards_may_show(tracked_site: Path) -> None:
+    for path in ("en/countries/kr/index.html", "ko/index.html", "en/404.html"):
+        tree = parse_html(tracked_site / path)
+        assert [href for href in tree.xpath("//head/link[@rel='stylesheet']/@href") if href.endswith("tracks.css")], path
+    card = parse_html(tracked_site / "en" / "countries" / "kr" / "index.html").xpath("//article[@id='session-opening']")[0]
+    assert "track-main" in card.get("class").split()
+
+
 def test_without_tracks_nothing_changes(plain_site: Path) -> None:
     assert not (plain_site / "tracks.css").exists()
     tree = parse_html(plain_site / "en" / "schedule" / "index.html")
