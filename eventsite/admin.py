@@ -235,6 +235,8 @@ def _reference(reference: Reference, site: Site) -> dict[str, Any]:
                 "a path below content/media/, without a leading '/', e.g. exhibits/photo.jpg"]}
     if target == "room":
         options = [{"label": room.name.get((default,)).value, "value": room_id} for room_id, room in site.rooms.items()]
+    elif target == "track":
+        options = [{"label": track.name.get((default,)).value, "value": track_id} for track_id, track in site.tracks.items()]
     elif target == "section":
         options = [{"label": section.title.get((default,)).value, "value": section_id}
                    for section_id, section in site.sections.items()]

@@ -16,10 +16,10 @@
 from __future__ import annotations
 
 import io
-import math
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Iterable
 
+from .colours import contrast, ratio_text
 from .config import SiteConfig
 from .entries import Site
 from .errors import Problem
@@ -46,23 +46,6 @@ FAVICON_SIZE = 48
 
 
 # --- contrast (WCAG 2.x) --------------------------------------------------------------------
-
-
-def relative_luminance(colour: str) -> float:
-    """WCAG 2.x relative luminance of '#rrggbb'."""
-    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
-def contrast(one: str, other: str) -> float:
-    lighter, darker = sorted((relative_luminance(one), relative_luminance(other)), reverse=True)
-    return (lighter + 0.05) / (darker + 0.05)
-
-
-def ratio_text(ratio: float) -> str:
-    """'4.4:1': rounded down, so a pair just below the threshold never reads as reaching it."""
-    return f"{math.floor(ratio * 10) / 10:.1f}:1"
 
 
 def darker(colour: str, amount: float = 0.25) -> str:

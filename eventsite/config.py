@@ -12,6 +12,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
+from .colours import contrast, ratio_text
 from .fields import (
     Attendance,
     BaseUrl,
@@ -41,12 +42,30 @@ class DateRange(Strict):
         return self
 
 
+# The loader reads every YAML scalar as a string (yaml_strict.py), so the JSON Schema accepts degrees written either way.
+_DEGREES: dict = {"type": ["number", "string"], "pattern": r"^-?[0-9]+(\.[0-9]+)?$"}
+
+
+class GeoPoint(Strict):
+    """A point on the map, in WGS 84 degrees (what OpenStreetMap, geo: URIs and schema.org use)."""
+
+    lat: float = Field(ge=-90, le=90, description="latitude in degrees, north positive, e.g. 35.1690", json_schema_extra=_DEGREES)
+    lon: float = Field(ge=-180, le=180, description="longitude in degrees, east positive, e.g. 129.1361", json_schema_extra=_DEGREES)
+
+
+class FloorPlan(Strict):
+    image: MediaPath = Field(description="a picture below media/, e.g. venue/floor-plan.svg")
+    alt: LocalizedText = Field(description="what the plan shows, for readers who cannot see it, per language")
+
+
 class Venue(Strict):
     name: LocalizedText
     address: LocalizedText | None = None
     city: LocalizedText | None = None
     country: Country | None = None
     url: Url | None = None
+    geo: GeoPoint | None = Field(None, description="the venue's entrance on the map: {lat: 35.1690, lon: 129.1361}")
+    floor_plan: FloorPlan | None = Field(None, description="a plan of the venue shown with the rooms' locations: {image, alt}")
 
 
 class Organizer(Strict):
@@ -56,6 +75,47 @@ class Organizer(Strict):
 
 class Room(Strict):
     name: LocalizedText
+    marker: Line | None = Field(None, description="the room's label on the floor plan, e.g. 1 or A")
+    location: LocalizedText | None = Field(None, description="where the room is in the venue, e.g. Exhibition Centre 1, ground floor")
+
+
+_HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def _check_colour(value: str) -> str:
+    if not _HEX_COLOUR.match(value):
+        raise ValueError(f"{value!r} is not a colour: write it as # and six hex digits, e.g. '#0b4f8a' (quoted: # starts a YAML comment)")
+    return value.lower()
+
+
+Colour = Annotated[str, AfterValidator(_check_colour)]
+
+
+# A track's colour is drawn as a bar beside text, never behind it, so text contrast never depends on
+# it; the bar itself must stand out from the page (WCAG 1.4.11, non-text contrast: 3:1 on white).
+PAGE_BACKGROUND = "#ffffff"
+MINIMUM_BAR_CONTRAST = 3.0
+
+
+def _check_bar_colour(value: str) -> str:
+    value = _check_colour(value)
+    ratio = contrast(value, PAGE_BACKGROUND)
+    if ratio < MINIMUM_BAR_CONTRAST:
+        raise ValueError(
+            f"{value} is too light to see on the page's white ({ratio_text(ratio)}; a track's colour bar needs "
+            f"{MINIMUM_BAR_CONTRAST:.0f}:1): choose a darker shade"
+        )
+    return value
+
+
+BarColour = Annotated[str, AfterValidator(_check_bar_colour)]
+
+
+class Track(Strict):
+    """A strand of the programme (the roundtable, the exhibition): a name and a colour."""
+
+    name: LocalizedText = Field(description="the track's name, per language")
+    color: BarColour = Field(description="#rrggbb, drawn as a bar beside the track's sessions; at least 3:1 against white")
 
 
 class Registration(Strict):
@@ -102,16 +162,6 @@ class LocaleSettings(Strict):
     direction: Literal["ltr", "rtl"] | None = Field(None, description="the text direction, for a language CLDR lacks")
 
 
-_HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
-
-
-def _check_colour(value: str) -> str:
-    if not _HEX_COLOUR.match(value):
-        raise ValueError(f"{value!r} is not a colour: write it as # and six hex digits, e.g. '#0b4f8a' (quoted: # starts a YAML comment)")
-    return value.lower()
-
-
-Colour = Annotated[str, AfterValidator(_check_colour)]
 
 
 class Colours(Strict):
@@ -220,6 +270,9 @@ class SiteConfig(Strict):
         description="official names where CLDR's common ones will not do, per country and language: {LA: {en: Lao PDR}}",
     )
     rooms: dict[Id, Room] = Field(default_factory=dict, description="rooms that sessions refer to, by id")
+    tracks: dict[Id, Track] = Field(
+        default_factory=dict, description="strands of the programme that sessions refer to, by id: {name, color}"
+    )
     exhibition: Exhibition = Field(default_factory=Exhibition, description="exhibition sections, by id")
     nav: list[Id] = Field(
         default_factory=list, description="menu entries in order: schedule, exhibition, people, news and page ids"

@@ -166,6 +166,17 @@ def _links_into(body: str, folder: str) -> tuple[str, ...]:
 class Room:
     id: str
     name: Localized
+    marker: str | None = None  # its label on the venue's floor plan
+    location: Localized | None = None  # where it is in the venue
+
+
+@dataclass(frozen=True, eq=False)
+class Track:
+    """A strand of the programme (site.yaml ``tracks``): its name and the colour of its bar."""
+
+    id: str
+    name: Localized
+    color: str  # #rrggbb, lower case
 
 
 @dataclass(frozen=True, eq=False)
@@ -200,6 +211,7 @@ class Site:
     indexes: Mapping[str, Mapping[str, tuple]]  # index name → key → items
     lists: Mapping[str, tuple]  # derived lists by name (e.g. the programme's days)
     editions: Mapping[str, Language] = field(default_factory=dict)  # each language as published (l10n.language)
+    tracks: Mapping[str, Track] = field(default_factory=dict)  # site.yaml tracks, in its order
     countries_named: frozenset[str] = frozenset()  # every country code a page may show (for their flags)
     warnings: tuple[Problem, ...] = ()
     history: History = field(default_factory=History)  # the tracked kinds' revisions in git (eventsite/timeline.py)

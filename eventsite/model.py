@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 
 from .config import SiteConfig
-from .entries import Entry, Localized, Room, Section, Site, Translation
+from .entries import Entry, Localized, Room, Section, Site, Track, Translation
 from . import l10n
 from .errors import BuildError, Problem, did_you_mean
 from .fields import language_hint
@@ -80,6 +80,7 @@ class ModelContext:
     sections: Mapping[str, Section]
     memo: ModelMemo
     built: dict[str, dict[str, Entry]] = field(default_factory=dict)  # kind → id → entry (kinds earlier in KINDS)
+    tracks: Mapping[str, Track] = field(default_factory=dict)
 
     def get(self, kind: str, item_id: str) -> Entry | None:
         return self.built.get(kind, {}).get(item_id)
@@ -142,9 +143,11 @@ def build_model(
     warnings.extend(_check_languages(config, site_doc, site_problem))
     editions = MappingProxyType({code: l10n.language(code, config.locales.get(code)) for code in languages})
     rooms, sections = memo.get(("site", "rooms"), (config,), lambda: _rooms_and_sections(config, default))
+    tracks = memo.get(("site", "tracks"), (config,), lambda: _tracks(config, default))
     sources = _sources(content, languages)
     media = {item.relative: item for item in content.raw.media}
-    context = ModelContext(config, default, ZoneInfo(config.timezone), rooms, sections, memo)
+    _check_floor_plan(config, media, site_problem)
+    context = ModelContext(config, default, ZoneInfo(config.timezone), rooms, sections, memo, tracks=tracks)
 
     reserved = RESERVED_IDS | {name for kind in kinds for name in kind.reserved_ids}
     entries: dict[str, tuple[Entry, ...]] = {}
@@ -183,6 +186,7 @@ def build_model(
         title=Localized.of(config.title, default),  # type: ignore[arg-type]
         tagline=Localized.of(config.tagline, default),
         rooms=MappingProxyType(rooms),
+        tracks=MappingProxyType(tracks),
         sections=MappingProxyType(sections),
         media=MappingProxyType(media),
         entries=MappingProxyType(entries),
@@ -258,12 +262,25 @@ def _countries_named(site: Site, kinds: tuple[ContentKind, ...]) -> frozenset[st
 
 
 def _rooms_and_sections(config: SiteConfig, default: str) -> tuple[dict[str, Room], dict[str, Section]]:
-    rooms = {rid: Room(rid, Localized.of(room.name, default)) for rid, room in config.rooms.items()}  # type: ignore[arg-type]
+    rooms = {
+        rid: Room(rid, Localized.of(room.name, default), room.marker, Localized.of(room.location, default))  # type: ignore[arg-type]
+        for rid, room in config.rooms.items()
+    }
     sections = {
         sid: Section(sid, Localized.of(sec.title, default), Localized.of(sec.summary, default))  # type: ignore[arg-type]
         for sid, sec in config.exhibition.sections.items()
     }
     return rooms, sections
+
+
+def _tracks(config: SiteConfig, default: str) -> dict[str, Track]:
+    return {tid: Track(tid, Localized.of(track.name, default), track.color) for tid, track in config.tracks.items()}  # type: ignore[arg-type]
+
+
+def _check_floor_plan(config: SiteConfig, media: Mapping[str, object], site_problem: Callable[[tuple, str], None]) -> None:
+    plan = config.venue.floor_plan if config.venue else None
+    if plan is not None and plan.image not in media:
+        site_problem(("venue", "floor_plan", "image"), f"media/{plan.image} does not exist")
 
 
 def _index(site: Site, kind: str, index: Index) -> Mapping[str, tuple]:
@@ -303,7 +320,7 @@ def _check_localized_keys(config: SiteConfig, languages: tuple[str, ...], site_p
                     site_problem(path + (key,), f"{'.'.join(map(str, path))}: language {key!r} is not in languages")
                 visit(item, path + (key,))
 
-    for name in ("title", "tagline", "venue", "organizer", "rooms", "exhibition", "country_names"):
+    for name in ("title", "tagline", "venue", "organizer", "rooms", "tracks", "exhibition", "country_names"):
         visit(getattr(config, name), (name,))
 
 

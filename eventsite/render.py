@@ -24,7 +24,7 @@ from .cache import DiskCache
 from .depends import Recorder
 from .entries import Site
 from .errors import Problem, display_path
-from .formats import atom, c3voc, changes, frab, ics, robots, sitemap
+from .formats import atom, c3voc, changes, frab, ics, robots, sitemap, tracks
 from .images import ImageCatalog, scan_images
 from .kinds import IMAGE_FIELDS, TABLE
 from .kinds.base import KindTable
@@ -192,6 +192,7 @@ OUTPUT_FORMATS: dict[str, Callable[[Page, Renderer], bytes | None]] = {
     "og-png": lambda page, renderer: og.render(page),
     "brand-css": lambda page, renderer: brand.render_stylesheet(page),
     "brand-icon": lambda page, renderer: brand.render_icon(page),
+    "tracks-css": lambda page, renderer: tracks.render(page),
 }
 
 

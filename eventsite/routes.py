@@ -71,6 +71,11 @@ SITE_FILES: tuple[PageKind, ...] = (
     # For crawlers (eventsite/formats/sitemap.py, robots.py): routes, so dev-server edits keep them current.
     PageKind("sitemap", "sitemap", None, lambda key: "/sitemap.xml", single, per_language=False),
     PageKind("robots", "robots", None, lambda key: "/robots.txt", single, per_language=False),
+    # The tracks' colours (eventsite/formats/tracks.py): a stylesheet, as the policy allows no inline styles.
+    PageKind(
+        "tracks-css", "tracks-css", None, lambda key: "/tracks.css", lambda site: (None,) if site.tracks else (),
+        per_language=False, listed=False,
+    ),
 )
 # Page kind names built-in pages link to; content kinds may or may not provide them.
 BUILT_IN_NAMES = frozenset(kind.name for kind in (HOME, *SITE_PAGES, *SITE_FILES))

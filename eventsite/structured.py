@@ -55,7 +55,16 @@ def place(site: SiteView, room_name: str | None = None) -> dict | None:
         )
     venue_name = text(venue["name"]) if venue else None
     name = ", ".join(part for part in (room_name, venue_name) if part)
-    return clean({"@type": "Place", "name": name, "address": address if address and len(address) > 1 else None})
+    point = venue["map"] if venue else None
+    return clean(
+        {
+            "@type": "Place",
+            "name": name,
+            "address": address if address and len(address) > 1 else None,
+            "geo": {"@type": "GeoCoordinates", "latitude": point.lat, "longitude": point.lon} if point else None,
+            "hasMap": point.openstreetmap if point else None,
+        }
+    )
 
 
 def organizer(site: SiteView) -> dict | None:

@@ -178,6 +178,7 @@ def reference_problems(raw: RawContent, site: SiteConfig | None, failed: dict[Pa
     exhibition = site_data.get("exhibition")
     lists: dict[str, set[str] | None] = {
         "room": _keys(site_data.get("rooms")),
+        "track": _keys(site_data.get("tracks")),
         "section": _keys(exhibition.get("sections")) if isinstance(exhibition, dict) else set(),
         "country": set(site.countries) if site is not None else None,
         "media": {item.relative for item in raw.media},
@@ -219,6 +220,8 @@ def _keys(value: object) -> set[str]:
 def _unknown(target: str, name: str) -> str:
     if target == "room":
         return f"unknown room {name!r} (rooms are listed in site.yaml)"
+    if target == "track":
+        return f"unknown track {name!r} (tracks are listed in site.yaml)"
     if target == "section":
         return f"unknown exhibition section {name!r} (sections are in site.yaml)"
     if target == "country":

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Callable, Generic, TypeVar
 
 from markupsafe import Markup, escape
 
-from .entries import Entry, Localized, Text
+from .entries import Entry, Localized, Text, Track
 from .fields import Status
 from .lifecycle import STATUS_LABELS
 from .page import Page
@@ -239,6 +239,69 @@ class RoomView:
     def name(self) -> Shown:
         return localized(self.page, self.localized)  # type: ignore[return-value]
 
+    @property
+    def marker(self) -> str | None:
+        """Its label on the venue's floor plan."""
+        room = self.page.site.rooms.get(self.id)
+        return room.marker if room else None
+
+    @property
+    def location(self) -> Shown | None:
+        """Where it is in the venue, in this language."""
+        room = self.page.site.rooms.get(self.id)
+        return localized(self.page, room.location) if room and room.location else None
+
+
+@dataclass(frozen=True)
+class TrackView:
+    """A track as pages show it: its name here, and the class that draws its colour (formats/tracks.py)."""
+
+    track: Track
+    page: Page
+
+    @property
+    def id(self) -> str:
+        return self.track.id
+
+    @property
+    def name(self) -> Shown:
+        return localized(self.page, self.track.name)  # type: ignore[return-value]
+
+    @property
+    def color(self) -> str:
+        return self.track.color
+
+    @property
+    def css_class(self) -> str:
+        return track_class(self.track.id)
+
+
+def track_class(track_id: str) -> str:
+    """The class the generated stylesheet colours (ids are [a-z0-9-], so any id makes a valid class)."""
+    return f"track-{track_id}"
+
+
+@dataclass(frozen=True)
+class MapLinks:
+    """A point opened elsewhere: OpenStreetMap's page, and the visitor's own map app (a geo: URI, RFC 5870)."""
+
+    lat: float
+    lon: float
+
+    @property
+    def openstreetmap(self) -> str:
+        lat, lon = degrees(self.lat), degrees(self.lon)
+        return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
+
+    @property
+    def geo_uri(self) -> str:
+        return f"geo:{degrees(self.lat)},{degrees(self.lon)}"
+
+
+def degrees(value: float) -> str:
+    """Decimal degrees as written by hand (35.169, not 35.169000 or 3.5e-05); 6 places is 0.1 m."""
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
 
 class CountryView(RelatedLists):
     """A country: its name in this language (CLDR), its flag, its page; kinds add its lists."""
@@ -385,6 +448,11 @@ class SiteView:
             "city": localized(self._page, Localized.of(venue.city, default)),
             "country": CountryView(venue.country, self._page) if venue.country else None,
             "url": venue.url,
+            "map": MapLinks(venue.geo.lat, venue.geo.lon) if venue.geo else None,
+            "floor_plan": (
+                Picture(self._page, venue.floor_plan.image, localized(self._page, Localized.of(venue.floor_plan.alt, default)))
+                if venue.floor_plan else None
+            ),
         }
 
     @cached_property
@@ -456,6 +524,10 @@ class SiteView:
         if touch is not None:
             found.append(icon("apple-touch-icon", touch, sizes="180x180"))
         return found
+
+    @property
+    def tracks(self) -> list[TrackView]:
+        return [TrackView(track, self._page) for track in self._site.tracks.values()]
 
     @cached_property
     def nav(self) -> list[NavItem]:

@@ -178,7 +178,7 @@ def test_unknown_key_in_a_nested_mapping_lists_that_mapping_s_keys(tmp_path: Pat
     at(problem, "content/site.yaml", site_line(text, "venue:"))
     assert "'venue.colour'" in problem.message
     allowed = problem.message.split("allowed here:")[1]
-    assert {part.strip(" )") for part in allowed.split(",")} == {"name", "address", "city", "country", "url"}
+    assert {part.strip(" )") for part in allowed.split(",")} == {"name", "address", "city", "country", "url", "geo", "floor_plan"}
 
 
 def test_unknown_key_in_site_yaml(tmp_path: Path) -> None:

@@ -178,6 +178,13 @@ class ScheduleLink:
 
 
 @dataclass(frozen=True)
+class ScheduleTrack:
+    slug: str  # the track's id; for a session without a track, its kind's
+    name: str
+    color: str | None  # #rrggbb; kinds have none
+
+
+@dataclass(frozen=True)
 class ScheduleEvent:
     session: SessionView
     guid: str
@@ -188,7 +195,7 @@ class ScheduleEvent:
     title: Text
     abstract: str
     description: str
-    track: str  # the localized kind label
+    track: str  # the session's track name; without one, the localized kind label
     type: str  # the kind id
     persons: tuple[SchedulePerson, ...]
     subtitle: str = ""  # the status when it is not 'scheduled' (neither format has a field for it)
@@ -230,7 +237,7 @@ class Schedule:
     timeslot_duration: str
     base_url: str
     rooms: tuple[ScheduleRoom, ...]
-    tracks: tuple[tuple[str, str], ...]  # (kind id, label)
+    tracks: tuple[ScheduleTrack, ...]
     days: tuple[ScheduleDay, ...]
     version: str
 
@@ -262,6 +269,14 @@ def schedule_of(page: Page) -> Schedule:
                     )
         return tuple(found.values())
 
+    def track_of(session: SessionView) -> ScheduleTrack:
+        # Apps group and colour events by track: a session without one is grouped by its kind, as before tracks.
+        track = session.track
+        if track is None:
+            slug = session.kind_id if session.kind_id not in site.tracks else f"type-{session.kind_id}"  # two slugs, two names
+            return ScheduleTrack(slug, session.kind_label, None)
+        return ScheduleTrack(track.id, track.name.value, track.color)
+
     def event_of(session: SessionView) -> ScheduleEvent:
         summary = session.summary
         return ScheduleEvent(
@@ -274,7 +289,7 @@ def schedule_of(page: Page) -> Schedule:
             title=session.title or Text(session.id, site.default_language),  # type: ignore[arg-type]
             abstract=summary.value if summary else "",
             description=plain_body(page, session).value,
-            track=session.kind_label,
+            track=tracks[session.id].name,
             type=session.kind_id,
             persons=persons_of(session),
             subtitle=session.status_label or "",
@@ -287,6 +302,7 @@ def schedule_of(page: Page) -> Schedule:
             kind = {"stream": "media", "recording": "media", "slides": "slides"}.get(link.kind, "paper")
             yield ScheduleLink(url, link.label, kind, link.is_file)
 
+    tracks = {session.id: track_of(session) for session in sessions}
     events = [event_of(session) for session in sessions]
     by_date: dict[dt.date, list[ScheduleEvent]] = {}
     for event in events:
@@ -297,7 +313,10 @@ def schedule_of(page: Page) -> Schedule:
     )
     used = {event.room for event in events}
     ordered_rooms = tuple(room for room in (*rooms.values(), pseudo_room) if room in used)
-    tracks = tuple(dict.fromkeys((event.type, event.track) for event in events))
+    # site.yaml's tracks in its order, then the kinds standing in for a track, in order of first use.
+    track_order = {track_id: index for index, track_id in enumerate(site.tracks)}
+    first_use = list(dict.fromkeys(tracks[event.session.id] for event in events))
+    used_tracks = tuple(sorted(first_use, key=lambda track: (track.color is None, track_order.get(track.slug, 0))))
     return Schedule(
         title=site_view.title.value,
         acronym=acronym,
@@ -307,7 +326,7 @@ def schedule_of(page: Page) -> Schedule:
         timeslot_duration=hours_minutes(_timeslot_minutes(events)),
         base_url=site.config.base_url,
         rooms=ordered_rooms,
-        tracks=tracks,
+        tracks=used_tracks,
         days=days,
         version=_version(events),
     )

@@ -11,6 +11,7 @@ one of its frab and pretalx shapes, so ``public_name`` is left out. Their
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from .. import __version__
@@ -18,6 +19,7 @@ from ..page import Page
 from . import ScheduleEvent, ScheduleLink, schedule_of
 
 SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
+_SCHEMA_SLUG = re.compile(r"^[a-z0-9_-]+[a-z0-9]$")
 
 
 def render(page: Page) -> bytes:
@@ -37,7 +39,15 @@ def render(page: Page) -> bytes:
                 "timeslot_duration": schedule.timeslot_duration,
                 "time_zone_name": schedule.time_zone_name,
                 "url": page.links.absolute_to("home"),
-                "tracks": [{"name": name, "slug": slug} for slug, name in schedule.tracks],
+                # EventFahrplan colours its events with a track's `color`.
+                "tracks": [
+                    {
+                        "name": track.name,
+                        **({"slug": track.slug} if _SCHEMA_SLUG.match(track.slug) else {}),  # 'x' is an id, not a slug
+                        **({"color": track.color} if track.color else {}),
+                    }
+                    for track in schedule.tracks
+                ],
                 "rooms": [{"name": room.name, "guid": room.guid} for room in schedule.rooms],
                 "days": [
                     {

@@ -9,11 +9,15 @@ library's ElementTree: lxml is only a test dependency.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 from .. import __version__
 from ..page import Page
 from . import ScheduleEvent, schedule_of, xml_document, xml_text
+
+
+_XSD_SLUG = re.compile(r"^[a-z][a-z0-9-]+$")
 
 
 def render(page: Page) -> bytes:
@@ -33,8 +37,11 @@ def render(page: Page) -> bytes:
     xml_text(conference, "base_url", schedule.base_url)
     xml_text(conference, "url", page.links.absolute_to("home"))
     xml_text(conference, "time_zone_name", schedule.time_zone_name)
-    for slug, name in schedule.tracks:
-        ET.SubElement(conference, "track", name=name, slug=slug)
+    for track in schedule.tracks:
+        attributes = {"name": track.name, **({"color": track.color} if track.color else {})}
+        if _XSD_SLUG.match(track.slug):  # the XSD's slug starts with a letter; an id may start with a digit
+            attributes["slug"] = track.slug
+        ET.SubElement(conference, "track", attributes)
 
     for day in schedule.days:
         day_element = ET.SubElement(

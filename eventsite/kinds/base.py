@@ -40,7 +40,7 @@ class Reference:
     """A front-matter field that names something else: checked in validate, with "did you mean".
 
     ``target`` is a content kind's name ('person'), or one of the site's own
-    lists: 'room', 'section' (site.yaml), 'country' (site.yaml countries),
+    lists: 'room', 'track', 'section' (site.yaml), 'country' (site.yaml countries),
     'media' (a file below media/), 'page' (a free page or built-in listing).
     """
 

@@ -23,7 +23,7 @@ from pydantic import Field
 
 from ..agenda import Grid, room_grid
 from ..config import SiteConfig
-from ..entries import Entry, Localized, Room, Site
+from ..entries import Entry, Localized, Room, Site, Track
 from ..errors import Problem
 from ..fields import Attachment, Attendance, Country, Id, Line, LocalTime, Resource, Status, Strict, Url
 from ..lifecycle import (
@@ -34,7 +34,7 @@ from ..qr import svg_data_uri
 from ..routes import PageKind, entry_keys, entry_lookup, single
 from ..structured import EventParts, breadcrumbs, clean, event, event_id, organizer, place, text
 from ..timeline import Change, Stamp
-from ..views import CountryView, EntryView, RoomView, ShareText, Shown, SiteView, listing_card, localized, shown
+from ..views import CountryView, EntryView, RoomView, ShareText, Shown, SiteView, TrackView, listing_card, localized, shown
 from .base import ContentKind, Index, Listing, Reference, Related, SearchGroup, TitledTranslation, _
 from .person import Person, PersonView, person_node
 
@@ -81,6 +81,7 @@ class SessionMeta(Strict):
     end: LocalTime = Field(description="local end time, after start, 'YYYY-MM-DD HH:MM'")
     kind: SessionKind = Field(SessionKind.other, description="what kind of programme item this is")
     room: Id | None = Field(None, description="a room id from site.yaml rooms")
+    track: Id | None = Field(None, description="a track id from site.yaml tracks")
     speakers: list[Id] = Field(default_factory=list, description="people ids (files in people/)")
     moderators: list[Id] = Field(default_factory=list, description="people ids (files in people/)")
     countries: list[Country] = Field(default_factory=list, description="alpha-2 codes of the countries taking part")
@@ -103,6 +104,7 @@ class Session(Entry[SessionMeta]):
     start: dt.datetime = None  # type: ignore[assignment]  # aware, in the event's zone
     end: dt.datetime = None  # type: ignore[assignment]
     room: Room | None = None
+    track: Track | None = None
     speakers: tuple[Person, ...] = ()
     moderators: tuple[Person, ...] = ()
 
@@ -163,10 +165,11 @@ def _build(context: "ModelContext", source: "Source") -> Session:
     moderators = tuple(person for person in map(_person(context), meta.moderators) if person is not None)
     zone = context.zone
     return context.make(
-        source, Session, (context.rooms, *speakers, None, *moderators),
+        source, Session, (context.rooms, context.tracks, *speakers, None, *moderators),
         start=meta.start.replace(tzinfo=zone),
         end=meta.end.replace(tzinfo=zone),
         room=context.rooms.get(meta.room) if meta.room else None,
+        track=context.tracks.get(meta.track) if meta.track else None,
         speakers=speakers,
         moderators=moderators,
     )
@@ -290,6 +293,10 @@ class SessionView(EntryView[Session]):
     @property
     def room(self) -> RoomView | None:
         return RoomView(self._entry.room.id, self._entry.room.name, self._page) if self._entry.room else None
+
+    @property
+    def track(self) -> TrackView | None:
+        return TrackView(self._entry.track, self._page) if self._entry.track else None
 
     @cached_property
     def speakers(self) -> list[PersonView]:
@@ -594,6 +601,12 @@ def _sign_of(page: "Page") -> SignView | None:
     return SignView(Sign(page.site.rooms[room_id], dt.date.fromisoformat(day), sessions), page)
 
 
+def _site_tracks(site: SiteView) -> list[TrackView]:
+    """The tracks the programme uses, in site.yaml's order (for the programme's filter)."""
+    used = {session.track.id for session in site.page.collection("session") if session.track}
+    return [track for track in site.tracks if track.id in used]
+
+
 def _site_kinds(site: SiteView) -> list[tuple[str, str]]:
     """The kinds of session the programme has, with their labels (for the programme's filter)."""
     page = site.page
@@ -688,6 +701,7 @@ KIND = ContentKind(
     sort_key=lambda session: (session.start, session.end, session.id),
     references=(
         Reference("room", "room"),
+        Reference("track", "track"),
         Reference("speakers", "person", many=True),
         Reference("moderators", "person", many=True),
         Reference("countries", "country", many=True),
@@ -740,7 +754,7 @@ KIND = ContentKind(
     search=SearchGroup(_("Sessions"), "sessions"),
     site_members={
         "sessions": _site_sessions, "days": _site_days, "kinds": _site_kinds, "changes": _site_changes,
-        "signs": _site_signs, "sign": _site_sign,
+        "signs": _site_signs, "sign": _site_sign, "session_tracks": _site_tracks,
     },
     checks=_checks,
     site_checks=_site_checks,

@@ -29,11 +29,12 @@
     return field ? field.value : "";
   }
   function applyFilters() {
-    var kind = selected("kind"), room = selected("room"), country = selected("country");
+    var kind = selected("kind"), track = selected("track"), room = selected("room"), country = selected("country");
     var shown = 0;
     sessions.forEach(function (session) {
       var countries = (session.dataset.countries || "").split(" ");
       var visible = (!kind || session.dataset.kind === kind) &&
+        (!track || session.dataset.track === track) &&
         (!room || session.dataset.room === room) &&
         (!country || countries.indexOf(country) >= 0) &&
         (!onlyMine || stars.indexOf(session.dataset.guid) >= 0);
