@@ -133,7 +133,7 @@ def test_an_unknown_track_is_an_error_at_its_line(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("colour", "message"),
     [
-        ("blue", "'blue' is not a colour: write it as #rrggbb"),
+        ("blue", "'blue' is not a colour: write it as # and six hex digits"),
         ("#0b5cab80", "is not a colour"),
         ("#f2a900", "#f2a900 is too light to see on the page's white (2.0:1; a track's colour bar needs 3:1)"),
     ],
