@@ -1,4 +1,4 @@
-"""Every edition as readers see it: six kinds of page in the ten Busan languages, on a desktop (1280 px)
+"""Every edition as readers see it: eight kinds of page in the ten Busan languages, on a desktop (1280 px)
 and a phone (390 px), in headless Chromium with Debian's fonts.
 
 The screenshots and a contact sheet (index.html, and contact-sheet.png) are written to
@@ -27,6 +27,8 @@ PAGES = {
     "exhibition": "exhibition/",
     "exhibit": "exhibits/smart-traffic-system/",
     "person": "people/head-of-delegation-lao-pdr/",
+    "people": "people/",
+    "partners": "partners/",
 }
 WIDTHS = {"desktop": 1280, "phone": 390}
 
