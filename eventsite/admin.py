@@ -174,6 +174,8 @@ def widget(name: str, prop: dict[str, Any], role: FieldRole, site: Site) -> dict
     made: dict[str, Any] = {"name": name, "label": name.replace("_", " ").capitalize()}
     if role.reference is not None:
         made.update(_reference(role.reference, site))
+        if made["widget"] == "hidden":  # Sveltia's hidden field takes no hint and no 'required'
+            return {**made, "i18n": role.translatable}
     elif "enum" in value:
         made.update(widget="select", options=list(value["enum"]))
     elif _is(value, LOCAL_TIME):
@@ -245,6 +247,9 @@ def _reference(reference: Reference, site: Site) -> dict[str, Any]:
         options = [{"label": formatter.country(code), "value": code} for code in site.config.countries]
     else:
         raise ValueError(f"no CMS widget for a reference to {target!r}")
+    if not options:
+        # site.yaml lists none (a site without tracks): nothing to choose, and the CMS refuses an empty select.
+        return {"widget": "hidden"}
     return {"widget": "select", "options": options, **many}
 
 
