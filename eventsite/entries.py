@@ -124,6 +124,17 @@ class Entry(Generic[Meta]):
     def sources(self) -> tuple[Path, ...]:
         return (self.document.path, *(t.document.path for t in self.translations.values()))
 
+    def sources_for(self, chain: Sequence[str]) -> tuple[Path, ...]:
+        """The files whose text a reader with ``chain`` can see: the item's own document and its
+        translations along the chain. What a page records, so that editing the Thai translation
+        re-renders the Thai pages only; which translations exist is :attr:`languages_fact`."""
+        return (self.document.path, *(self.translations[lang].document.path for lang in chain if lang in self.translations))
+
+    @property
+    def languages_fact(self) -> str:
+        """The fact 'which languages this item is in' (language switchers, sitemap alternates; Site.facts)."""
+        return f"languages:{self.kind}:{self.id}"
+
     def links_into(self, folder: str) -> tuple[str, ...]:
         """Ids of items of ``folder`` ('exhibits') the body links to in any language, first mention first."""
         found = self._links.get(folder)
@@ -248,6 +259,9 @@ class Site:
         for name, items in (*self.entries.items(), *self.lists.items()):
             found[f"collection:{name}"] = tuple(_fact_id(item) for item in items)
         found["history"] = self.history.fact
+        for items in self.entries.values():
+            for entry in items:
+                found[entry.languages_fact] = tuple(sorted(entry.languages))
         for index_name, index in self.indexes.items():
             for key, items in index.items():
                 found[f"{index_name}:{key}"] = tuple(item.id for item in items)

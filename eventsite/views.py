@@ -97,7 +97,8 @@ class EntryView(RelatedLists, Generic[E]):
         self._page = page
         self._owner = entry.kind
         self._key = entry.id
-        page.recorder.record(*entry.sources)
+        page.recorder.record(*entry.sources_for(page.chain))
+        page.recorder.record_fact(entry.languages_fact)
 
     @property
     def id(self) -> str:
@@ -416,7 +417,7 @@ class SiteView:
                     continue
             else:
                 entry = kinds.nav_page(self._site, entry_id)
-                self._page.recorder.record(*entry.sources)
+                self._page.recorder.record(*entry.sources_for(self._page.chain))
                 kind, key = kinds.item_page(entry.kind), entry_id
                 label = shown(self._page, entry.field("title", self._page.chain)) or entry_id
             url = self._page.links.to(kind, key)

@@ -89,6 +89,23 @@ def test_one_edit_rewrites_only_what_depends_on_it(tmp_path: Path, capsys) -> No
     space.assert_same_as_a_full_build()
 
 
+def test_editing_a_translation_rewrites_only_the_pages_of_its_language(tmp_path: Path, capsys) -> None:
+    """Pages record the translations along their language's fallback chain, not every translation of an item."""
+    space = Workspace(tmp_path)
+    space.build(capsys)
+    inode = {path: path.stat().st_ino for path in space.output.rglob("*") if path.is_file()}
+    page = space.content / "sessions" / "opening.ko.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n한 문장 더.\n", encoding="utf-8")
+    code, out, _ = space.build(capsys)
+    assert code == 0 and out.startswith("updated "), out
+    after = {path: path.stat().st_ino for path in space.output.rglob("*") if path.is_file()}
+    rewritten = {path.relative_to(space.output).as_posix() for path in after if inode.get(path) != after[path]}
+    assert "ko/sessions/opening/index.html" in rewritten
+    # The offline worker's version is a digest of the pages it keeps, the Korean ones too.
+    assert {path for path in rewritten if not path.startswith("ko/")} <= {"sw.js", ".nojekyll", "_headers", "_redirects"}, sorted(rewritten)
+    space.assert_same_as_a_full_build()
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_random_edits_match_full_builds(tmp_path: Path, capsys, seed: int) -> None:
     space = Workspace(tmp_path)
