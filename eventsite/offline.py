@@ -33,6 +33,7 @@ from lxml import html as lxml_html
 
 from .errors import Problem
 from .theme import Theme, default_folders
+from .write import write_file_atomic
 
 if TYPE_CHECKING:
     from .publish import Finished
@@ -76,7 +77,7 @@ def publish_offline(finished: "Finished") -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(manifest(finished, lang, icon), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     if finished.options.dev:
-        (root / WORKER).write_text(DEV_WORKER, encoding="utf-8")
+        write_file_atomic(root / WORKER, DEV_WORKER.encode("utf-8"))
         return
     theme = finished.renderer.theme if finished.renderer is not None else Theme(*default_folders())
     source = theme.template_file(SOURCE)
@@ -84,7 +85,8 @@ def publish_offline(finished: "Finished") -> None:
         finished.problems.append(Problem(f"templates/{SOURCE}", 0, "the theme has no service worker; the site is not kept offline"))
         return
     kept = {lang: kept_files(root, finished.plan, lang) for lang in site.languages}
-    (root / WORKER).write_text(worker(source.read_text(encoding="utf-8"), version(root, kept), kept), encoding="utf-8")
+    # By rename, and only when the bytes change: a rebuild runs this over the live output (eventsite/rebuild.py).
+    write_file_atomic(root / WORKER, worker(source.read_text(encoding="utf-8"), version(root, kept), kept).encode("utf-8"))
 
 
 def manifest(finished: "Finished", lang: str, icon: str) -> dict:

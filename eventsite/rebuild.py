@@ -42,7 +42,7 @@ from .progress import Progress
 from .project import BuildOptions, Project
 from .publish import POST_BUILD_STEPS, Finished, PostBuildStep
 from .render import Renderer
-from .write import StagedOutput, check_output_folder
+from .write import PatchedOutput, StagedOutput, check_output_folder, count_files
 
 
 class FullBuildNeeded(Exception):
@@ -96,23 +96,31 @@ def rebuild_site(project: Project, options: BuildOptions, previous: Previous, pr
     whole_site_steps = [step for step in steps if step.page is None]
     rewritten = stale or removed
     replaced = {state.pages[url].output for url in (stale_urls & urls_before) | removed}
-    keep = [name for name in state.outputs if name not in replaced and not (rewritten and _written_by(name, whole_site_steps))]
+    gone = {state.pages[url].output for url in removed}
 
     problems: list[Problem] = [problem for problem in images.problems]
     page_problems = {state.pages[url].output: [Problem(*fields) for fields in state.pages[url].problems] for url in kept_urls}
     claims = {state.pages[url].output: [AnchorClaim(*fields) for fields in state.pages[url].claims] for url in kept_urls}
     records = {state.pages[url].output: index.records[url] for url in kept_urls}
     notes: list[str] = []
-    staged = StagedOutput(project.output)
+    with progress.phase("plan"):
+        translations = load_translations(project.theme.locale_folders, site.languages, site.fallback_chains)
+        renderer = Renderer(
+            site, plan, project.theme, translations, caches.templates, caches.markdown, images=images,
+            cache_folder=project.cache,
+        )
+    finished = Finished(site, plan, project.output, options, problems, renderer=renderer, cache=project.cache, assets=dict(state.assets))
+    # In place: only the new pages are written (next to the output) and moved in once all are valid.
+    # A whole-site step that rewrites a folder (the search index) needs a whole copy of the output instead.
+    in_place = not any(not step.in_place and step.wanted(finished) for step in whole_site_steps)
+    staged: StagedOutput = PatchedOutput(project.output) if in_place else StagedOutput(project.output)
+    written = 0
     try:
-        staged.keep(keep)
-        with progress.phase("plan"):
-            translations = load_translations(project.theme.locale_folders, site.languages, site.fallback_chains)
-            renderer = Renderer(
-                site, plan, project.theme, translations, caches.templates, caches.markdown, images=images,
-                cache_folder=project.cache,
-            )
-        finished = Finished(site, plan, staged.root, options, problems, renderer=renderer, cache=project.cache, assets=dict(state.assets))
+        kept = []
+        if not in_place:
+            kept = [name for name in state.outputs if name not in replaced and not (rewritten and _written_by(name, whole_site_steps))]
+            staged.keep(kept)
+            finished.root = staged.root
         page_steps = [step for step in steps if step.page is not None]
 
         def finish(output_path: str, data: bytes) -> bytes:
@@ -128,9 +136,24 @@ def rebuild_site(project: Project, options: BuildOptions, previous: Previous, pr
         claims.update(rendering.claims_of)
         records.update(rendering.dependencies)
         problems.extend(problem for found in page_problems.values() for problem in found)
-        problems.extend(anchor_problems(staged.root, [claim for found in claims.values() for claim in found]))
+        every_claim = [claim for found in claims.values() for claim in found]
+        if isinstance(staged, PatchedOutput):
+            patch = staged
+            nowhere = patch.root / ".gone"  # a page of the last build that this one removes
+            problems.extend(anchor_problems(lambda relative: nowhere if relative in gone else patch.live(relative), every_claim))
+        else:
+            problems.extend(anchor_problems(staged.root, every_claim))
+        errors = [problem for problem in problems if problem.severity == "error"]
+        if errors:  # before anything of the live output changed
+            raise BuildError(errors)
+        if isinstance(staged, PatchedOutput):
+            with progress.phase("swap"):
+                written = len(staged.commit())
+                for relative in sorted(gone):
+                    staged.remove(relative)
         with progress.phase("publish"):
             if rewritten:
+                # In place, after the pages: an error here leaves output and saved state apart, so the next build is a full one.
                 for step in whole_site_steps:
                     step.run(finished)
                 notes = finished.notes
@@ -139,10 +162,11 @@ def rebuild_site(project: Project, options: BuildOptions, previous: Previous, pr
         errors = [problem for problem in problems if problem.severity == "error"]
         if errors:
             raise BuildError(errors)
-        files = sum(1 for path in staged.root.rglob("*") if path.is_file())
-        written = len(staged.written) - len(keep)
-        with progress.phase("swap"):
-            staged.commit()
+        if not in_place:
+            written = len(staged.written) - len(kept)
+            with progress.phase("swap"):
+                staged.commit()
+        files = count_files(project.output)
     except BaseException:
         staged.abort()
         raise
