@@ -173,6 +173,12 @@ def _links_into(body: str, folder: str) -> tuple[str, ...]:
     return tuple(match.group(1) for match in _pattern(folder).finditer(body))
 
 
+def front_fact(path: Path) -> str:
+    """The fact 'the front matter of this content file': what a page that lists an item reads of it.
+    A page that shows the body records the file itself (views.EntryView)."""
+    return f"front:{path}"
+
+
 @dataclass(frozen=True, eq=False)
 class Room:
     id: str
@@ -262,6 +268,8 @@ class Site:
         for items in self.entries.values():
             for entry in items:
                 found[entry.languages_fact] = tuple(sorted(entry.languages))
+                for document in (entry.document, *(translation.document for translation in entry.translations.values())):
+                    found[front_fact(document.path)] = document.meta.data
         for index_name, index in self.indexes.items():
             for key, items in index.items():
                 found[f"{index_name}:{key}"] = tuple(item.id for item in items)

@@ -108,6 +108,28 @@ def test_editing_a_translation_rewrites_only_the_pages_of_its_language(tmp_path:
     space.assert_same_as_a_full_build()
 
 
+def test_listings_record_the_front_matter_and_item_pages_the_file(tmp_path: Path, capsys) -> None:
+    """Editing a session's text renders its own pages again, not the programme that lists its title and time."""
+    space = Workspace(tmp_path)
+    space.build(capsys)
+    state = json.loads(space.state.read_text(encoding="utf-8"))
+    opening = str((space.content / "sessions" / "opening.md").resolve())
+
+    def reads(url: str) -> tuple[bool, bool]:
+        record = state["pages"][url]
+        files = {state["paths"][number] for number in record["sources"]}
+        facts = {state["fact_names"][number] for number in record["facts"]}
+        return opening in files, any(fact.startswith("front:") and fact.endswith("sessions/opening.md") for fact in facts)
+
+    assert reads("/en/sessions/opening/") == (True, True)
+    assert reads("/en/schedule/") == (False, True)
+    page = space.content / "sessions" / "opening.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    code, out, _ = space.build(capsys)
+    assert code == 0 and out.startswith("updated "), out
+    space.assert_same_as_a_full_build()
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_random_edits_match_full_builds(tmp_path: Path, capsys, seed: int) -> None:
     space = Workspace(tmp_path)
