@@ -268,7 +268,8 @@ def save(project: Project, state: BuildState) -> None:
         location.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=location.parent, prefix=".tmp-")
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(state.to_json(), stream, ensure_ascii=False, separators=(",", ":"))
+            # dumps, not dump: json.dump encodes in pure Python (a second for 12,000 pages' records).
+            stream.write(json.dumps(state.to_json(), ensure_ascii=False, separators=(",", ":")))
         os.replace(temporary, location)
     except OSError:
         forget(project)
