@@ -96,7 +96,7 @@ def rebuild_site(project: Project, options: BuildOptions, previous: Previous, pr
     whole_site_steps = [step for step in steps if step.page is None]
     rewritten = stale or removed
     replaced = {state.pages[url].output for url in (stale_urls & urls_before) | removed}
-    gone = {state.pages[url].output for url in removed}
+    gone = {state.pages[url].output for url in removed} - {route.output_path for route in plan.routes}  # files to delete
 
     problems: list[Problem] = [problem for problem in images.problems]
     page_problems = {state.pages[url].output: [Problem(*fields) for fields in state.pages[url].problems] for url in kept_urls}

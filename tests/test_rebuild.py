@@ -183,10 +183,16 @@ def test_a_fragment_that_goes_away_fails_the_page_that_links_to_it(tmp_path: Pat
     space = Workspace(tmp_path, {"pages/guide.md": "---\ntitle: Guide\n---\n## Getting there\n\nText.\n",
                                  "pages/about.md": "---\ntitle: About\n---\nSee [the way](/guide/#getting-there).\n"})
     assert space.build(capsys)[0] == 0
+    before = snapshot(space.output)
+    inodes = {path: path.stat().st_ino for path in space.output.rglob("*")}
     apply(space.content / "pages" / "guide.md", "---\ntitle: Guide\n---\n## Arriving\n\nText.\n")
     code, _, err = space.build(capsys)
     assert code == 1
     assert "content/pages/about.md:4: link to /guide/#getting-there: the page has no element with id 'getting-there'" in err
+    # The guide was rendered again (next to the output) but never moved in: the live output is as it was.
+    assert snapshot(space.output) == before
+    assert {path: path.stat().st_ino for path in space.output.rglob("*")} == inodes
+    assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".site")] == []
 
 
 def test_warnings_of_pages_not_rendered_again_are_still_shown(tmp_path: Path, capsys) -> None:
