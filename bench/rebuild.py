@@ -10,8 +10,9 @@ process tree each and with its peak resident memory:
    template caches filled by an untimed build before),
 2. the same command again with nothing changed,
 3. the same command after one session's text changed (a different sentence
-   appended each run),
-4. the same after one session's start time moved (listings and calendars change).
+   appended each run; the session's file in the default language),
+4. the same after one translation of another session changed (its language's pages only),
+5. the same after that session's start and end moved (listings and calendars change).
 
 Prints a table with each as a share of the full build. Medians of --runs.
 """
@@ -58,19 +59,26 @@ def main() -> int:
         command = [sys.executable, str(ROOT / "build.py"), "--content", str(content), "--out", str(output)]
         if not args.search:
             command.append("--no-search")
-        session = sorted((content / "sessions").glob("*.md"))[len(list((content / "sessions").glob("*.md"))) // 2]
+        # A session in the default language (x.md, not x.th.md), and one translation of another session.
+        sources = sorted(path for path in (content / "sessions").glob("*.md") if path.suffixes == [".md"])
+        session = sources[len(sources) // 2]
+        translation = sorted((content / "sessions").glob(f"{sources[len(sources) // 2 + 1].stem}.*.md"))[0]
         timed(command, work)  # fill the caches, untimed
         pages = sum(1 for _ in output.rglob("*.html"))
         samples: dict[str, list[tuple[float, float]]] = {"full build (warm cache)": [], "nothing changed": [],
-                                                         "one session's text": [], "one session's time": []}
+                                                         "one session's text": [], "one translation's text": [],
+                                                         "one session's time": []}
         for run in range(args.runs):
             shutil.rmtree(output)
             samples["full build (warm cache)"].append(timed(command, work))
             samples["nothing changed"].append(timed(command, work))
             session.write_text(session.read_text(encoding="utf-8") + f"\nOne more sentence, run {run}.\n", encoding="utf-8")
             samples["one session's text"].append(timed(command, work))
+            translation.write_text(translation.read_text(encoding="utf-8") + f"\nOne more sentence, run {run}.\n", encoding="utf-8")
+            samples["one translation's text"].append(timed(command, work))
             text = session.read_text(encoding="utf-8")
-            session.write_text(re.sub(r'(start: "[0-9-]+ )(\d\d)', lambda m: m[1] + f"{(int(m[2]) + 1) % 24:02d}", text, count=1),
+            # Start and end an hour later (both, so that the end stays after the start).
+            session.write_text(re.sub(r'^((?:start|end): "[0-9-]+ )(\d\d)', lambda m: m[1] + f"{int(m[2]) + 1:02d}", text, flags=re.M),
                                encoding="utf-8")
             samples["one session's time"].append(timed(command, work))
     full = statistics.median(seconds for seconds, _ in samples["full build (warm cache)"])

@@ -13,7 +13,7 @@ import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from .errors import Problem
 
@@ -39,15 +39,15 @@ def ids_of(data: bytes) -> set[str]:
     return {html.unescape((double or single or bare).decode("utf-8", "replace")) for double, single, bare in _ID.findall(data)}
 
 
-def anchor_problems(root: Path, claims: Iterable[AnchorClaim]) -> list[Problem]:
-    """One problem per claim whose target page (in ``root``) has no such id; 'top' always exists."""
+def anchor_problems(root: Path | Callable[[str], Path], claims: Iterable[AnchorClaim]) -> list[Problem]:
+    """One problem per claim whose target page (in ``root``, or where ``root`` says it is) has no such id; 'top' always exists."""
     found: set[Problem] = set()
     ids: dict[str, set[str]] = {}
     for claim in claims:
         if claim.fragment.lower() == "top":
             continue
         if claim.target not in ids:
-            path = root / claim.target
+            path = root / claim.target if isinstance(root, Path) else root(claim.target)
             ids[claim.target] = ids_of(path.read_bytes()) if path.is_file() else set()
         if claim.fragment not in ids[claim.target]:
             found.add(claim.problem())

@@ -59,6 +59,7 @@ class BuildResult:
     assets: dict[str, str] = field(default_factory=dict)
     rewritten: int | None = None  # a rebuild: the files it wrote again (None: a full build)
     removed: int = 0  # a rebuild: the files it deleted
+    reused: frozenset[str] = frozenset()  # a rebuild: the URLs of pages not rendered again (their saved records hold)
 
     def summary(self) -> str:
         """'wrote site/ in 1.18 s: 641 pages (64 in each of 10 languages, 1 language chooser at the root), 2,315 files in all'."""

@@ -46,7 +46,7 @@ class DiskCache:
             target.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(value, stream, ensure_ascii=False)
+                stream.write(json.dumps(value, ensure_ascii=False))  # dumps: the C encoder (dump is pure Python)
             os.replace(temporary, target)
         except OSError:
             pass  # a read-only or full disk only costs speed

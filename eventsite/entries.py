@@ -124,6 +124,17 @@ class Entry(Generic[Meta]):
     def sources(self) -> tuple[Path, ...]:
         return (self.document.path, *(t.document.path for t in self.translations.values()))
 
+    def sources_for(self, chain: Sequence[str]) -> tuple[Path, ...]:
+        """The files whose text a reader with ``chain`` can see: the item's own document and its
+        translations along the chain. What a page records, so that editing the Thai translation
+        re-renders the Thai pages only; which translations exist is :attr:`languages_fact`."""
+        return (self.document.path, *(self.translations[lang].document.path for lang in chain if lang in self.translations))
+
+    @property
+    def languages_fact(self) -> str:
+        """The fact 'which languages this item is in' (language switchers, sitemap alternates; Site.facts)."""
+        return f"languages:{self.kind}:{self.id}"
+
     def links_into(self, folder: str) -> tuple[str, ...]:
         """Ids of items of ``folder`` ('exhibits') the body links to in any language, first mention first."""
         found = self._links.get(folder)
@@ -160,6 +171,12 @@ def _links_into(body: str, folder: str) -> tuple[str, ...]:
     if f"/{folder}/" not in body:
         return ()
     return tuple(match.group(1) for match in _pattern(folder).finditer(body))
+
+
+def front_fact(path: Path) -> str:
+    """The fact 'the front matter of this content file': what a page that lists an item reads of it.
+    A page that shows the body records the file itself (views.EntryView)."""
+    return f"front:{path}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -260,6 +277,11 @@ class Site:
         for name, items in (*self.entries.items(), *self.lists.items()):
             found[f"collection:{name}"] = tuple(_fact_id(item) for item in items)
         found["history"] = self.history.fact
+        for items in self.entries.values():
+            for entry in items:
+                found[entry.languages_fact] = tuple(sorted(entry.languages))
+                for document in (entry.document, *(translation.document for translation in entry.translations.values())):
+                    found[front_fact(document.path)] = document.meta.data
         for index_name, index in self.indexes.items():
             for key, items in index.items():
                 found[f"{index_name}:{key}"] = tuple(item.id for item in items)

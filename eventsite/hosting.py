@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from .write import write_file_atomic
+
 if TYPE_CHECKING:
     from .publish import Finished
 
@@ -80,15 +82,16 @@ def write_host_files(finished: "Finished") -> None:
     root = finished.root
     base_path = urlsplit(finished.site.config.base_url).path or "/"
     # GitHub Pages: serve the folder as it is (no Jekyll run, which would drop files starting with "_").
-    (root / ".nojekyll").write_bytes(b"")
+    # Written by rename, and only when the bytes change: a rebuild runs this over the live output (eventsite/rebuild.py).
+    write_file_atomic(root / ".nojekyll", b"")
     policy = page_policy(root, skip=tuple(finished.own_policies))
     if policy is None:
         finished.notes.append("_headers: the pages have no Content-Security-Policy meta tag; none is sent as a header")
     rules = headers_rules(root, base_path, policy, finished.own_policies)
     if len(rules) > RULE_LIMIT:
         finished.notes.append(f"_headers: {len(rules)} rules; Cloudflare Pages reads only the first {RULE_LIMIT}")
-    (root / "_headers").write_text(format_rules(rules), encoding="utf-8")
-    (root / "_redirects").write_text(redirects(finished, base_path), encoding="utf-8")
+    write_file_atomic(root / "_headers", format_rules(rules).encode("utf-8"))
+    write_file_atomic(root / "_redirects", redirects(finished, base_path).encode("utf-8"))
 
 
 def headers_rules(

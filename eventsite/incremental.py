@@ -352,13 +352,9 @@ class IncrementalBuilder:
 
 
 def affected_sources(changed: set[Path], content: Path) -> set[Path]:
-    """Changed files, plus the source of a changed translation file (pages record the source's path)."""
-    affected = set(changed)
-    for path in changed:
-        found = parse_path(path, content)
-        if found is not None and found.lang is not None:
-            affected.add(found.source.under(content))
-    return affected
+    """The changed files. Pages record the translations they can show (``Entry.sources_for``); a translation
+    added or removed changes its item's ``languages:`` fact, which reaches every page that shows the item."""
+    return set(changed)
 
 
 def _shows(route: Route, site: Site, changed: set[Path]) -> bool:

@@ -27,12 +27,13 @@ import hashlib
 import json
 import posixpath
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from lxml import html as lxml_html
 
 from .errors import Problem
 from .theme import Theme, default_folders
+from .write import write_file_atomic
 
 if TYPE_CHECKING:
     from .publish import Finished
@@ -76,15 +77,18 @@ def publish_offline(finished: "Finished") -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(manifest(finished, lang, icon), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     if finished.options.dev:
-        (root / WORKER).write_text(DEV_WORKER, encoding="utf-8")
+        write_file_atomic(root / WORKER, DEV_WORKER.encode("utf-8"))
         return
     theme = finished.renderer.theme if finished.renderer is not None else Theme(*default_folders())
     source = theme.template_file(SOURCE)
     if not source.is_file():
         finished.problems.append(Problem(f"templates/{SOURCE}", 0, "the theme has no service worker; the site is not kept offline"))
         return
-    kept = {lang: kept_files(root, finished.plan, lang) for lang in site.languages}
-    (root / WORKER).write_text(worker(source.read_text(encoding="utf-8"), version(root, kept), kept), encoding="utf-8")
+    scan = PageScan.load(finished.cache)
+    kept = {lang: kept_files(root, finished.plan, lang, scan) for lang in site.languages}
+    scan.save(finished.cache)
+    digest = version(root, kept, scan.digests)
+    write_file_atomic(root / WORKER, worker(source.read_text(encoding="utf-8"), digest, kept).encode("utf-8"))
 
 
 def manifest(finished: "Finished", lang: str, icon: str) -> dict:
@@ -108,33 +112,84 @@ def manifest(finished: "Finished", lang: str, icon: str) -> dict:
     return manifest
 
 
-def kept_files(root: Path, plan: "RoutePlan", lang: str) -> list[str]:
+class PageScan:
+    """The asset references of pages by the digest of their bytes, kept in the cache folder.
+
+    Parsing every offline page was most of a one-edit rebuild's time at
+    3,000 pages; a page whose bytes did not change has the same references.
+    The digests are reused for the worker's version.
+    """
+
+    FILE = "offline-assets.json"
+
+    def __init__(self, known: dict[str, list[str]]):
+        self.known = known  # a page's path and sha256 → the files it loads (before checking they exist)
+        self.used: dict[str, list[str]] = {}
+        self.digests: dict[str, bytes] = {}  # path below the root → sha256 of its bytes
+
+    @classmethod
+    def load(cls, cache: Path | None) -> "PageScan":
+        try:
+            known = json.loads((cache / cls.FILE).read_text(encoding="utf-8")) if cache is not None else {}
+        except (OSError, ValueError):
+            known = {}
+        return cls(known if isinstance(known, dict) else {})
+
+    def save(self, cache: Path | None) -> None:
+        """Keep this build's pages only (the file does not grow from build to build)."""
+        if cache is None or self.used == self.known:
+            return
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+            write_file_atomic(cache / self.FILE, json.dumps(self.used, sort_keys=True).encode("utf-8"))
+        except OSError:
+            pass  # a read-only cache only costs speed
+
+    def links(self, root: Path, page: str) -> list[str]:
+        data = (root / page).read_bytes()
+        digest = hashlib.sha256(data)
+        self.digests[page] = digest.digest()
+        key = f"{page}\0{digest.hexdigest()}"  # relative links depend on where the page is
+        found = self.known.get(key)
+        if not isinstance(found, list):
+            found = _asset_links(page, data)
+        self.used[key] = found
+        return found
+
+
+def kept_files(root: Path, plan: "RoutePlan", lang: str, scan: PageScan | None = None) -> list[str]:
     """The files a reader of ``lang`` keeps: the offline pages, then the assets they load; paths below the root."""
+    scan = scan if scan is not None else PageScan({})
     pages = [route.output_path for route in plan.routes if route.kind.offline and route.lang == lang]
     assets: set[str] = set()
     for page in pages:
         if page.endswith(".html"):
-            assets.update(_assets_of(root, page))
+            assets.update(target for target in scan.links(root, page) if (root / target).is_file())
     return pages + sorted(assets)
 
 
-def _assets_of(root: Path, page: str) -> Iterable[str]:
-    document = lxml_html.fromstring((root / page).read_bytes())
+def _asset_links(page: str, data: bytes) -> list[str]:
+    """The files below the asset folders that the page at ``page`` loads (whether they exist is checked later)."""
+    document = lxml_html.fromstring(data)
+    found = []
     for value in document.xpath(ASSET_REFERENCES):
         link = str(value).split("#")[0].split("?")[0]
         if not link or "://" in link or link.startswith(("data:", "//")):
             continue
         # Relative links, or path-absolute ones below base_url (the 404 pages are not kept).
         target = posixpath.normpath(posixpath.join(posixpath.dirname(page), link))
-        if target.startswith(ASSET_FOLDERS) and (root / target).is_file():
-            yield target
+        if target.startswith(ASSET_FOLDERS):
+            found.append(target)
+    return found
 
 
-def version(root: Path, kept: dict[str, list[str]]) -> str:
+def version(root: Path, kept: dict[str, list[str]], digests: dict[str, bytes] | None = None) -> str:
     """A digest of every kept file's name and bytes: the worker changes whenever one of them does."""
+    digests = digests or {}
     digest = hashlib.sha256()
     for path in sorted({path for paths in kept.values() for path in paths}):
-        digest.update(path.encode("utf-8") + b"\0" + hashlib.sha256((root / path).read_bytes()).digest())
+        known = digests.get(path)
+        digest.update(path.encode("utf-8") + b"\0" + (known if known is not None else hashlib.sha256((root / path).read_bytes()).digest()))
     return digest.hexdigest()[:16]
 
 

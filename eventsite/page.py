@@ -141,6 +141,7 @@ class Page:
         entry = self.entry
         if entry is None:
             return self.site.languages
+        self.recorder.record_fact(entry.languages_fact)  # a translation added or removed changes the answer
         return tuple(lang for lang in self.site.languages if lang in entry.languages)
 
     @property

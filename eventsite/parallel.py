@@ -89,6 +89,9 @@ class Rendering:
     problems_of: dict[str, list[Problem]] = field(default_factory=dict)
     claims_of: dict[str, list[AnchorClaim]] = field(default_factory=dict)  # links to #fragments, checked once all pages exist
     dependencies: dict[str, Recorder] = field(default_factory=dict)  # output path → what it read
+    # One Path per file read: a programme page reads every session's files, and making thousands
+    # of Paths per listing page was seconds of a rebuild.
+    _paths: dict[str, Path] = field(default_factory=dict)
 
     def add(self, route: Route, outcome: Outcome) -> None:
         if outcome.problems:
@@ -96,7 +99,9 @@ class Rendering:
         if outcome.claims:
             self.claims_of[route.output_path] = outcome.claims
         if outcome.sources is not None and outcome.facts is not None:
-            self.dependencies[route.output_path] = Recorder({Path(source) for source in outcome.sources}, set(outcome.facts))
+            paths = self._paths
+            sources = {paths.get(source) or paths.setdefault(source, Path(source)) for source in outcome.sources}
+            self.dependencies[route.output_path] = Recorder(sources, set(outcome.facts))
 
     @property
     def problems(self) -> list[Problem]:

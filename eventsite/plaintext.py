@@ -18,6 +18,7 @@ from functools import lru_cache
 import markdown
 from lxml import html as lxml_html
 
+VERSION = "1"  # bump when the text made of a body changes (cached with the Markdown conversions, eventsite/markup.py)
 _BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "hr", "div", "dl"}
 _HIDDEN = {"script", "style", "template", "iframe", "object"}  # code, not text: nothing of it is shown
 _SPACES = re.compile(r"[ \t\r\n]+")

@@ -56,6 +56,11 @@ class PostBuildStep:
     # again over the whole folder, after the files it writes (``writes``; folders end in '/') are removed.
     page: Callable[[Finished, str, bytes], bytes] | None = None
     writes: tuple[str, ...] = ()
+    # Whether a rebuild may run the step again over the live output, after the new pages are in:
+    # its files are written by rename and only when they change. A step that rewrites a whole folder
+    # (a search bundle) is not: a rebuild that needs it ("wanted") copies the output and swaps it instead.
+    in_place: bool = True
+    wanted: Callable[[Finished], bool] = lambda finished: True
 
 
 POST_BUILD_STEPS: tuple[PostBuildStep, ...] = (
@@ -67,10 +72,12 @@ POST_BUILD_STEPS: tuple[PostBuildStep, ...] = (
     # A rebuild keeps the manifests (offline/): only a full build can change them.
     PostBuildStep("offline", publish_offline, writes=(WORKER,)),
     # It reads the pages as published; /pagefind/ names its own files by content hash.
-    PostBuildStep("search", index_site, in_dev=False, writes=(BUNDLE + "/",)),  # eventsite/search.py; ~1 s for the Busan site
+    PostBuildStep("search", index_site, in_dev=False, writes=(BUNDLE + "/",), in_place=False,
+                  wanted=lambda finished: finished.options.search),  # eventsite/search.py; ~1 s for the Busan site
     # After search, minify and fingerprint, which leave a third-party app alone; also in the dev server,
     # where an editor can open /admin/ on 127.0.0.1 and work on the checkout (docs/editing.md).
-    PostBuildStep("admin", publish_admin, writes=(ADMIN_FOLDER + "/",)),  # eventsite/admin.py: the web editor, when site.yaml asks for it
+    PostBuildStep("admin", publish_admin, writes=(ADMIN_FOLDER + "/",), in_place=False,
+                  wanted=lambda finished: finished.site.config.admin is not None),  # eventsite/admin.py: the web editor, when site.yaml asks for it
     PostBuildStep("host-files", write_host_files, in_dev=False, writes=tuple(sorted(HOST_FILES))),  # eventsite/hosting.py: reads the CSP of the pages
 )
 

@@ -31,7 +31,7 @@ from .anchors import AnchorClaim, anchor_problems
 from .build import BuildResult, Caches, build_site, prepare
 from .buildstate import BuildState, PageRecord, Previous, build_key, save, scan_outputs
 from .contentpath import parse_path
-from .depends import DependencyIndex, Recorder
+from .depends import Recorder
 from .errors import BuildError, Problem, display_path
 from .incremental import affected_sources, site_facts
 from .l10n import load_translations
@@ -42,7 +42,7 @@ from .progress import Progress
 from .project import BuildOptions, Project
 from .publish import POST_BUILD_STEPS, Finished, PostBuildStep
 from .render import Renderer
-from .write import StagedOutput, check_output_folder
+from .write import PatchedOutput, StagedOutput, check_output_folder, count_files
 
 
 class FullBuildNeeded(Exception):
@@ -62,7 +62,7 @@ def build_with_state(project: Project, options: BuildOptions, previous: Previous
         result = build_site(project, options=options, progress=progress, record_dependencies=True)
         if reason:
             result.notes.insert(0, f"full build: {reason}")
-    save(project, state_of(project, options, result, previous.inputs))
+    save(project, state_of(project, options, result, previous.inputs, previous.state if result.rewritten is not None else None))
     return result
 
 
@@ -70,7 +70,7 @@ def rebuild_site(project: Project, options: BuildOptions, previous: Previous, pr
     started = time.perf_counter()
     state = previous.state
     assert state is not None
-    index = DependencyIndex(records_of(state))
+    index = SavedIndex(state)
     content = project.content.resolve()
     reason = full_build_reason(project, previous.changed, index)
     if reason is not None:
@@ -96,23 +96,31 @@ def rebuild_site(project: Project, options: BuildOptions, previous: Previous, pr
     whole_site_steps = [step for step in steps if step.page is None]
     rewritten = stale or removed
     replaced = {state.pages[url].output for url in (stale_urls & urls_before) | removed}
-    keep = [name for name in state.outputs if name not in replaced and not (rewritten and _written_by(name, whole_site_steps))]
+    gone = {state.pages[url].output for url in removed} - {route.output_path for route in plan.routes}  # files to delete
 
     problems: list[Problem] = [problem for problem in images.problems]
     page_problems = {state.pages[url].output: [Problem(*fields) for fields in state.pages[url].problems] for url in kept_urls}
     claims = {state.pages[url].output: [AnchorClaim(*fields) for fields in state.pages[url].claims] for url in kept_urls}
-    records = {state.pages[url].output: index.records[url] for url in kept_urls}
+    records: dict[str, Recorder] = {}  # of the pages rendered again; the others keep their saved record (state_of)
     notes: list[str] = []
-    staged = StagedOutput(project.output)
+    with progress.phase("plan"):
+        translations = load_translations(project.theme.locale_folders, site.languages, site.fallback_chains)
+        renderer = Renderer(
+            site, plan, project.theme, translations, caches.templates, caches.markdown, images=images,
+            cache_folder=project.cache,
+        )
+    finished = Finished(site, plan, project.output, options, problems, renderer=renderer, cache=project.cache, assets=dict(state.assets))
+    # In place: only the new pages are written (next to the output) and moved in once all are valid.
+    # A whole-site step that rewrites a folder (the search index) needs a whole copy of the output instead.
+    in_place = not any(not step.in_place and step.wanted(finished) for step in whole_site_steps)
+    staged: StagedOutput = PatchedOutput(project.output) if in_place else StagedOutput(project.output)
+    written = 0
     try:
-        staged.keep(keep)
-        with progress.phase("plan"):
-            translations = load_translations(project.theme.locale_folders, site.languages, site.fallback_chains)
-            renderer = Renderer(
-                site, plan, project.theme, translations, caches.templates, caches.markdown, images=images,
-                cache_folder=project.cache,
-            )
-        finished = Finished(site, plan, staged.root, options, problems, renderer=renderer, cache=project.cache, assets=dict(state.assets))
+        kept = []
+        if not in_place:
+            kept = [name for name in state.outputs if name not in replaced and not (rewritten and _written_by(name, whole_site_steps))]
+            staged.keep(kept)
+            finished.root = staged.root
         page_steps = [step for step in steps if step.page is not None]
 
         def finish(output_path: str, data: bytes) -> bytes:
@@ -128,9 +136,24 @@ def rebuild_site(project: Project, options: BuildOptions, previous: Previous, pr
         claims.update(rendering.claims_of)
         records.update(rendering.dependencies)
         problems.extend(problem for found in page_problems.values() for problem in found)
-        problems.extend(anchor_problems(staged.root, [claim for found in claims.values() for claim in found]))
+        every_claim = [claim for found in claims.values() for claim in found]
+        if isinstance(staged, PatchedOutput):
+            patch = staged
+            nowhere = patch.root / ".gone"  # a page of the last build that this one removes
+            problems.extend(anchor_problems(lambda relative: nowhere if relative in gone else patch.live(relative), every_claim))
+        else:
+            problems.extend(anchor_problems(staged.root, every_claim))
+        errors = [problem for problem in problems if problem.severity == "error"]
+        if errors:  # before anything of the live output changed
+            raise BuildError(errors)
+        if isinstance(staged, PatchedOutput):
+            with progress.phase("swap"):
+                written = len(staged.commit())
+                for relative in sorted(gone):
+                    staged.remove(relative)
         with progress.phase("publish"):
             if rewritten:
+                # In place, after the pages: an error here leaves output and saved state apart, so the next build is a full one.
                 for step in whole_site_steps:
                     step.run(finished)
                 notes = finished.notes
@@ -139,10 +162,11 @@ def rebuild_site(project: Project, options: BuildOptions, previous: Previous, pr
         errors = [problem for problem in problems if problem.severity == "error"]
         if errors:
             raise BuildError(errors)
-        files = sum(1 for path in staged.root.rglob("*") if path.is_file())
-        written = len(staged.written) - len(keep)
-        with progress.phase("swap"):
-            staged.commit()
+        if not in_place:
+            written = len(staged.written) - len(kept)
+            with progress.phase("swap"):
+                staged.commit()
+        files = count_files(project.output)
     except BaseException:
         staged.abort()
         raise
@@ -156,10 +180,11 @@ def rebuild_site(project: Project, options: BuildOptions, previous: Previous, pr
         site, plan, dict(pages), warnings, time.perf_counter() - started, records,
         notes=notes, content=prepared.raw, output=project.output, files=files,
         page_problems=page_problems, claims=claims, assets=dict(state.assets), rewritten=written, removed=len(removed),
+        reused=frozenset(kept_urls),
     )
 
 
-def full_build_reason(project: Project, changed: set[Path], index: DependencyIndex) -> str | None:
+def full_build_reason(project: Project, changed: set[Path], index: "SavedIndex") -> str | None:
     """Why these changed files need a full build; None when the pages that read them can be found."""
     content = project.content.resolve()
     locales = [folder.resolve() for folder in project.theme.locale_folders]
@@ -190,22 +215,50 @@ def fact_digest(value: object) -> str:
     return hashlib.sha256(repr(value).encode("utf-8")).hexdigest()[:20]
 
 
-def records_of(state: BuildState) -> dict[str, Recorder]:
-    """The saved records as the dev server keeps them: route URL → what it read."""
-    paths = [Path(path) for path in state.paths]
-    return {
-        url: Recorder({paths[number] for number in record.sources}, {state.fact_names[number] for number in record.facts})
-        for url, record in state.pages.items()
-    }
+class SavedIndex:
+    """The saved records, asked which pages read a file or a fact, without a Recorder per page.
+
+    Making 12,000 Recorders (sets of Paths) and their reverse maps cost a
+    second of every rebuild; the questions asked are a few, so each one walks
+    the numbered records once.
+    """
+
+    def __init__(self, state: BuildState):
+        self.state = state
+        self._path_numbers = {Path(path): number for number, path in enumerate(state.paths)}
+        self._fact_numbers = {fact: number for number, fact in enumerate(state.fact_names)}
+
+    def has_source(self, source: Path) -> bool:
+        """Whether any page read ``source``."""
+        number = self._path_numbers.get(source)
+        return number is not None and any(number in record.sources for record in self.state.pages.values())
+
+    def readers(self, sources: set[Path], facts: set[str]) -> set[str]:
+        """The URLs of the pages that read any of ``sources`` or ``facts``."""
+        source_numbers = {self._path_numbers[source] for source in sources if source in self._path_numbers}
+        fact_numbers = {self._fact_numbers[fact] for fact in facts if fact in self._fact_numbers}
+        return {
+            url for url, record in self.state.pages.items()
+            if not source_numbers.isdisjoint(record.sources) or not fact_numbers.isdisjoint(record.facts)
+        }
 
 
-def state_of(project: Project, options: BuildOptions, result: BuildResult, inputs: dict) -> BuildState:
-    """What the next build needs to know of this one."""
-    paths: dict[str, int] = {}
-    fact_names: dict[str, int] = {}
+def state_of(project: Project, options: BuildOptions, result: BuildResult, inputs: dict, before: BuildState | None = None) -> BuildState:
+    """What the next build needs to know of this one.
+
+    A rebuild's pages that were not rendered again (``result.reused``) keep
+    their records of ``before`` as they are: the numbering of its files and
+    facts is kept, and extended.
+    """
+    reusing = before is not None and bool(result.reused)
+    paths: dict[str, int] = {path: number for number, path in enumerate(before.paths)} if reusing and before else {}
+    fact_names: dict[str, int] = {fact: number for number, fact in enumerate(before.fact_names)} if reusing and before else {}
     normal: dict[Path, str] = {}  # the folders resolved, as the input scan writes paths
     pages: dict[str, PageRecord] = {}
     for route in result.plan.routes:
+        if reusing and before is not None and route.url in result.reused:
+            pages[route.url] = before.pages[route.url]
+            continue
         recorder = result.dependencies.get(route.output_path, Recorder())
         sources = []
         for source in recorder.sources:

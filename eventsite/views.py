@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Callable, Generic, TypeVar
 
 from markupsafe import Markup, escape
 
-from .entries import Entry, Localized, Text, Track
+from .entries import Entry, Localized, Text, Track, front_fact
 from .fields import Status
 from .lifecycle import STATUS_LABELS
 from .page import Page
@@ -97,7 +97,12 @@ class EntryView(RelatedLists, Generic[E]):
         self._page = page
         self._owner = entry.kind
         self._key = entry.id
-        page.recorder.record(*entry.sources)
+        # Every page that shows the item reads its front matter along the page's chain and the languages
+        # it is in; only a page that shows the body reads the files themselves (_body_text). An edit of
+        # a session's text then leaves the programme, which lists its title and time, alone.
+        for source in entry.sources_for(page.chain):
+            page.recorder.record_fact(front_fact(source))
+        page.recorder.record_fact(entry.languages_fact)
 
     @property
     def id(self) -> str:
@@ -157,20 +162,25 @@ class EntryView(RelatedLists, Generic[E]):
         item_page = self._page.context.kinds.item_page(self._entry.kind)
         return self._page.links.to(item_page, self.id, lang=self._page.site.default_language)
 
+    def _body_text(self) -> Text:
+        """The body shown in this page's language; the page now depends on the files (see __init__)."""
+        self._page.recorder.record(*self._entry.sources_for(self._page.chain))
+        return self._entry.body_text(self._page.chain)
+
     @cached_property
     def body(self) -> Markup:
-        text = self._entry.body_text(self._page.chain)
+        text = self._body_text()
         document = self._entry.body_document(text.lang)
         return self._page.markdown(text.value, document)
 
     @property
     def body_lang(self) -> str:
-        return self._entry.body_text(self._page.chain).lang
+        return self._body_text().lang
 
     @property
     def body_source(self) -> Text:
         """The Markdown of the body shown in this language (for plain-text formats)."""
-        return self._entry.body_text(self._page.chain)
+        return self._body_text()
 
 
 class Picture:
@@ -546,7 +556,8 @@ class SiteView:
                     continue
             else:
                 entry = kinds.nav_page(self._site, entry_id)
-                self._page.recorder.record(*entry.sources)
+                for source in entry.sources_for(self._page.chain):
+                    self._page.recorder.record_fact(front_fact(source))
                 kind, key = kinds.item_page(entry.kind), entry_id
                 label = shown(self._page, entry.field("title", self._page.chain)) or entry_id
             url = self._page.links.to(kind, key)

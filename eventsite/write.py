@@ -18,6 +18,9 @@ from pathlib import Path, PurePosixPath
 from .errors import BuildError, Problem
 
 _TEMP_PREFIX = ".tmp-"
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+_FILE_MODE = 0o666 & ~_UMASK  # what open() gives a new file
 _OLD_PREFIX = ".old-"
 
 
@@ -123,6 +126,56 @@ class StagedOutput:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
+class PatchedOutput(StagedOutput):
+    """A rebuild's new files, written next to the live output and moved into it once all of them are valid.
+
+    Nothing of the live output changes until :meth:`commit`; then each file
+    replaces its old version by one rename (a reader sees the old page or the
+    new one, never half of one), and a file whose bytes did not change is left
+    as it was. Copying or linking the whole site for a few changed pages cost
+    more than rendering them.
+    """
+
+    def live(self, relative: str) -> Path:
+        """Where ``relative`` is read before the commit: the new file if there is one, else the live one."""
+        staged = safe_output_file(self.root, relative, follow_links=False)
+        return staged if staged.is_file() else safe_output_file(self.output, relative)
+
+    def commit(self) -> list[str]:  # type: ignore[override]
+        """Move every new file in; the files that changed (below the output folder)."""
+        if self.output.exists() and not self.output.is_dir():
+            raise BuildError([Problem(str(self.output), 0, "output path exists and is not a folder")])
+        moved: list[str] = []
+        root = os.fspath(self.root)
+        for folder, _, names in os.walk(root):  # workers wrote files this process did not list
+            for name in names:
+                source = os.path.join(folder, name)
+                relative = os.path.relpath(source, root).replace(os.sep, "/")
+                target = safe_output_file(self.output, relative)
+                try:
+                    if target.stat().st_size == os.stat(source).st_size and target.read_bytes() == Path(source).read_bytes():
+                        continue
+                except FileNotFoundError:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(source, target)
+                moved.append(relative)
+        shutil.rmtree(self.root, ignore_errors=True)
+        return moved
+
+    def remove(self, relative: str) -> None:
+        """Delete a live file of the last build and the folders it leaves empty (after :meth:`commit`)."""
+        target = safe_output_file(self.output, relative)
+        target.unlink(missing_ok=True)
+        folder = target.parent
+        while folder != self.output and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+
+
+def count_files(root: Path) -> int:
+    return sum(len(names) for _, _, names in os.walk(root))
+
+
 def remove_leftovers(output: Path) -> None:
     """Delete temporary folders of earlier builds that were killed mid-way."""
     if not output.parent.is_dir():
@@ -143,6 +196,7 @@ def write_file_atomic(target: Path, data: bytes) -> bool:
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
     try:
+        os.fchmod(handle, _FILE_MODE)  # mkstemp's 0600 would hide the file from a web server
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
         os.replace(temporary, target)

@@ -65,7 +65,19 @@ EDITS = [
     lambda c, r: (c / "pages/about.md", f"---\ntitle: About {r.randint(0, 9)}\n---\nAbout.\n"),
     lambda c, r: (c / "exhibits/five-g.md", f"---\ntitle: 5G {r.randint(0, 9)}\nsection: korea\ncountry: {r.choice(['KR', 'TH'])}\n---\nText.\n"),
     lambda c, r: (c / "media/plan.txt", f"plan {r.randint(0, 9)}\n"),
+    # The body alone or the front matter alone: listings read the front matter, item pages the body too.
+    lambda c, r: (c / "sessions/opening.md", with_body(c / "sessions/opening.md", f"New body {r.randint(0, 99)}. [About](/about/)\n")),
+    lambda c, r: (c / "sessions/opening.ko.md", with_body(c / "sessions/opening.ko.md", r.choice(["", f"본문 {r.randint(0, 9)}.\n"]))),
+    lambda c, r: (c / "people/minister.md", with_body(c / "people/minister.md", f"Bio {r.randint(0, 9)}.\n")),
 ]
+
+
+def with_body(path: Path, body: str) -> str | None:
+    """The file with its front matter kept and ``body`` after it (None, a removal, if it is not there)."""
+    if not path.is_file():
+        return None
+    _, front, _ = path.read_text(encoding="utf-8").split("---\n", 2)
+    return f"---\n{front}---\n{body}"
 
 
 def apply(path: Path, text: str | None) -> None:

@@ -89,6 +89,47 @@ def test_one_edit_rewrites_only_what_depends_on_it(tmp_path: Path, capsys) -> No
     space.assert_same_as_a_full_build()
 
 
+def test_editing_a_translation_rewrites_only_the_pages_of_its_language(tmp_path: Path, capsys) -> None:
+    """Pages record the translations along their language's fallback chain, not every translation of an item."""
+    space = Workspace(tmp_path)
+    space.build(capsys)
+    inode = {path: path.stat().st_ino for path in space.output.rglob("*") if path.is_file()}
+    page = space.content / "sessions" / "opening.ko.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n한 문장 더.\n", encoding="utf-8")
+    code, out, _ = space.build(capsys)
+    assert code == 0 and out.startswith("updated "), out
+    after = {path: path.stat().st_ino for path in space.output.rglob("*") if path.is_file()}
+    rewritten = {path.relative_to(space.output).as_posix() for path in after if inode.get(path) != after[path]}
+    assert "ko/sessions/opening/index.html" in rewritten
+    # Rewritten in place: the offline worker (its version is a digest of the pages it keeps, the Korean ones
+    # too) and nothing else; the host files are written again with the same bytes, so they are left alone.
+    assert {path for path in rewritten if not path.startswith("ko/")} <= {"sw.js"}, sorted(rewritten)
+    assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".site")] == []  # no staging folder left
+    space.assert_same_as_a_full_build()
+
+
+def test_listings_record_the_front_matter_and_item_pages_the_file(tmp_path: Path, capsys) -> None:
+    """Editing a session's text renders its own pages again, not the programme that lists its title and time."""
+    space = Workspace(tmp_path)
+    space.build(capsys)
+    state = json.loads(space.state.read_text(encoding="utf-8"))
+    opening = str((space.content / "sessions" / "opening.md").resolve())
+
+    def reads(url: str) -> tuple[bool, bool]:
+        record = state["pages"][url]
+        files = {state["paths"][number] for number in record["sources"]}
+        facts = {state["fact_names"][number] for number in record["facts"]}
+        return opening in files, any(fact.startswith("front:") and fact.endswith("sessions/opening.md") for fact in facts)
+
+    assert reads("/en/sessions/opening/") == (True, True)
+    assert reads("/en/schedule/") == (False, True)
+    page = space.content / "sessions" / "opening.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    code, out, _ = space.build(capsys)
+    assert code == 0 and out.startswith("updated "), out
+    space.assert_same_as_a_full_build()
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_random_edits_match_full_builds(tmp_path: Path, capsys, seed: int) -> None:
     space = Workspace(tmp_path)
@@ -142,10 +183,16 @@ def test_a_fragment_that_goes_away_fails_the_page_that_links_to_it(tmp_path: Pat
     space = Workspace(tmp_path, {"pages/guide.md": "---\ntitle: Guide\n---\n## Getting there\n\nText.\n",
                                  "pages/about.md": "---\ntitle: About\n---\nSee [the way](/guide/#getting-there).\n"})
     assert space.build(capsys)[0] == 0
+    before = snapshot(space.output)
+    inodes = {path: path.stat().st_ino for path in space.output.rglob("*")}
     apply(space.content / "pages" / "guide.md", "---\ntitle: Guide\n---\n## Arriving\n\nText.\n")
     code, _, err = space.build(capsys)
     assert code == 1
     assert "content/pages/about.md:4: link to /guide/#getting-there: the page has no element with id 'getting-there'" in err
+    # The guide was rendered again (next to the output) but never moved in: the live output is as it was.
+    assert snapshot(space.output) == before
+    assert {path: path.stat().st_ino for path in space.output.rglob("*")} == inodes
+    assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".site")] == []
 
 
 def test_warnings_of_pages_not_rendered_again_are_still_shown(tmp_path: Path, capsys) -> None:

@@ -39,7 +39,6 @@ from ..entries import Site, Text
 from ..ids import entry_guid, room_guid, stable_numbers
 from ..kinds.session import SessionView
 from ..page import Page
-from ..plaintext import markdown_to_text
 from ..views import EntryView, SiteView
 
 UTC = dt.timezone.utc
@@ -131,7 +130,7 @@ def plain_body(page: Page, view: EntryView) -> Text:
     """
     text = view.body_source
     source = _SITE_LINK.sub(lambda match: match[1] + absolute_target(page, match[2]), text.value.strip())
-    return Text(markdown_to_text(source), text.lang)
+    return Text(page.context.conversions.plain_text(source), text.lang)
 
 
 # An inline link/image target or a reference definition that starts with one '/'.

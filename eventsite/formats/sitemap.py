@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import xml.etree.ElementTree as ET
 
-from ..entries import Entry
+from ..entries import Entry, front_fact
 from ..errors import Problem
 from ..page import Page
 from ..routes import Route
@@ -43,7 +43,8 @@ def render(page: Page) -> bytes:
         other = page.at(route)
         entry = other.entry
         if entry is not None:
-            page.recorder.record(*entry.sources)  # a translation added or removed moves this page in or out
+            page.recorder.record_fact(front_fact(entry.document.path))  # its date (lastmod)
+            page.recorder.record_fact(entry.languages_fact)  # a translation added or removed moves this page in or out
         if not other.is_translated:
             continue
         url = ET.SubElement(urlset, "url")

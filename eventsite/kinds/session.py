@@ -30,7 +30,7 @@ from ..lifecycle import (
     ATTENDANCE_LABELS, LINK_LABELS, SCHEMA_ATTENDANCE, SCHEMA_STATUS, STATUS_LABELS, attendance_of, is_off,
 )
 from ..ids import entry_guid
-from ..qr import svg_data_uri
+from ..qr import cached_svg_data_uri
 from ..routes import PageKind, entry_keys, entry_lookup, single
 from ..structured import EventParts, breadcrumbs, clean, event, event_id, organizer, place, text
 from ..timeline import Change, Stamp
@@ -548,7 +548,7 @@ class SignLine:
     @property
     def qr(self) -> str:
         """A QR code of the session's page in this language (absolute: it is read off paper)."""
-        return svg_data_uri(self.session.absolute_url)
+        return cached_svg_data_uri(self.session.absolute_url, self._page.context.conversions.disk_cache)
 
 
 class SignView:
