@@ -210,7 +210,7 @@ class Conversions:
         """``source`` as plain text (eventsite/plaintext.py), kept in the disk cache too.
 
         Every calendar event's DESCRIPTION is one: without the cache a rebuild of
-        the programme calendars converted every session's body again (16 s of a
+        the programme calendars converted every programme item's body again (16 s of a
         one-edit rebuild at 10 languages × 300 sessions).
         """
         found = self.plain.get(source)

@@ -89,7 +89,7 @@ class Rendering:
     problems_of: dict[str, list[Problem]] = field(default_factory=dict)
     claims_of: dict[str, list[AnchorClaim]] = field(default_factory=dict)  # links to #fragments, checked once all pages exist
     dependencies: dict[str, Recorder] = field(default_factory=dict)  # output path → what it read
-    # One Path per file read: a programme page reads every session's files, and making thousands
+    # One Path per file read: a programme page reads every programme item's files, and making thousands
     # of Paths per listing page was seconds of a rebuild.
     _paths: dict[str, Path] = field(default_factory=dict)
 

@@ -99,7 +99,7 @@ class EntryView(RelatedLists, Generic[E]):
         self._key = entry.id
         # Every page that shows the item reads its front matter along the page's chain and the languages
         # it is in; only a page that shows the body reads the files themselves (_body_text). An edit of
-        # a session's text then leaves the programme, which lists its title and time, alone.
+        # an item's text then leaves the programme, which lists its title and time, alone.
         for source in entry.sources_for(page.chain):
             page.recorder.record_fact(front_fact(source))
         page.recorder.record_fact(entry.languages_fact)
