@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import html
 import mimetypes
+import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from .filememo import FileMemo, signature
 from .write import write_file_atomic
 
 if TYPE_CHECKING:
@@ -84,7 +86,9 @@ def write_host_files(finished: "Finished") -> None:
     # GitHub Pages: serve the folder as it is (no Jekyll run, which would drop files starting with "_").
     # Written by rename, and only when the bytes change: a rebuild runs this over the live output (eventsite/rebuild.py).
     write_file_atomic(root / ".nojekyll", b"")
-    policy = page_policy(root, skip=tuple(finished.own_policies))
+    memo = FileMemo(finished.cache, POLICIES_FILE)
+    policy = page_policy(root, skip=tuple(finished.own_policies), memo=memo)
+    memo.save()
     if policy is None:
         finished.notes.append("_headers: the pages have no Content-Security-Policy meta tag; none is sent as a header")
     rules = headers_rules(root, base_path, policy, finished.own_policies)
@@ -169,7 +173,10 @@ def _meta_policy(tag: str) -> str | None:
     return None
 
 
-def page_policy(root: Path, skip: tuple[str, ...] = ()) -> str | None:
+POLICIES_FILE = "page-policies.json"  # in the cache folder: each page's meta policy by its signature (filememo.py)
+
+
+def page_policy(root: Path, skip: tuple[str, ...] = (), memo: FileMemo | None = None) -> str | None:
     """The policy of the pages' meta tags; when pages differ, the union of their directives.
 
     A page's own meta tag still applies on top of the header, so a page keeps
@@ -178,14 +185,28 @@ def page_policy(root: Path, skip: tuple[str, ...] = ()) -> str | None:
     ``skip`` (the web editor's) have a header of their own and do not widen the site's.
     """
     policies: dict[str, None] = {}
-    for path in sorted(root.rglob("*.html")):
-        if path.relative_to(root).parts[0] in skip:
+    for relative in _html_files(root):
+        if relative.split("/", 1)[0] in skip:
             continue
-        policy = _policy_of(path)
+        key = signature(root, relative) if memo is not None else ""
+        known = memo.get(key) if memo is not None else None
+        policy = known if isinstance(known, str) else (_policy_of(root / relative) or "")
+        if memo is not None:
+            memo.put(key, policy)
         if not policy:
             return None  # a page without a policy: a header would impose one on it
         policies[policy] = None
     return union(list(policies)) if policies else None
+
+
+def _html_files(root: Path) -> list[str]:
+    """The .html files below ``root`` (relative, '/'-separated), in the order of ``sorted(root.rglob("*.html"))``."""
+    found: list[str] = []
+    top = os.fspath(root)
+    for folder, _, names in os.walk(top):
+        prefix = os.path.relpath(folder, top).replace(os.sep, "/")
+        found.extend(name if prefix == "." else f"{prefix}/{name}" for name in names if name.endswith(".html"))
+    return sorted(found, key=lambda relative: relative.split("/"))
 
 
 def _policy_of(path: Path) -> str | None:

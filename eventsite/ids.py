@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from functools import lru_cache
 from typing import Iterable
 
 from .entries import Site
@@ -18,7 +19,13 @@ from .entries import Site
 
 def stable_uuid(site: Site, path: str) -> str:
     """UUIDv5 of an absolute URL below base_url."""
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, site.config.base_url + path))
+    return _url_uuid(site.config.base_url + path)
+
+
+@lru_cache(maxsize=65536)
+def _url_uuid(url: str) -> str:
+    """uuid5 hashes and builds a UUID object each time; every calendar and schedule file asks for each session's."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, url))
 
 
 def entry_guid(site: Site, folder: str, item_id: str) -> str:

@@ -229,6 +229,11 @@ class Conversions:
         return found
 
 
+def plain_text_version() -> str:
+    """What besides the source decides :meth:`Conversions.plain_text` (the Markdown version is in every cache key)."""
+    return f"{plaintext.VERSION};{etree.__version__}"
+
+
 # --- input Python-Markdown cannot convert in reasonable time -----------------------
 #
 # Python-Markdown scans from every '[' to its matching ']' (or the end of the

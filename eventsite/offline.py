@@ -33,6 +33,7 @@ from lxml import html as lxml_html
 
 from .errors import Problem
 from .theme import Theme, default_folders
+from .filememo import FileMemo, signature
 from .write import write_file_atomic
 
 if TYPE_CHECKING:
@@ -122,10 +123,14 @@ class PageScan:
 
     FILE = "offline-assets.json"
 
-    def __init__(self, known: dict[str, list[str]]):
+    DIGESTS_FILE = "offline-digests.json"  # a page's signature (filememo.py) → the sha256 of its bytes
+
+    def __init__(self, known: dict[str, list[str]], signed: FileMemo | None = None):
         self.known = known  # a page's path and sha256 → the files it loads (before checking they exist)
         self.used: dict[str, list[str]] = {}
         self.digests: dict[str, bytes] = {}  # path below the root → sha256 of its bytes
+        self.signed = signed if signed is not None else FileMemo(None, self.DIGESTS_FILE)
+        self.exists: dict[str, bool] = {}
 
     @classmethod
     def load(cls, cache: Path | None) -> "PageScan":
@@ -133,10 +138,11 @@ class PageScan:
             known = json.loads((cache / cls.FILE).read_text(encoding="utf-8")) if cache is not None else {}
         except (OSError, ValueError):
             known = {}
-        return cls(known if isinstance(known, dict) else {})
+        return cls(known if isinstance(known, dict) else {}, FileMemo(cache, cls.DIGESTS_FILE))
 
     def save(self, cache: Path | None) -> None:
         """Keep this build's pages only (the file does not grow from build to build)."""
+        self.signed.save()
         if cache is None or self.used == self.known:
             return
         try:
@@ -145,15 +151,28 @@ class PageScan:
         except OSError:
             pass  # a read-only cache only costs speed
 
+    def is_file(self, root: Path, target: str) -> bool:
+        """Asked once per asset, not once per page that loads it (the step writes no asset)."""
+        found = self.exists.get(target)
+        if found is None:
+            found = self.exists[target] = (root / target).is_file()
+        return found
+
     def links(self, root: Path, page: str) -> list[str]:
-        data = (root / page).read_bytes()
-        digest = hashlib.sha256(data)
-        self.digests[page] = digest.digest()
-        key = f"{page}\0{digest.hexdigest()}"  # relative links depend on where the page is
-        found = self.known.get(key)
+        """The page's asset links; its bytes are read only when its signature is new (a page written again)."""
+        signed = signature(root, page)
+        hexdigest = self.signed.get(signed)
+        found = self.known.get(f"{page}\0{hexdigest}") if isinstance(hexdigest, str) else None
         if not isinstance(found, list):
-            found = _asset_links(page, data)
-        self.used[key] = found
+            data = (root / page).read_bytes()
+            hexdigest = hashlib.sha256(data).hexdigest()
+            found = self.known.get(f"{page}\0{hexdigest}")  # relative links depend on where the page is
+            if not isinstance(found, list):
+                found = _asset_links(page, data)
+        assert isinstance(hexdigest, str)
+        self.signed.put(signed, hexdigest)
+        self.digests[page] = bytes.fromhex(hexdigest)
+        self.used[f"{page}\0{hexdigest}"] = found
         return found
 
 
@@ -164,7 +183,7 @@ def kept_files(root: Path, plan: "RoutePlan", lang: str, scan: PageScan | None =
     assets: set[str] = set()
     for page in pages:
         if page.endswith(".html"):
-            assets.update(target for target in scan.links(root, page) if (root / target).is_file())
+            assets.update(target for target in scan.links(root, page) if scan.is_file(root, target))
     return pages + sorted(assets)
 
 

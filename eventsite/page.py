@@ -111,6 +111,11 @@ class Page:
     def links(self) -> Links:
         return Links(self)
 
+    @cached_property
+    def absolute_targets(self) -> dict[str, str]:
+        """Site-relative link targets in bodies → absolute URLs, as plain-text formats write them (formats.absolute_target)."""
+        return {}
+
     def at(self, route: Route) -> "Page":
         """The same build's page for another route, recording into this page's recorder, problems dropped."""
         return replace(self, route=route, problems=[], claims=[])

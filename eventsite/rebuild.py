@@ -29,7 +29,7 @@ from pathlib import Path
 
 from .anchors import AnchorClaim, anchor_problems
 from .build import BuildResult, Caches, build_site, prepare
-from .buildstate import BuildState, PageRecord, Previous, build_key, save, scan_outputs
+from .buildstate import BuildState, PageRecord, Previous, build_key, save, scan_outputs, updated_outputs
 from .contentpath import parse_path
 from .depends import Recorder
 from .errors import BuildError, Problem, display_path
@@ -115,6 +115,7 @@ def rebuild_site(project: Project, options: BuildOptions, previous: Previous, pr
     in_place = not any(not step.in_place and step.wanted(finished) for step in whole_site_steps)
     staged: StagedOutput = PatchedOutput(project.output) if in_place else StagedOutput(project.output)
     written = 0
+    moved: list[str] = []
     try:
         kept = []
         if not in_place:
@@ -148,7 +149,8 @@ def rebuild_site(project: Project, options: BuildOptions, previous: Previous, pr
             raise BuildError(errors)
         if isinstance(staged, PatchedOutput):
             with progress.phase("swap"):
-                written = len(staged.commit())
+                moved = staged.commit()
+                written = len(moved)
                 for relative in sorted(gone):
                     staged.remove(relative)
         with progress.phase("publish"):
@@ -166,7 +168,11 @@ def rebuild_site(project: Project, options: BuildOptions, previous: Previous, pr
             written = len(staged.written) - len(kept)
             with progress.phase("swap"):
                 staged.commit()
-        files = count_files(project.output)
+        outputs = None
+        if in_place and previous.outputs is not None and not any(name.endswith("/") for step in whole_site_steps for name in step.writes):
+            touched = [*moved, *gone, *(name for step in whole_site_steps for name in step.writes)]
+            outputs = updated_outputs(project.output, previous.outputs, touched)
+        files = len(outputs) if outputs is not None else count_files(project.output)
     except BaseException:
         staged.abort()
         raise
@@ -180,7 +186,7 @@ def rebuild_site(project: Project, options: BuildOptions, previous: Previous, pr
         site, plan, dict(pages), warnings, time.perf_counter() - started, records,
         notes=notes, content=prepared.raw, output=project.output, files=files,
         page_problems=page_problems, claims=claims, assets=dict(state.assets), rewritten=written, removed=len(removed),
-        reused=frozenset(kept_urls),
+        reused=frozenset(kept_urls), outputs=outputs,
     )
 
 
@@ -278,7 +284,7 @@ def state_of(project: Project, options: BuildOptions, result: BuildResult, input
     return BuildState(
         key=build_key(project, options),
         inputs=inputs,
-        outputs=scan_outputs(project.output),
+        outputs=result.outputs if result.outputs is not None else scan_outputs(project.output),
         paths=list(paths),
         fact_names=list(fact_names),
         facts={name: fact_digest(value) for name, value in site_facts(result.site).items()},

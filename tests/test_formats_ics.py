@@ -269,9 +269,10 @@ ODD_FILES: dict[str, str | None] = {
 }
 
 
-def calendars_both_ways(content: Path, output: Path):
-    """(url, direct bytes, icalendar's bytes) of every calendar the site plans."""
+def calendars_both_ways(content: Path, output: Path, cache: Path | None = None):
+    """(url, direct bytes, icalendar's bytes) of every calendar the site plans (events' lines cached in ``cache``)."""
     from eventsite.build import Caches, prepare
+    from eventsite.cache import DiskCache
     from eventsite.depends import NullRecorder
     from eventsite.formats import ics
     from eventsite.project import BuildOptions
@@ -282,7 +283,8 @@ def calendars_both_ways(content: Path, output: Path):
     project = project_for(content, output)
     prepared = prepare(project, Caches(), BuildOptions())
     site = prepared.site
-    renderer = Renderer(site, prepared.plan, project.theme, load_translations(project.theme.locale_folders, site.languages, site.fallback_chains))
+    renderer = Renderer(site, prepared.plan, project.theme, load_translations(project.theme.locale_folders, site.languages, site.fallback_chains),
+                        disk_cache=DiskCache(cache, "markdown") if cache is not None else None)
     for route in prepared.plan.routes:
         if route.kind.format == "ics":
             page = renderer.page(route, NullRecorder())
@@ -304,3 +306,32 @@ def test_the_direct_writer_gives_icalendars_bytes_for_busan(tmp_path: Path) -> N
         assert direct == oracle, url
         compared += 1
     assert compared >= 150  # every session in ten languages, and the ten programmes
+
+
+def test_cached_event_lines_give_icalendars_bytes_after_an_edit(tmp_path: Path) -> None:
+    """Programme calendars reuse each unchanged event's lines from the disk cache; the bytes stay the oracle's."""
+    content = write_site(tmp_path, ODD_FILES)
+    cache = tmp_path / "cache"
+    cold = {url: direct for url, direct, _ in calendars_both_ways(content, tmp_path / "site", cache)}
+    assert list(cache.rglob("*.json")), "the events' lines were not cached"
+    warm = {url: direct for url, direct, _ in calendars_both_ways(content, tmp_path / "site", cache)}
+    assert warm == cold
+    odd = content / "sessions" / "odd.md"
+    odd.write_text(odd.read_text(encoding="utf-8").replace("Line one", "Line one, edited", 1), encoding="utf-8")
+    edited = 0
+    for url, direct, oracle in calendars_both_ways(content, tmp_path / "site", cache):
+        assert direct == oracle, url
+        edited += direct != cold[url]
+    assert edited >= 2  # the session's calendar and the programme, at least in the default language
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="[]():/ \t\nab#", max_size=60))
+def test_the_inline_link_pattern_is_the_full_one_without_reference_definitions(text: str) -> None:
+    """formats.body_markdown skips the slow reference-definition pattern when no "]:" can start one."""
+    from eventsite.formats import _INLINE_SITE_LINK, _SITE_LINK
+
+    mark = lambda match: match[1] + "<" + match[2] + ">"  # noqa: E731
+    if "]:" not in text:
+        assert _INLINE_SITE_LINK.sub(mark, text) == _SITE_LINK.sub(mark, text)
+    assert _SITE_LINK.sub(mark, "[r]: /about/\n" + text).startswith("[r]: </about/>")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from eventsite.buildstate import state_file
+from eventsite.buildstate import BuildState, scan_outputs, state_file
 from eventsite.cli import main
 from eventsite.project import Project
 from eventsite.theme import Theme
@@ -53,6 +53,11 @@ class Workspace:
         finally:
             shutil.rmtree(reference)
 
+    def assert_state_lists_the_output(self) -> None:
+        """A rebuild updates the saved listing of the output from what it wrote (not a new listing): it must match one."""
+        saved = BuildState.from_json(json.loads(self.state.read_bytes()))
+        assert saved.outputs == scan_outputs(self.output)
+
     @property
     def state(self) -> Path:
         project = Project(self.content, self.output, Theme(self.templates, PROJECT_ROOT / "locales"), cache=self.root / ".cache" / "eventsite")
@@ -86,6 +91,7 @@ def test_one_edit_rewrites_only_what_depends_on_it(tmp_path: Path, capsys) -> No
     assert "en/news/launch/index.html" in rewritten
     assert "en/sessions/opening/index.html" not in rewritten  # kept: the same file (a hard link), not a copy
     assert len(rewritten) < len(after) / 4, sorted(rewritten)
+    space.assert_state_lists_the_output()
     space.assert_same_as_a_full_build()
 
 
@@ -105,6 +111,7 @@ def test_editing_a_translation_rewrites_only_the_pages_of_its_language(tmp_path:
     # too) and nothing else; the host files are written again with the same bytes, so they are left alone.
     assert {path for path in rewritten if not path.startswith("ko/")} <= {"sw.js"}, sorted(rewritten)
     assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".site")] == []  # no staging folder left
+    space.assert_state_lists_the_output()
     space.assert_same_as_a_full_build()
 
 
@@ -143,6 +150,7 @@ def test_random_edits_match_full_builds(tmp_path: Path, capsys, seed: int) -> No
             template.write_text(template.read_text(encoding="utf-8") + f"\n{{# edit {step} #}}<!-- {step} -->\n", encoding="utf-8")
         code, out, err = space.build(capsys)
         assert code == 0, err
+        space.assert_state_lists_the_output()
         space.assert_same_as_a_full_build(f"seed {seed}, step {step}: {path.name}\n{out}")
         capsys.readouterr()
 

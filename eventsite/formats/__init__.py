@@ -128,17 +128,37 @@ def plain_body(page: Page, view: EntryView) -> Text:
     Site-relative link targets (``](/about/)``) mean nothing in a calendar or
     an app, so they become absolute URLs of the pages in this language first.
     """
+    text = body_markdown(page, view)
+    return Text(page.context.conversions.plain_text(text.value), text.lang)
+
+
+def body_markdown(page: Page, view: EntryView) -> Text:
+    """The body's Markdown with its site-relative link targets made absolute (what :func:`plain_body` converts)."""
     text = view.body_source
-    source = _SITE_LINK.sub(lambda match: match[1] + absolute_target(page, match[2]), text.value.strip())
-    return Text(page.context.conversions.plain_text(source), text.lang)
+    value = text.value.strip()
+    # Without a "]:" there is no reference definition, and the inline pattern alone is ten times faster.
+    pattern = _SITE_LINK if "]:" in value else _INLINE_SITE_LINK
+    return Text(pattern.sub(lambda match: match[1] + absolute_target(page, match[2]), value), text.lang)
 
 
 # An inline link/image target or a reference definition that starts with one '/'.
 _SITE_LINK = re.compile(r"(\]\(\s*|^[ ]{0,3}\[[^\]]+\]:[ \t]*)(/(?!/)[^)\s]*)", re.MULTILINE)
+_INLINE_SITE_LINK = re.compile(r"(\]\(\s*)(/(?!/)[^)\s]*)")
 
 
 def absolute_target(page: Page, target: str) -> str:
-    """``/about/`` → the absolute URL of this language's page, as the HTML links it."""
+    """``/about/`` → the absolute URL of this language's page, as the HTML links it.
+
+    Kept per page: a programme calendar resolves the same targets in hundreds
+    of bodies (the facts the answer depends on were recorded the first time).
+    """
+    found = page.absolute_targets.get(target)
+    if found is None:
+        found = page.absolute_targets[target] = _absolute_target(page, target)
+    return found
+
+
+def _absolute_target(page: Page, target: str) -> str:
     resolved = page.links.resolve(target, page.recorder)
     return urljoin(page.links.absolute(page.route.url), resolved) if resolved is not None else page.links.absolute(target)
 

@@ -16,17 +16,19 @@ generated ``VTIMEZONE`` still comes from icalendar.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from functools import lru_cache
 from urllib.parse import urljoin
 
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator, NamedTuple
 
 from ..kinds.session import Session, SessionView
 from ..lifecycle import ICAL_STATUS
 from ..page import Page
 from ..views import SiteView
 from ..ids import stable_uuid
-from . import content_stamp, host_of, plain_body, utc, venue_name
+from ..markup import plain_text_version
+from . import body_markdown, content_stamp, host_of, utc, venue_name
 
 if TYPE_CHECKING:
     from icalendar import Calendar, Event, Timezone
@@ -48,10 +50,69 @@ def render(page: Page) -> bytes:
     ]
     encoded = [fold(line) for line in lines]
     encoded.append(_vtimezone_bytes(*_zone_span(page)))
-    for session in _sessions(page, site_view):
-        encoded.extend(fold(line) for line in _event_lines(page, site_view, session))
+    blocks = _EventBlocks(page)
+    encoded.extend(blocks.block(_event_of(page, site_view, session)) for session in _sessions(page, site_view))
+    blocks.save()
     encoded.append(b"END:VCALENDAR")
     return b"\r\n".join(encoded) + b"\r\n"
+
+
+EVENT_LINES_VERSION = "1"  # bump when _event_lines writes an _Event differently
+
+
+class _Event(NamedTuple):
+    """Everything one VEVENT is written from: its ``repr`` is the key of the event's cached lines."""
+
+    title: tuple[str, str] | None  # (language, text)
+    start: tuple[str, str]  # (TZID, local time)
+    end: tuple[str, str]
+    stamp: str  # DTSTAMP, in UTC
+    uid: str
+    sequence: int
+    category: str
+    description: "_Description"
+    location: str
+    status: str
+    url: str
+
+
+class _Description(NamedTuple):
+    summary: str
+    body: str  # Markdown, site links made absolute; converted to plain text when written
+    after: tuple[str, ...]  # people, links and the page URL, one paragraph each
+
+
+class _EventBlocks:
+    """Each event's folded lines, kept in the disk cache per calendar and keyed by a digest of its :class:`_Event`.
+
+    A programme calendar has every session with its text (300 events: ~1 ms
+    each to convert and fold): after one session changed, writing it again is
+    mostly concatenating the other events' cached lines. The key holds every
+    input of the lines (and the versions of the code that converts the body),
+    so an entry is never stale; one entry per calendar keeps only its current events.
+    """
+
+    def __init__(self, page: Page):
+        conversions = page.context.conversions
+        self._plain_text = conversions.plain_text
+        self._cache = conversions.disk_cache
+        self._salt = f"{EVENT_LINES_VERSION};{plain_text_version()};"
+        self._key = self._cache.key("ics-events", page.route.url) if self._cache is not None else ""
+        stored = self._cache.get(self._key) if self._cache is not None else None
+        self._stored: dict[str, str] = stored if isinstance(stored, dict) else {}
+        self._used: dict[str, str] = {}
+
+    def block(self, event: _Event) -> bytes:
+        digest = hashlib.sha256((self._salt + repr(event)).encode("utf-8")).hexdigest()
+        text = self._stored.get(digest)
+        if not isinstance(text, str):
+            text = b"\r\n".join(fold(line) for line in _event_lines(event, self._plain_text)).decode("utf-8")
+        self._used[digest] = text
+        return text.encode("utf-8")
+
+    def save(self) -> None:
+        if self._cache is not None and self._used != self._stored:
+            self._cache.put(self._key, self._used)
 
 
 def _sessions(page: Page, site_view: SiteView) -> list[SessionView]:
@@ -65,26 +126,42 @@ def _zone_span(page: Page) -> tuple[str, dt.date, dt.date]:
     return page.site.config.timezone, dt.date(dates.start.year, 1, 1), dt.date(dates.end.year + 1, 1, 1)
 
 
-def _event_lines(page: Page, site_view: SiteView, session: SessionView) -> Iterator[str]:
-    """One VEVENT, its properties in the order icalendar writes them (its canonical order, then A–Z)."""
+def _event_of(page: Page, site_view: SiteView, session: SessionView) -> _Event:
     title = session.title
-    url = session.absolute_url
-    yield "BEGIN:VEVENT"
-    if title:
-        yield f"SUMMARY;LANGUAGE={_parameter(title.lang)}:" + _text(title.value)
-    yield f"DTSTART;TZID={_parameter(_tzid(session.start))}:" + _local(session.start)
-    yield f"DTEND;TZID={_parameter(_tzid(session.end))}:" + _local(session.end)
     revision = session.revision
-    yield "DTSTAMP:" + utc(revision.changed or content_stamp(page.site)).strftime("%Y%m%dT%H%M%SZ")
-    yield "UID:" + _text(f"{session.guid}@{host_of(page.site)}")
-    yield f"SEQUENCE:{revision.sequence}"
-    yield "CATEGORIES:" + _text(session.kind_label)
-    yield "DESCRIPTION:" + _text(_description(page, session, url))
-    location = _location(site_view, session)
-    if location:
-        yield "LOCATION:" + _text(location)
-    yield "STATUS:" + ICAL_STATUS[session.status]
-    yield "URL:" + url
+    url = session.absolute_url
+    return _Event(
+        title=(title.lang, title.value) if title else None,
+        start=(_tzid(session.start), _local(session.start)),
+        end=(_tzid(session.end), _local(session.end)),
+        stamp=utc(revision.changed or content_stamp(page.site)).strftime("%Y%m%dT%H%M%SZ"),
+        uid=f"{session.guid}@{host_of(page.site)}",
+        sequence=revision.sequence,
+        category=session.kind_label,
+        description=_description_of(page, session, url),
+        location=_location(site_view, session),
+        status=ICAL_STATUS[session.status],
+        url=url,
+    )
+
+
+def _event_lines(event: _Event, plain_text: Callable[[str], str]) -> Iterator[str]:
+    """One VEVENT, its properties in the order icalendar writes them (its canonical order, then A–Z)."""
+    yield "BEGIN:VEVENT"
+    if event.title:
+        lang, title = event.title
+        yield f"SUMMARY;LANGUAGE={_parameter(lang)}:" + _text(title)
+    yield f"DTSTART;TZID={_parameter(event.start[0])}:" + event.start[1]
+    yield f"DTEND;TZID={_parameter(event.end[0])}:" + event.end[1]
+    yield "DTSTAMP:" + event.stamp
+    yield "UID:" + _text(event.uid)
+    yield f"SEQUENCE:{event.sequence}"
+    yield "CATEGORIES:" + _text(event.category)
+    yield "DESCRIPTION:" + _text(_description_text(event.description, plain_text))
+    if event.location:
+        yield "LOCATION:" + _text(event.location)
+    yield "STATUS:" + event.status
+    yield "URL:" + event.url
     yield "END:VEVENT"
 
 
@@ -194,7 +271,7 @@ def _event(page: Page, site_view: SiteView, session: SessionView) -> "Event":
     event.add("dtend", session.end)
     if title:
         event.add("summary", title.value, parameters={"LANGUAGE": title.lang})
-    event.add("description", _description(page, session, url))
+    event.add("description", _description_text(_description_of(page, session, url), page.context.conversions.plain_text))
     location = _location(site_view, session)
     if location:
         event.add("location", location)
@@ -212,22 +289,23 @@ def _location(site_view: SiteView, session: SessionView) -> str:
     return ", ".join(parts)
 
 
-def _description(page: Page, session: SessionView, url: str) -> str:
-    """Plain text: summary, body (Markdown read as text: eventsite/plaintext.py), people, and the page URL.
+def _description_of(page: Page, session: SessionView, url: str) -> _Description:
+    """Plain text once written (:func:`_description_text`): summary, body (Markdown read as text:
+    eventsite/plaintext.py), people, and the page URL.
 
     The URL is repeated here because several calendar apps ignore ``URL``.
     """
-    parts = []
     summary = session.summary
-    if summary:
-        parts.append(summary.value)
-    body = plain_body(page, session)
-    if body.value:
-        parts.append(body.value)
+    after = []
     for label, people in ((page.gettext("Speakers"), session.speakers), (page.gettext("Moderators"), session.moderators)):
         if people:
-            parts.append(f"{label}: " + ", ".join(person.name.value for person in people))
+            after.append(f"{label}: " + ", ".join(person.name.value for person in people))
     for link in session.links:  # livestream, recording, slides: the addresses, as calendars show text
-        parts.append(f"{link.label}: " + (urljoin(url, link.url) if link.is_file else link.url))
-    parts.append(url)
-    return "\n\n".join(parts)
+        after.append(f"{link.label}: " + (urljoin(url, link.url) if link.is_file else link.url))
+    after.append(url)
+    return _Description(summary.value if summary else "", body_markdown(page, session).value, tuple(after))
+
+
+def _description_text(description: _Description, plain_text: Callable[[str], str]) -> str:
+    body = plain_text(description.body)
+    return "\n\n".join(part for part in (description.summary, body, *description.after) if part)

@@ -1,0 +1,84 @@
+"""What whole-site steps read from output pages, kept by the pages' signatures (eventsite/filememo.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+
+from eventsite import hosting, offline
+from eventsite.filememo import FileMemo, signature
+
+
+def page(policy: str) -> str:
+    return f'<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="{policy}"></head><body>' \
+           f'<link rel="stylesheet" href="../static/style.css"></body></html>'
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    (site / "en").mkdir(parents=True)
+    (site / "static").mkdir()
+    (site / "static" / "style.css").write_text("body{}")
+    (site / "en" / "index.html").write_text(page("default-src 'self'"))
+    (site / "en" / "b.html").write_text(page("default-src 'none'; img-src 'self'"))
+    return site
+
+
+def test_the_policy_of_unchanged_pages_is_not_read_again(root: Path, tmp_path: Path, monkeypatch) -> None:
+    cache = tmp_path / "cache"
+    memo = FileMemo(cache, hosting.POLICIES_FILE)
+    first = hosting.page_policy(root, memo=memo)
+    memo.save()
+    assert first == hosting.page_policy(root)  # the same as without a memo
+    monkeypatch.setattr(hosting, "_policy_of", lambda path: pytest.fail(f"{path} read again"))
+    assert hosting.page_policy(root, memo=FileMemo(cache, hosting.POLICIES_FILE)) == first
+
+
+def test_a_page_written_again_is_read_again(root: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    memo = FileMemo(cache, hosting.POLICIES_FILE)
+    hosting.page_policy(root, memo=memo)
+    memo.save()
+    target = root / "en" / "b.html"
+    before = target.stat()
+    temporary = root / "en" / ".b.tmp"  # as rebuilds write: by rename, same size and the same time
+    temporary.write_text(page("default-src 'none'; img-src 'data'"))
+    os.utime(temporary, ns=(before.st_atime_ns, before.st_mtime_ns))
+    os.replace(temporary, target)
+    assert target.stat().st_size == before.st_size and target.stat().st_mtime_ns == before.st_mtime_ns
+    assert "img-src 'data'" in (hosting.page_policy(root, memo=FileMemo(cache, hosting.POLICIES_FILE)) or "")
+
+
+def test_a_page_without_a_policy_still_means_no_header(root: Path, tmp_path: Path) -> None:
+    (root / "en" / "c.html").write_text("<html><head></head></html>")
+    memo = FileMemo(tmp_path / "cache", hosting.POLICIES_FILE)
+    assert hosting.page_policy(root, memo=memo) is None
+    memo.save()
+    assert hosting.page_policy(root, memo=FileMemo(tmp_path / "cache", hosting.POLICIES_FILE)) is None
+
+
+def test_the_offline_scan_reads_only_pages_with_a_new_signature(root: Path, tmp_path: Path, monkeypatch) -> None:
+    cache = tmp_path / "cache"
+    scan = offline.PageScan.load(cache)
+    assert scan.links(root, "en/index.html") == ["static/style.css"]
+    scan.links(root, "en/b.html")
+    scan.save(cache)
+    again = offline.PageScan.load(cache)
+    real_read = Path.read_bytes
+    read: list[str] = []
+    monkeypatch.setattr(Path, "read_bytes", lambda path: read.append(path.name) or real_read(path))
+    (root / "en" / "b.html").write_text(page("default-src 'self'; font-src 'self'"))
+    assert again.links(root, "en/index.html") == ["static/style.css"]
+    assert again.links(root, "en/b.html") == ["static/style.css"]
+    assert read == ["b.html"]
+    for name in ("index.html", "b.html"):
+        assert again.digests[f"en/{name}"] == hashlib.sha256(real_read(root / "en" / name)).digest()
+
+
+def test_signatures_differ_by_path_and_content(root: Path) -> None:
+    assert signature(root, "en/index.html") != signature(root, "en/b.html")
+    assert signature(root, "en/index.html") == signature(root, "en/index.html")
