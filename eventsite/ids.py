@@ -24,7 +24,7 @@ def stable_uuid(site: Site, path: str) -> str:
 
 @lru_cache(maxsize=65536)
 def _url_uuid(url: str) -> str:
-    """uuid5 hashes and builds a UUID object each time; every calendar and schedule file asks for each session's."""
+    """uuid5 hashes and builds a UUID object each time; every calendar and schedule file asks for each programme item's."""
     return str(uuid.uuid5(uuid.NAMESPACE_URL, url))
 
 
