@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import textwrap
 from pathlib import Path
 
 import jsonschema
@@ -17,7 +18,7 @@ from PIL import Image
 from eventsite.colours import contrast as contrast_ratio
 from eventsite.errors import BuildError
 
-from .sitekit import SHARED, SITE_YAML, build, parse_html, text_of, write_site
+from .sitekit import BASE_FILES, SHARED, SITE_YAML, build, parse_html, text_of, write_site
 
 TRACKS_YAML = """\
 tracks:
@@ -69,7 +70,7 @@ def session(title: str, start: str, end: str, room: str, extra: str = "") -> str
 
 def with_tracks(opening_track: str = "main") -> dict[str, str | bytes | None]:
     """Opening (main) and a parallel side event (side) on day 1; the base's talk on day 2 has no track."""
-    opening = SITE_FILES_OPENING.replace("room: hall-a\n", f"track: {opening_track}\nroom: hall-a\n")
+    opening = textwrap.dedent(BASE_FILES["sessions/opening.md"]).replace("room: hall-a\n", f"track: {opening_track}\nroom: hall-a\n")
     return {
         "site.yaml": site_yaml(),
         "sessions/opening.md": opening,
@@ -77,20 +78,6 @@ def with_tracks(opening_track: str = "main") -> dict[str, str | bytes | None]:
         "media/venue/plan.png": plan_png(),
     }
 
-
-SITE_FILES_OPENING = """\
----
-title: Opening ceremony
-start: "2019-11-25 09:00"
-end: "2019-11-25 10:00"
-kind: ceremony
-room: hall-a
-speakers: [minister]
-countries: [KR]
-summary: The forum opens.
----
-Welcome. See [the about page](/about/) and [the programme](/schedule/).
-"""
 
 
 @pytest.fixture(scope="module")
