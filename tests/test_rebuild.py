@@ -46,6 +46,16 @@ class Workspace:
         captured = capsys.readouterr()
         return code, captured.out, captured.err
 
+    def rewritten_by_appending(self, capsys, relative: str, text: str) -> tuple[str, set[str], int]:
+        """Append ``text`` to a content file and rebuild: what it printed, the outputs it rewrote (new inode), how many there are."""
+        inodes = {path: path.stat().st_ino for path in self.output.rglob("*") if path.is_file()}
+        page = self.content / relative
+        page.write_text(page.read_text(encoding="utf-8") + text, encoding="utf-8")
+        code, out, _ = self.build(capsys)
+        assert code == 0 and out.startswith("updated "), out
+        after = {path: path.stat().st_ino for path in self.output.rglob("*") if path.is_file()}
+        return out, {path.relative_to(self.output).as_posix() for path in after if inodes.get(path) != after[path]}, len(after)
+
     def assert_same_as_a_full_build(self, label: str = "") -> None:
         reference = self.root / "reference"
         assert main([*self.arguments(reference), "--no-cache"], root=self.root) == 0
@@ -81,17 +91,11 @@ def test_a_second_build_with_nothing_changed_writes_nothing(tmp_path: Path, caps
 def test_one_edit_rewrites_only_what_depends_on_it(tmp_path: Path, capsys) -> None:
     space = Workspace(tmp_path)
     space.build(capsys)
-    inode = {path: path.stat().st_ino for path in space.output.rglob("*") if path.is_file()}
-    page = space.content / "news" / "launch.md"
-    page.write_text(page.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
-    code, out, _ = space.build(capsys)
-    assert code == 0 and out.startswith("updated "), out
+    out, rewritten, total = space.rewritten_by_appending(capsys, "news/launch.md", "\nOne more sentence.\n")
     assert "since the last build: content/news/launch.md changed" in out
-    after = {path: path.stat().st_ino for path in space.output.rglob("*") if path.is_file()}
-    rewritten = {path.relative_to(space.output).as_posix() for path in after if inode.get(path) != after[path]}
     assert "en/news/launch/index.html" in rewritten
     assert "en/sessions/opening/index.html" not in rewritten  # kept: the same file (a hard link), not a copy
-    assert len(rewritten) < len(after) / 4, sorted(rewritten)
+    assert len(rewritten) < total / 4, sorted(rewritten)
     space.assert_state_lists_the_output()
     space.assert_same_as_a_full_build()
 
@@ -100,13 +104,7 @@ def test_editing_a_translation_rewrites_only_the_pages_of_its_language(tmp_path:
     """Pages record the translations along their language's fallback chain, not every translation of an item."""
     space = Workspace(tmp_path)
     space.build(capsys)
-    inode = {path: path.stat().st_ino for path in space.output.rglob("*") if path.is_file()}
-    page = space.content / "sessions" / "opening.ko.md"
-    page.write_text(page.read_text(encoding="utf-8") + "\n한 문장 더.\n", encoding="utf-8")
-    code, out, _ = space.build(capsys)
-    assert code == 0 and out.startswith("updated "), out
-    after = {path: path.stat().st_ino for path in space.output.rglob("*") if path.is_file()}
-    rewritten = {path.relative_to(space.output).as_posix() for path in after if inode.get(path) != after[path]}
+    _, rewritten, _ = space.rewritten_by_appending(capsys, "sessions/opening.ko.md", "\n한 문장 더.\n")
     assert "ko/sessions/opening/index.html" in rewritten
     # Rewritten in place: the offline worker (its version is a digest of the pages it keeps, the Korean ones
     # too) and nothing else; the host files are written again with the same bytes, so they are left alone.
