@@ -170,8 +170,27 @@ def scan_inputs(project: Project) -> dict[str, list[Any]]:
 
 def scan_outputs(output: Path) -> dict[str, list[int]]:
     """Every file below the output folder: relative path → [size, mtime_ns]."""
-    root = os.fspath(output)
-    return {os.path.relpath(path, root).replace(os.sep, "/"): [info.st_size, info.st_mtime_ns] for path, info in _walk(Path(root))}
+    found: dict[str, list[int]] = {}
+    # Relative names by concatenation: os.path.relpath cost 20 µs a file (a fifth of a second for 11,000).
+    pending = [(os.fspath(output), "")]
+    while pending:
+        folder, prefix = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name not in ("__pycache__", ".git"):
+                    pending.append((entry.path, prefix + entry.name + "/"))
+                continue
+            try:
+                info = entry.stat(follow_symlinks=True)
+            except OSError:  # a broken link
+                found[prefix + entry.name] = [0, 0]
+            else:
+                found[prefix + entry.name] = [info.st_size, info.st_mtime_ns]
+    return found
 
 
 def updated_outputs(output: Path, listed: dict[str, list[int]], touched: Iterable[str]) -> dict[str, list[int]]:

@@ -169,7 +169,8 @@ def rebuild_site(project: Project, options: BuildOptions, previous: Previous, pr
             with progress.phase("swap"):
                 staged.commit()
         outputs = None
-        if in_place and previous.outputs is not None and not any(name.endswith("/") for step in whole_site_steps for name in step.writes):
+        # In place, no step rewrote a whole folder (those are never in place), so the files touched are all there is.
+        if in_place and previous.outputs is not None:
             touched = [*moved, *gone, *(name for step in whole_site_steps for name in step.writes)]
             outputs = updated_outputs(project.output, previous.outputs, touched)
         files = len(outputs) if outputs is not None else count_files(project.output)
