@@ -1,5 +1,10 @@
+import os
 import sys
 from pathlib import Path
+
+# Progress lines ("render: done in 2.10 s") depend on how loaded the machine is; tests read stderr
+# for problems only. tests/test_progress.py checks the lines themselves.
+os.environ["EVENTSITE_PROGRESS"] = "off"
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
