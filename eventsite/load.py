@@ -14,6 +14,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 from . import paths
 from .contentpath import NotContent, parse_name
@@ -72,6 +73,21 @@ class LoadCache:
 
     def put(self, path: Path, stat: os.stat_result, document: Document) -> None:
         self._entries[str(path)] = (_signature(stat), document)
+
+    def settled(self, before_ns: int) -> "LoadCache":
+        """Only the documents of files last changed before ``before_ns``: a file saved again within the
+        same tick of the file system's clock keeps its signature, so a recent one is not trusted later."""
+        kept = LoadCache()
+        kept._entries = {path: found for path, found in self._entries.items() if found[0][0] < before_ns}
+        return kept
+
+    def discard(self, paths: "Iterable[Path | str]") -> None:
+        """Forget these files' documents (ones the caller knows changed, whatever their signature says)."""
+        for path in paths:
+            self._entries.pop(str(path), None)
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
 
 def _signature(stat: os.stat_result) -> tuple[int, int, int]:

@@ -27,6 +27,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from . import contentcache
 from .anchors import AnchorClaim, anchor_problems
 from .build import BuildResult, Caches, build_site, prepare
 from .buildstate import BuildState, PageRecord, Previous, build_key, save, scan_outputs, updated_outputs
@@ -53,20 +54,29 @@ def build_with_state(project: Project, options: BuildOptions, previous: Previous
     """A rebuild when the last build's state allows it, else a full build; then the new state is saved."""
     reason = previous.reason
     result: BuildResult | None = None
+    started_ns, key = time.time_ns(), build_key(project, options)
     if previous.state is not None and reason is None:
-        try:
-            result = rebuild_site(project, options, previous, progress)
-        except FullBuildNeeded as needed:
-            reason = str(needed)
-    if result is None:
-        result = build_site(project, options=options, progress=progress, record_dependencies=True)
-        if reason:
-            result.notes.insert(0, f"full build: {reason}")
+        caches = contentcache.restore(project, key, previous.changed)  # the files parsed last time, where unchanged
+    else:
+        caches = Caches.for_project(project)  # with no usable state, nothing says which files changed
+    try:
+        if previous.state is not None and reason is None:
+            try:
+                result = rebuild_site(project, options, previous, progress, caches)
+            except FullBuildNeeded as needed:
+                reason = str(needed)
+        if result is None:
+            result = build_site(project, options=options, progress=progress, record_dependencies=True, caches=caches)
+            if reason:
+                result.notes.insert(0, f"full build: {reason}")
+    finally:
+        # Also after a failed build: what each file parsed to does not depend on the others.
+        contentcache.keep(project, key, caches, started_ns)
     save(project, state_of(project, options, result, previous.inputs, previous.state if result.rewritten is not None else None))
     return result
 
 
-def rebuild_site(project: Project, options: BuildOptions, previous: Previous, progress: Progress) -> BuildResult:
+def rebuild_site(project: Project, options: BuildOptions, previous: Previous, progress: Progress, caches: Caches | None = None) -> BuildResult:
     started = time.perf_counter()
     state = previous.state
     assert state is not None
@@ -76,7 +86,7 @@ def rebuild_site(project: Project, options: BuildOptions, previous: Previous, pr
     if reason is not None:
         raise FullBuildNeeded(reason)
     check_output_folder(project.output, [project.content, *project.theme.watched])
-    caches = Caches.for_project(project)
+    caches = caches or Caches.for_project(project)
     with progress.phase("load"):
         prepared = prepare(project, caches, options)
     site, plan, images = prepared.site, prepared.plan, prepared.images
