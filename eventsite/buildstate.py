@@ -89,12 +89,14 @@ class BuildState:
 
     def check(self) -> None:
         """Raise ValueError unless every part has the shape and references it should (a damaged file)."""
+        files, facts = len(self.paths), len(self.fact_names)
         for url, record in self.pages.items():
             if not isinstance(url, str) or not isinstance(record.output, str):
                 raise ValueError("a page without an output")
-            if any(not 0 <= number < len(self.paths) for number in record.sources):
+            # min and max, not a test per number: 300,000 numbers at 6,000 pages (a non-number raises TypeError).
+            if record.sources and (min(record.sources) < 0 or max(record.sources) >= files):
                 raise ValueError("a page reads an unknown file")
-            if any(not 0 <= number < len(self.fact_names) for number in record.facts):
+            if record.facts and (min(record.facts) < 0 or max(record.facts) >= facts):
                 raise ValueError("a page reads an unknown fact")
         for signature in (*self.inputs.values(), *self.outputs.values()):
             if not isinstance(signature, list) or len(signature) < 2 or not all(isinstance(value, int) for value in signature[:2]):

@@ -87,7 +87,9 @@ def write_host_files(finished: "Finished") -> None:
     # Written by rename, and only when the bytes change: a rebuild runs this over the live output (eventsite/rebuild.py).
     write_file_atomic(root / ".nojekyll", b"")
     memo = FileMemo(finished.cache, POLICIES_FILE)
-    policy = page_policy(root, skip=tuple(finished.own_policies), memo=memo)
+    files = sorted((name for name in finished.listing if name.endswith(".html")), key=lambda relative: relative.split("/")) \
+        if finished.listing is not None else None
+    policy = page_policy(root, skip=tuple(finished.own_policies), memo=memo, files=files)
     memo.save()
     if policy is None:
         finished.notes.append("_headers: the pages have no Content-Security-Policy meta tag; none is sent as a header")
@@ -176,16 +178,17 @@ def _meta_policy(tag: str) -> str | None:
 POLICIES_FILE = "page-policies.json"  # in the cache folder: each page's meta policy by its signature (filememo.py)
 
 
-def page_policy(root: Path, skip: tuple[str, ...] = (), memo: FileMemo | None = None) -> str | None:
+def page_policy(root: Path, skip: tuple[str, ...] = (), memo: FileMemo | None = None, files: list[str] | None = None) -> str | None:
     """The policy of the pages' meta tags; when pages differ, the union of their directives.
 
     A page's own meta tag still applies on top of the header, so a page keeps
     its stricter policy, and a page that needs more (the search page runs
     WebAssembly) is not blocked by the header. Pages in the top-level folders
     ``skip`` (the web editor's) have a header of their own and do not widen the site's.
+    ``files``: the .html files below ``root`` when the caller knows them (else the folder is walked).
     """
     policies: dict[str, None] = {}
-    for relative in _html_files(root):
+    for relative in files if files is not None else _html_files(root):
         if relative.split("/", 1)[0] in skip:
             continue
         key = signature(root, relative) if memo is not None else ""

@@ -44,6 +44,9 @@ class Finished:
     # Top-level folders published with a Content-Security-Policy of their own (admin/: the web editor),
     # kept out of the site's policy header (hosting.py).
     own_policies: dict[str, str] = field(default_factory=dict)
+    # The files below root (relative path → [size, mtime_ns]) when the build already knows them (an
+    # in-place rebuild: the last listing with its changes), so steps need not walk 6,000 folders.
+    listing: dict[str, list[int]] | None = None
 
 
 @dataclass(frozen=True)

@@ -163,6 +163,8 @@ def rebuild_site(project: Project, options: BuildOptions, previous: Previous, pr
                 written = len(moved)
                 for relative in sorted(gone):
                     staged.remove(relative)
+        if in_place and previous.outputs is not None:
+            finished.listing = updated_outputs(project.output, previous.outputs, [*moved, *gone])
         with progress.phase("publish"):
             if rewritten:
                 # In place, after the pages: an error here leaves output and saved state apart, so the next build is a full one.
@@ -181,8 +183,8 @@ def rebuild_site(project: Project, options: BuildOptions, previous: Previous, pr
         outputs = None
         # In place, no step rewrote a whole folder (those are never in place), so the files touched are all there is.
         if in_place and previous.outputs is not None:
-            touched = [*moved, *gone, *(name for step in whole_site_steps for name in step.writes)]
-            outputs = updated_outputs(project.output, previous.outputs, touched)
+            listed = finished.listing if finished.listing is not None else previous.outputs
+            outputs = updated_outputs(project.output, listed, [*moved, *gone, *(name for step in whole_site_steps for name in step.writes)])
         files = len(outputs) if outputs is not None else count_files(project.output)
     except BaseException:
         staged.abort()
