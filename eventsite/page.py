@@ -92,11 +92,11 @@ class Page:
         """The content item this page shows, if any."""
         return entry_of(self.site, self.route)
 
-    @property
+    @cached_property
     def language(self) -> l10n.Language:
         return self.site.language(self.lang)
 
-    @property
+    @cached_property
     def dir(self) -> str:
         return self.language.direction
 

@@ -100,9 +100,10 @@ class EntryView(RelatedLists, Generic[E]):
         # Every page that shows the item reads its front matter along the page's chain and the languages
         # it is in; only a page that shows the body reads the files themselves (_body_text). An edit of
         # an item's text then leaves the programme, which lists its title and time, alone.
-        for source in entry.sources_for(page.chain):
-            page.recorder.record_fact(front_fact(source))
-        page.recorder.record_fact(entry.languages_fact)
+        recorder = page.recorder
+        for fact in entry.front_facts(page.chain):
+            recorder.record_fact(fact)
+        recorder.record_fact(entry.languages_fact)
 
     @property
     def id(self) -> str:
