@@ -116,6 +116,18 @@ class Entry(Generic[Meta]):
             return Text(translation.body, lang)
         return Text(self.body, self.default_language)
 
+    def body_sources(self, chain: Sequence[str]) -> tuple[Path, ...]:
+        """The files :meth:`body_text` read for ``chain``: the translation whose body is shown, or (when
+        there is none, or its body is empty) the item's own file too. Which translation that is follows
+        from which exist (:attr:`languages_fact`); so an edit of the English text leaves the pages that
+        show the Thai text alone, and a Thai body emptied again is an edit of the Thai file."""
+        translation = self.translations.get(self.text_language(chain))
+        if translation is None:
+            return (self.document.path,)
+        if translation.body.strip():
+            return (translation.document.path,)
+        return (translation.document.path, self.document.path)
+
     def body_document(self, lang: str) -> Document:
         translation = self.translations.get(lang)
         return translation.document if translation is not None else self.document

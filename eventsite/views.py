@@ -164,8 +164,8 @@ class EntryView(RelatedLists, Generic[E]):
         return self._page.links.to(item_page, self.id, lang=self._page.site.default_language)
 
     def _body_text(self) -> Text:
-        """The body shown in this page's language; the page now depends on the files (see __init__)."""
-        self._page.recorder.record(*self._entry.sources_for(self._page.chain))
+        """The body shown in this page's language; the page now depends on the files it comes from (see __init__)."""
+        self._page.recorder.record(*self._entry.body_sources(self._page.chain))
         return self._entry.body_text(self._page.chain)
 
     @cached_property

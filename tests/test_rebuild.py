@@ -114,6 +114,27 @@ def test_editing_a_translation_rewrites_only_the_pages_of_its_language(tmp_path:
     space.assert_same_as_a_full_build()
 
 
+def test_editing_the_original_text_leaves_the_pages_that_show_a_translation_alone(tmp_path: Path, capsys) -> None:
+    """A page records the file whose body it shows: the Korean opening page shows the Korean text."""
+    space = Workspace(tmp_path)
+    space.build(capsys)
+    _, rewritten, _ = space.rewritten_by_appending(capsys, "sessions/opening.md", "\nOne more English sentence.\n")
+    assert {"en/sessions/opening/index.html", "th/sessions/opening/index.html"} <= rewritten  # th: no translation, English shown
+    assert not any(path.startswith("ko/") for path in rewritten), sorted(rewritten)
+    space.assert_same_as_a_full_build()
+    # Emptying the Korean body shows the English one there: an edit of the Korean file, which the page recorded.
+    korean = space.content / "sessions" / "opening.ko.md"
+    korean.write_text(korean.read_text(encoding="utf-8").split("---\n", 2)[0] + "---\n" + korean.read_text(encoding="utf-8").split("---\n", 2)[1] + "---\n", encoding="utf-8")
+    code, out, _ = space.build(capsys)
+    assert code == 0 and out.startswith("updated "), out
+    assert "One more English sentence." in (space.output / "ko" / "sessions" / "opening" / "index.html").read_text(encoding="utf-8")
+    space.assert_same_as_a_full_build()
+    # And from then on the Korean page shows the English text, so an English edit reaches it.
+    _, rewritten, _ = space.rewritten_by_appending(capsys, "sessions/opening.md", "\nAnd another.\n")
+    assert "ko/sessions/opening/index.html" in rewritten
+    space.assert_same_as_a_full_build()
+
+
 def test_listings_record_the_front_matter_and_item_pages_the_file(tmp_path: Path, capsys) -> None:
     """Editing a session's text renders its own pages again, not the programme that lists its title and time."""
     space = Workspace(tmp_path)
