@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from functools import lru_cache
 from urllib.parse import urljoin
 
@@ -61,7 +62,7 @@ EVENT_LINES_VERSION = "1"  # bump when _event_lines writes an _Event differently
 
 
 class _Event(NamedTuple):
-    """Everything one VEVENT is written from: its ``repr`` is the key of the event's cached lines."""
+    """Everything one VEVENT is written from: its JSON is the key of the event's cached lines."""
 
     title: tuple[str, str] | None  # (language, text)
     start: tuple[str, str]  # (TZID, local time)
@@ -103,7 +104,8 @@ class _EventBlocks:
         self._used: dict[str, str] = {}
 
     def block(self, event: _Event) -> bytes:
-        digest = hashlib.sha256((self._salt + repr(event)).encode("utf-8")).hexdigest()
+        # JSON of the nested tuples (the C encoder; a namedtuple's repr was a fifth of a programme calendar).
+        digest = hashlib.sha256((self._salt + json.dumps(event, ensure_ascii=False)).encode("utf-8")).hexdigest()
         text = self._stored.get(digest)
         if not isinstance(text, str):
             text = b"\r\n".join(fold(line) for line in _event_lines(event, self._plain_text)).decode("utf-8")
@@ -134,7 +136,7 @@ def _event_of(page: Page, site_view: SiteView, session: SessionView) -> _Event:
         title=(title.lang, title.value) if title else None,
         start=(_tzid(session.start), _local(session.start)),
         end=(_tzid(session.end), _local(session.end)),
-        stamp=utc(revision.changed or content_stamp(page.site)).strftime("%Y%m%dT%H%M%SZ"),
+        stamp=_local(utc(revision.changed or content_stamp(page.site))) + "Z",
         uid=f"{session.guid}@{host_of(page.site)}",
         sequence=revision.sequence,
         category=session.kind_label,
@@ -184,7 +186,8 @@ def _tzid(moment: dt.datetime) -> str:
 
 
 def _local(moment: dt.datetime) -> str:
-    return moment.strftime("%Y%m%dT%H%M%S")
+    """``moment.strftime("%Y%m%dT%H%M%S")``, four times faster (three per event)."""
+    return f"{moment.year:04d}{moment.month:02d}{moment.day:02d}T{moment.hour:02d}{moment.minute:02d}{moment.second:02d}"
 
 
 @lru_cache(maxsize=8)
