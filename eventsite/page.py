@@ -116,6 +116,12 @@ class Page:
         """Site-relative link targets in bodies → absolute URLs, as plain-text formats write them (formats.absolute_target)."""
         return {}
 
+    @cached_property
+    def person_nodes(self) -> dict[str, dict]:
+        """JSON-LD Person nodes by person id, made once per page: a programme names each speaker many times
+        (what making one records is recorded the first time, into this page's recorder)."""
+        return {}
+
     def at(self, route: Route) -> "Page":
         """The same build's page for another route, recording into this page's recorder, problems dropped."""
         return replace(self, route=route, problems=[], claims=[])

@@ -36,7 +36,9 @@ def text(value: Any) -> str | None:
 
 
 def clean(data: dict) -> dict:
-    return {key: value for key, value in data.items() if value not in (None, "", [], {})}
+    """Without the values that say nothing: None, "", [] and {} (0 and False stay)."""
+    # Truthy values first: comparing every value with four others was a tenth of a programme page.
+    return {key: value for key, value in data.items() if value or (value is not None and not isinstance(value, (str, list, dict)))}
 
 
 def place(site: SiteView, room_name: str | None = None) -> dict | None:

@@ -629,7 +629,7 @@ def session_node(page: "Page", site: SiteView, session: SessionView) -> dict:
             "endDate": session.end.isoformat(),
             "location": _location(site, session),
             "organizer": organizer(site),
-            "performer": [person_node(page, person) for person in session.speakers],
+            "performer": [_performer(page, person) for person in session.speakers],
             "inLanguage": session.lang,
             "eventAttendanceMode": SCHEMA_ATTENDANCE[session.attendance],
             "eventStatus": SCHEMA_STATUS[session.status],
@@ -639,6 +639,13 @@ def session_node(page: "Page", site: SiteView, session: SessionView) -> dict:
             "recordedIn": _recorded_in(page, session),
         }
     )
+
+
+def _performer(page: "Page", person: PersonView) -> dict:
+    found = page.person_nodes.get(person.id)
+    if found is None:
+        found = page.person_nodes[person.id] = person_node(page, person)
+    return found
 
 
 def _location(site: SiteView, session: SessionView) -> dict | list | None:
