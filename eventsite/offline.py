@@ -87,6 +87,9 @@ def publish_offline(finished: "Finished") -> None:
         return
     scan = PageScan.load(finished.cache)
     kept = {lang: kept_files(root, finished.plan, lang, scan) for lang in site.languages}
+    for kept_paths in kept.values():  # the calendars and assets too, by signature: only a file written again is read
+        for relative in kept_paths:
+            scan.digest_of(root, relative)
     scan.save(finished.cache)
     digest = version(root, kept, scan.digests)
     write_file_atomic(root / WORKER, worker(source.read_text(encoding="utf-8"), digest, kept).encode("utf-8"))
@@ -156,6 +159,18 @@ class PageScan:
         found = self.exists.get(target)
         if found is None:
             found = self.exists[target] = (root / target).is_file()
+        return found
+
+    def digest_of(self, root: Path, path: str) -> bytes:
+        """The SHA-256 of a kept file, read only when its signature is new."""
+        found = self.digests.get(path)
+        if found is None:
+            signed = signature(root, path)
+            hexdigest = self.signed.get(signed)
+            if not isinstance(hexdigest, str):
+                hexdigest = hashlib.sha256((root / path).read_bytes()).hexdigest()
+            self.signed.put(signed, hexdigest)
+            found = self.digests[path] = bytes.fromhex(hexdigest)
         return found
 
     def links(self, root: Path, page: str) -> list[str]:

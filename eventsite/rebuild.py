@@ -109,8 +109,10 @@ def rebuild_site(project: Project, options: BuildOptions, previous: Previous, pr
     gone = {state.pages[url].output for url in removed} - {route.output_path for route in plan.routes}  # files to delete
 
     problems: list[Problem] = [problem for problem in images.problems]
-    page_problems = {state.pages[url].output: [Problem(*fields) for fields in state.pages[url].problems] for url in kept_urls}
-    claims = {state.pages[url].output: [AnchorClaim(*fields) for fields in state.pages[url].claims] for url in kept_urls}
+    # Only pages that have some (as parallel.render_routes keeps them): most have none.
+    kept_records = [state.pages[url] for url in kept_urls]
+    page_problems = {record.output: [Problem(*fields) for fields in record.problems] for record in kept_records if record.problems}
+    claims = {record.output: [AnchorClaim(*fields) for fields in record.claims] for record in kept_records if record.claims}
     records: dict[str, Recorder] = {}  # of the pages rendered again; the others keep their saved record (state_of)
     notes: list[str] = []
     with progress.phase("plan"):
