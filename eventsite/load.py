@@ -65,6 +65,8 @@ class LoadCache:
     def __init__(self) -> None:
         # Keyed by the path as a string: the dev server looks up thousands of files per edit.
         self._entries: dict[str, tuple[tuple[int, int, int], Document]] = {}
+        # The signatures as last saved to disk (contentcache.py), when this cache was read from there.
+        self.saved: dict[str, tuple[int, int, int]] | None = None
 
     def get(self, path: Path | str, stat: os.stat_result) -> Document | None:
         """The document read from ``path`` when it had this ``stat`` (mtime, size, inode), else None."""
@@ -80,6 +82,9 @@ class LoadCache:
         kept = LoadCache()
         kept._entries = {path: found for path, found in self._entries.items() if found[0][0] < before_ns}
         return kept
+
+    def signatures(self) -> dict[str, tuple[int, int, int]]:
+        return {path: found[0] for path, found in self._entries.items()}
 
     def discard(self, paths: "Iterable[Path | str]") -> None:
         """Forget these files' documents (ones the caller knows changed, whatever their signature says)."""

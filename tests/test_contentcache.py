@@ -166,3 +166,21 @@ def test_random_edits_with_the_content_cache_match_full_builds(tmp_path: Path, c
         assert sorted(read) == sorted(touched & {found.name for found in space.content.rglob("*")}), out
         touched.clear()
         space.assert_same_as_a_full_build(f"step {step}: {path.name}\n{out}")
+
+
+def test_the_file_is_written_again_only_when_there_is_more_to_keep(tmp_path: Path, capsys) -> None:
+    space = Workspace(tmp_path)
+    settle(space.content)
+    assert space.build(capsys)[0] == 0
+    location = cache_location(space)
+    written = location.stat().st_ino  # written by rename: a new inode each time
+    apply(space.content / "sessions" / "talk.md", session_text("Talk (moved)", 6, 15, room="hall-b"))
+    assert space.build(capsys)[0] == 0  # talk.md was saved a moment ago: not kept, so nothing new to keep
+    assert location.stat().st_ino == written
+    settle(space.content)
+    apply(space.content / "pages" / "about.md", "---\ntitle: About us\n---\nAbout.\n")
+    assert space.build(capsys)[0] == 0  # talk.md, read again, is settled now
+    assert location.stat().st_ino != written
+    talk = space.content / "sessions" / "talk.md"
+    assert saved_documents(space).get(talk, talk.stat()) is not None
+    space.assert_same_as_a_full_build()
