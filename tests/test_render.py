@@ -1,0 +1,68 @@
+"""eventsite/render.py: which template files a page depends on, worked out once and kept in the cache folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2.meta
+import pytest
+
+from eventsite.build import Caches, prepare
+from eventsite.cache import DiskCache
+from eventsite.l10n import load_translations
+from eventsite.project import BuildOptions
+from eventsite.render import Renderer
+
+from .sitekit import PROJECT_ROOT, project_for, write_site
+
+
+def renderer_for(tmp_path: Path, cache: Path | None) -> Renderer:
+    project = project_for(write_site(tmp_path / "src"), tmp_path / "site")
+    prepared = prepare(project, Caches(), BuildOptions())
+    site = prepared.site
+    translations = load_translations(project.theme.locale_folders, site.languages, site.fallback_chains)
+    return Renderer(site, prepared.plan, project.theme, translations,
+                    disk_cache=DiskCache(cache, "markdown") if cache is not None else None, cache_folder=cache)
+
+
+def parses(monkeypatch) -> list[str]:
+    seen: list[str] = []
+    original = jinja2.meta.find_referenced_templates
+
+    def counting(ast):
+        seen.append("parsed")
+        return original(ast)
+
+    monkeypatch.setattr("eventsite.render.jinja_meta.find_referenced_templates", counting)
+    return seen
+
+
+def test_a_page_depends_on_its_template_and_all_it_uses(tmp_path: Path) -> None:
+    renderer = renderer_for(tmp_path, None)
+    files = {path.name for path in renderer.template_files("session.html")}
+    assert {"session.html", "base.html", "_macros.html"} <= files
+    assert all(path.is_file() and path.is_relative_to(PROJECT_ROOT / "templates") for path in renderer.template_files("session.html"))
+
+
+def test_the_references_are_parsed_once_and_then_read_from_the_cache(tmp_path: Path, monkeypatch) -> None:
+    seen = parses(monkeypatch)
+    first = renderer_for(tmp_path, tmp_path / "cache").template_files("session.html")
+    parsed = len(seen)
+    assert parsed >= 3
+    again = renderer_for(tmp_path, tmp_path / "cache").template_files("session.html")
+    assert again == first and len(seen) == parsed  # nothing parsed by the second renderer
+
+
+@pytest.mark.parametrize("damage", [b"{", b'"not a list"', b"[1, 2]"])
+def test_a_damaged_entry_is_parsed_again(tmp_path: Path, monkeypatch, damage: bytes) -> None:
+    first = renderer_for(tmp_path, tmp_path / "cache").template_files("session.html")
+    for entry in (tmp_path / "cache" / "template-references").rglob("*.json"):
+        entry.write_bytes(damage)
+    seen = parses(monkeypatch)
+    assert renderer_for(tmp_path, tmp_path / "cache").template_files("session.html") == first
+    assert seen
+
+
+def test_without_a_cache_folder_nothing_is_kept(tmp_path: Path) -> None:
+    renderer_for(tmp_path, None).template_files("session.html")
+    assert not (tmp_path / "cache").exists()
