@@ -74,8 +74,12 @@ class Report:
 
 
 def check_project(project: Project) -> Report:
-    """Examine the content; when it has no errors, build into a temporary folder and check the built pages."""
-    caches = Caches()
+    """Examine the content; when it has no errors, build into a temporary folder and check the built pages.
+
+    With the project's cache folder, as a build: converted bodies, calendar texts, QR codes and share
+    cards are taken from it (they never change what is built), so a check costs what a warm build does.
+    """
+    caches = Caches.for_project(project)
     examined = examine(project, caches)
     problems = list(examined.problems)
     skipped = list(examined.skipped)

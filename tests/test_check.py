@@ -198,7 +198,8 @@ def test_a_clean_fixture_has_no_errors_and_site_is_not_touched(tmp_path: Path, c
     assert code == 0, lines
     assert lines[-1].startswith("0 errors, ")
     assert not (tmp_path / "site").exists()
-    assert not [p for p in tmp_path.iterdir() if p.name not in ("content",)]
+    # Only the cache folder a build also keeps (converted bodies, QR codes, share cards), never output.
+    assert not [p for p in tmp_path.iterdir() if p.name not in ("content", ".cache")]
 
 
 def test_strict_turns_warnings_into_errors(tmp_path: Path, capsys) -> None:
@@ -351,3 +352,19 @@ def test_unfinished_work_is_a_warning_and_fails_strict(tmp_path: Path, capsys) -
     assert any(text.startswith("content/sessions/talk.ko.md: warning: the same text as talk.md") for text in lines)
     code, lines = run_check(capsys, content, "--strict")
     assert code == 1 and lines[-1].startswith("2 errors")
+
+
+def test_a_second_check_takes_conversions_from_the_cache_and_reports_the_same(tmp_path: Path, capsys) -> None:
+    """check uses the project's cache folder like a build: the same report, warnings of cached bodies included."""
+    content = write_site(tmp_path, {
+        "pages/press.md": "---\ntitle: Press\n---\nText <script>alert(1)</script> and [a dead link](/nowhere/).\n",
+        "pages/about.md": "---\ntitle: About\n---\n![](/media/missing.png)\n",
+    })
+    first_code, first = run_check(capsys, content)
+    cache = tmp_path / ".cache" / "eventsite"
+    assert any((cache / "markdown").rglob("*.json")), "the first check filled the cache"
+    second_code, second = run_check(capsys, content)
+    assert first_code == second_code == 1
+    assert first == second
+    assert any("content/pages/press.md" in line and "unsafe HTML" in line for line in second), second
+    assert any("content/pages/press.md" in line and "/nowhere/" in line for line in second), second
