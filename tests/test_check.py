@@ -368,3 +368,10 @@ def test_a_second_check_takes_conversions_from_the_cache_and_reports_the_same(tm
     assert first == second
     assert any("content/pages/press.md" in line and "unsafe HTML" in line for line in second), second
     assert any("content/pages/press.md" in line and "/nowhere/" in line for line in second), second
+
+
+def test_no_cache_checks_without_the_cache_folder(tmp_path: Path, capsys) -> None:
+    content = write_site(tmp_path)
+    code, lines = run_check(capsys, content, "--no-cache", root=tmp_path)
+    assert code == 0 and lines[-1].startswith("0 errors, "), lines
+    assert [p.name for p in tmp_path.iterdir()] == ["content"]

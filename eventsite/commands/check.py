@@ -18,6 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="text: path:line:col: message; github: GitHub Actions annotations",
     )
     parser.add_argument("--verbose", "-v", action="store_true", help="also list every translation still missing")
+    parser.add_argument("--no-cache", action="store_true", help="ignore the cache folder .cache/eventsite (same report, slower)")
 
 
 def run(args: argparse.Namespace, root: Path) -> int:
