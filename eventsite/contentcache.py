@@ -19,7 +19,6 @@ import hashlib
 import io
 import os
 import pickle
-import tempfile
 import time
 from pathlib import Path
 from types import MappingProxyType
@@ -28,6 +27,7 @@ from typing import Any, Iterable
 from .build import Caches
 from .buildstate import RACY_NS
 from .project import Project
+from .write import write_file_atomic
 
 FORMAT = 1  # bump when the pickled layout changes in a way the build key does not see
 
@@ -81,17 +81,9 @@ def keep(project: Project, key: str, caches: Caches, started_ns: int | None = No
         # Nothing to keep that the file lacks (an edit saved just now is not kept yet): 18 MB not written
         # again at 3,000 files. Its stale entries are harmless: each is found only by its own signature.
         return
-    temporary = None
     try:
-        data = encode((FORMAT, key, documents, caches.validated, caches.model))
-        location.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=location.parent, prefix=".tmp-")
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, location)
+        write_file_atomic(location, encode((FORMAT, key, documents, caches.validated, caches.model)))
     except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
         forget(project)
 
 
