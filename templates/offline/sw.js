@@ -1,7 +1,8 @@
 // The service worker: the programme offline at the venue (eventsite/offline.py writes VERSION and KEPT
 // above this line; docs/deploy.md, "Offline at the venue"). static/offline.js registers it as
 // sw.js?lang=xx; it keeps KEPT[xx], the files of that language's programme, and answers from them
-// when the network fails. A new build is a new VERSION: new caches, and the old ones are deleted.
+// when the network fails. A new build is a new VERSION: new caches, and the old ones are deleted
+// once the reader has closed every page the old worker looked after.
 "use strict";
 
 const PREFIX = "eventsite-offline-";
@@ -15,16 +16,17 @@ const NETWORK_WAIT = 4000; // ms: on a crowded venue network, the kept copy beat
 self.addEventListener("install", (event) => {
   // cache: "reload": the files as the server has them now, not as the browser's HTTP cache keeps them.
   const requests = KEPT[LANGUAGE].map((path) => new Request(path, { cache: "reload" }));
-  event.waitUntil(caches.open(CACHE + LANGUAGE).then((cache) => cache.addAll(requests)).then(() => self.skipWaiting()));
+  event.waitUntil(caches.open(CACHE + LANGUAGE).then((cache) => cache.addAll(requests)));
 });
 
+// No skipWaiting() and no clients.claim(): a new worker (every language switch registers one,
+// sw.js?lang=xx) waits until the reader has closed the site's pages. Taking over at once, while the
+// old worker was answering the page being opened, left Chromium's navigation waiting for ever about
+// once in ten quick language switches. Waiting costs nothing offline: the old worker reads the
+// caches of every language of its VERSION, including the one the new worker has just filled.
 self.addEventListener("activate", (event) => {
   const old = (name) => name.startsWith(PREFIX) && !name.startsWith(CACHE);
-  event.waitUntil(
-    caches.keys()
-      .then((names) => Promise.all(names.filter(old).map((name) => caches.delete(name))))
-      .then(() => self.clients.claim()),
-  );
+  event.waitUntil(caches.keys().then((names) => Promise.all(names.filter(old).map((name) => caches.delete(name)))));
 });
 
 // Network first, so that an online reader always sees the current programme; the kept copy when
@@ -35,14 +37,15 @@ self.addEventListener("fetch", (event) => {
   url.hash = "";
   if (event.request.method !== "GET" || !KEPT_URLS.has(url.href)) return;
   const network = fetch(event.request);
-  event.waitUntil(network.then((response) => keep(url.href, response), () => undefined));
+  // The copy is taken as soon as the response arrives, before the page starts reading its body.
+  event.waitUntil(network.then((response) => keep(url.href, response.clone()), () => undefined));
   event.respondWith(freshOrKept(network, url.href));
 });
 
-async function keep(url, response) {
-  if (response.ok && !response.redirected) {
+async function keep(url, copy) {
+  if (copy.ok && !copy.redirected) {
     const cache = await caches.open(CACHE + LANGUAGE);
-    await cache.put(url, response.clone());
+    await cache.put(url, copy);
   }
 }
 
