@@ -61,7 +61,8 @@ def test_the_grid_scrolls_inside_its_own_focusable_box_on_a_phone(busan_site: Pa
         assert widths[0] > widths[1]  # the table does, inside its box
         box.focus()
         page.keyboard.press("ArrowRight")
-        assert box.evaluate("node => node.scrollLeft") > 0
+        # Keyboard scrolling is animated: the box moves over the next frames, not by the time the key is up.
+        page.wait_for_function("(node) => node.scrollLeft > 0", arg=box.element_handle(), timeout=5_000)
 
 
 def test_axe_finds_nothing_with_every_grid_open(busan_site: Path, serve, browser) -> None:
