@@ -214,6 +214,14 @@ class Conversions:
         one-edit rebuild at 10 languages × 300 sessions).
         """
         found = self.plain.get(source)
+        if found is None:
+            # The same body in every language, with that language's link targets: converted once.
+            neutral, targets = plaintext.without_targets(source)
+            found = self.plain[source] = plaintext.with_targets(self._plain_text(neutral), targets)
+        return found
+
+    def _plain_text(self, source: str) -> str:
+        found = self.plain.get(source)
         if found is not None:
             return found
         cache = self.disk_cache

@@ -36,6 +36,50 @@ def markdown_to_text(source: str) -> str:
     return "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
 
 
+# --- one conversion for every language -------------------------------------------------------------
+# A calendar's DESCRIPTION is the body with its site links made absolute, so the same body shown in ten
+# languages is ten sources that differ only in link targets. The text is made once from the source with
+# each target replaced by a numbered stand-in, and the targets are put back into that text.
+
+_TARGET = re.compile(r"(\]\(\s*|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*)([^)\s]+)", re.MULTILINE)  # as formats.body_markdown finds them
+# Nothing Markdown or HTML could read as markup were it not a link after all ("_", "*", "&", "~" could).
+_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.:/?#@!$+,=%-]+")
+_STAND_IN = "https://eventsite.invalid/link/{}/"
+
+
+def without_targets(source: str) -> tuple[str, tuple[str, ...]]:
+    """``source`` with its absolute link targets replaced by stand-ins, and the targets in order.
+
+    A target is replaced only where it is a plain absolute URL that appears in ``source`` nowhere
+    but as link targets: then the text made of the stand-in version, with the targets put back
+    (:func:`with_targets`), is the text of ``source`` (tests/test_plaintext.py compares them).
+    """
+    if "eventsite.invalid" in source:
+        return source, ()
+    targets: list[str] = []
+    counted: dict[str, int] = {}
+    for match in _TARGET.finditer(source):
+        counted[match[2]] = counted.get(match[2], 0) + 1
+    replaceable = {target for target, count in counted.items() if _PLAIN_URL.fullmatch(target) and source.count(target) == count}
+    if not replaceable:
+        return source, ()
+
+    def stand_in(match: re.Match[str]) -> str:
+        if match[2] not in replaceable:
+            return match[0]
+        targets.append(match[2])
+        return match[1] + _STAND_IN.format(len(targets) - 1)
+
+    return _TARGET.sub(stand_in, source), tuple(targets)
+
+
+def with_targets(text: str, targets: tuple[str, ...]) -> str:
+    """The text of a stand-in source with its targets back."""
+    for number, target in enumerate(targets):
+        text = text.replace(_STAND_IN.format(number), target)
+    return text
+
+
 def _blocks(element, paragraphs: list[str], depth: int) -> None:  # noqa: ANN001 (lxml element)
     """Append the block-level paragraphs under ``element``; inline runs between blocks are paragraphs too."""
     inline: list[str] = [element.text or ""]

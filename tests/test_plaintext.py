@@ -9,7 +9,10 @@ from pathlib import Path
 import icalendar
 import pytest
 import vobject
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from eventsite.markup import Conversions
 from eventsite.plaintext import markdown_to_text
 
 
@@ -59,3 +62,66 @@ def test_every_busan_calendar_has_plain_descriptions_that_two_parsers_read(busan
             assert not MARKDOWN_SYNTAX.search(description), f"{path}: {description[:200]!r}"
         events += len(descriptions)
     assert events > 150
+
+
+# --- the same body in every language, converted once (eventsite/plaintext.py, without_targets) -----------
+
+LINK_TARGETS = [
+    "https://example.org/forum/en/about/",
+    "https://example.org/forum/th/about/",
+    "https://example.org/forum/en/",  # a prefix of the first
+    "https://example.org/forum/en/sessions/opening/#speakers",
+    "https://example.org/a_b_/",  # markup characters: left as they are
+    "https://example.org/?a=1&copy=2",
+    "https://example.org/x*y*/",
+    "mailto:desk@example.org",
+    "/en/about/",
+]
+PIECES = [
+    "Welcome to the forum.", "**bold**", "_em_", "`code [x](https://example.org/forum/en/about/)`", "\n\n", "\n\n- ", "\n\n1. ",
+    "\n\n## Heading\n\n", "\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\n\n", " (", ")", "\\]", "<b>raw</b>", "&amp;",
+]
+
+
+def link(rng, target: str) -> str:
+    text = rng.choice(["the page", target, "", "see " + target, "**x**"])
+    form = rng.randrange(4)
+    if form == 0:
+        return f"[{text}]({target})"
+    if form == 1:
+        return f'[{text}]( {target} "a title")'
+    if form == 2:
+        return f"![{text}]({target})"
+    return f"[{text or 'ref'}][r{len(target)}]\n\n[r{len(target)}]: {target}\n\n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=0, max_value=2**32))
+def test_a_body_converted_with_stand_ins_reads_as_converted_directly(seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    parts = [rng.choice(PIECES) if rng.random() < 0.6 else link(rng, rng.choice(LINK_TARGETS)) for _ in range(rng.randint(1, 12))]
+    if rng.random() < 0.2:
+        parts.append(rng.choice(LINK_TARGETS))  # a target also in the text: not replaced
+    source = " ".join(parts)
+    assert Conversions().plain_text(source) == markdown_to_text(source), source
+
+
+def test_one_conversion_for_the_same_body_in_every_language(monkeypatch) -> None:
+    from eventsite import plaintext
+
+    calls: list[str] = []
+    convert = plaintext.markdown_to_text.__wrapped__
+    monkeypatch.setattr(plaintext, "markdown_to_text", lambda source: calls.append(source) or convert(source))
+    conversions = Conversions()
+    body = "See [the venue]({base}/venue/) and [the programme]({base}/schedule/).\n\n- [Opening]({base}/sessions/opening/)"
+    texts = {lang: conversions.plain_text(body.format(base=f"https://example.org/forum/{lang}")) for lang in ("en", "ko", "th", "km")}
+    assert len(calls) == 1
+    assert texts["th"] == (
+        "See the venue (https://example.org/forum/th/venue/) and the programme (https://example.org/forum/th/schedule/).\n\n"
+        "• Opening (https://example.org/forum/th/sessions/opening/)"
+    )
+    assert conversions.plain_text("Look at https://eventsite.invalid/link/0/ [x](https://example.org/)") == (
+        "Look at https://eventsite.invalid/link/0/ x (https://example.org/)"
+    )
