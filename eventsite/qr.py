@@ -53,7 +53,7 @@ def svg_data_uri(url: str) -> str:
 
 
 def make(url: str) -> segno.QRCode:
-    """``segno.make``, the same code made in 1.9 ms instead of 5.2 (a session page's URL): :func:`best_mask`.
+    """``segno.make``, the same code made in 1.9 ms instead of 5.2 (a programme item's page URL): :func:`best_mask`.
 
     segno looks up ``find_and_apply_best_mask`` in its encoder module when it encodes; it is ours
     only for this call. tests/test_qr.py checks that both choose the same mask and give the same
@@ -73,7 +73,7 @@ _SWAP = threading.Lock()
 
 # --- the mask search -------------------------------------------------------------------------------
 # segno tries the eight data masks (ISO/IEC 18004:2015, 7.8) module by module in Python: ~4 ms of a
-# code's 5, and 10,000 session pages have 10,000 codes. The same rules over the whole symbol at once:
+# code's 5, and 10,000 programme pages have 10,000 codes. The same rules over the whole symbol at once:
 # its modules as one integer of one byte each (0 or 1), a mask XORed in at once, rows and columns as
 # slices of its bytes, runs and finder-like patterns found by the regular-expression and bytes engines.
 
