@@ -335,3 +335,33 @@ def test_the_inline_link_pattern_is_the_full_one_without_reference_definitions(t
     if "]:" not in text:
         assert _INLINE_SITE_LINK.sub(mark, text) == _SITE_LINK.sub(mark, text)
     assert _SITE_LINK.sub(mark, "[r]: /about/\n" + text).startswith("[r]: </about/>")
+
+
+def test_the_vtimezone_is_kept_in_the_disk_cache_by_icalendar_version_and_zone_rules(tmp_path: Path, monkeypatch) -> None:
+    """A rebuild that writes a calendar reads the VTIMEZONE from the cache instead of importing icalendar for it."""
+    from eventsite.cache import DiskCache
+    from eventsite.formats import ics
+
+    page = SimpleNamespace(context=SimpleNamespace(conversions=SimpleNamespace(disk_cache=DiskCache(tmp_path, "ics"))))
+    span = ("Asia/Seoul", dt.date(2019, 1, 1), dt.date(2020, 1, 1))
+    made = ics._kept_vtimezone(page, *span)
+    assert made == ics._vtimezone_bytes(*span) and made.startswith(b"BEGIN:VTIMEZONE\r\nTZID:Asia/Seoul")
+
+    def not_again(*args):
+        raise AssertionError("computed again")
+
+    monkeypatch.setattr(ics, "_vtimezone_bytes", not_again)
+    assert ics._kept_vtimezone(page, *span) == made  # from the cache
+    monkeypatch.setattr(ics, "_zone_rules_digest", lambda tzid: "other rules")  # a new tz database
+    with pytest.raises(AssertionError, match="computed again"):
+        ics._kept_vtimezone(page, *span)
+    monkeypatch.setattr(ics, "_zone_rules_digest", lambda tzid: None)  # rules not found: never kept
+    with pytest.raises(AssertionError, match="computed again"):
+        ics._kept_vtimezone(page, *span)
+
+
+def test_the_zone_rules_are_found_for_real_zones_only() -> None:
+    from eventsite.formats.ics import _zone_rules_digest
+
+    assert _zone_rules_digest("Asia/Seoul") is not None and _zone_rules_digest("Asia/Seoul") != _zone_rules_digest("Asia/Bangkok")
+    assert _zone_rules_digest("Nowhere/Atlantis") is None
