@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.support.browser import launch_browser, screenshot
 
@@ -33,7 +34,11 @@ def visit_root(chromium, base: str, locale: str, then: str | None = None) -> str
             page.wait_for_url(f"**/{then}/")
             page.goto(base)
             page.wait_for_load_state("load")
-        page.wait_for_timeout(200)
+        try:
+            # The chooser's script sends the visitor on as it runs; on a busy machine that can take a while.
+            page.wait_for_url(lambda url: url != base, timeout=5_000)
+        except PlaywrightTimeout:
+            pass  # no match: the visitor stays to choose
         return page.url
     finally:
         context.close()
