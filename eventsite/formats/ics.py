@@ -38,6 +38,8 @@ from . import body_markdown, content_stamp, host_of, utc, venue_name
 if TYPE_CHECKING:
     from icalendar import Calendar, Event, Timezone
 
+    from ..cache import DiskCache
+
 
 def render(page: Page) -> bytes:
     """The calendar's bytes, exactly as ``calendar_of(page).to_ical()`` with :func:`fold`."""
@@ -204,6 +206,12 @@ def _kept_vtimezone(page: Page, tzid: str, first: dt.date, last: dt.date) -> byt
     rules = _zone_rules_digest(tzid) if cache is not None else None
     if cache is None or rules is None:
         return _vtimezone_bytes(tzid, first, last)
+    return _cached_vtimezone(cache, tzid, first, last, rules)
+
+
+@lru_cache(maxsize=8)
+def _cached_vtimezone(cache: "DiskCache", tzid: str, first: dt.date, last: dt.date, rules: str) -> bytes:
+    """Read from the cache folder once per process, not once per calendar (a programme has one per item)."""
     key = cache.key("vtimezone", importlib.metadata.version("icalendar"), tzid, first.isoformat(), last.isoformat(), rules)
     found = cache.get(key)
     if isinstance(found, str):
