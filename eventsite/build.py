@@ -21,6 +21,7 @@ from .depends import Recorder
 from .entries import Site
 from .errors import BuildError, Problem, display_path, relative_to_cwd
 from .fields import normalize_base_url
+from .fragments import FragmentStore
 from .images import ImageCatalog, scan_images, thumbnail_cache, thumbnails
 from .kinds import IMAGE_FIELDS, KINDS, PAGE_KINDS
 from .l10n import load_translations
@@ -206,8 +207,12 @@ def build_site(
     caches: Caches | None = None,
     options: BuildOptions | None = None,
     progress: Progress | None = None,
+    fragments: FragmentStore | None = None,
 ) -> BuildResult:
-    """Load → validate → model → plan routes → render → write; all or nothing."""
+    """Load → validate → model → plan routes → render → write; all or nothing.
+
+    ``fragments``: where to keep the parts of pages a later rebuild may reuse (eventsite/fragments.py).
+    """
     started = time.perf_counter()
     caches = caches or Caches.for_project(project)
     options = options or BuildOptions()
@@ -220,7 +225,7 @@ def build_site(
         translations = load_translations(project.theme.locale_folders, site.languages, site.fallback_chains)
         renderer = Renderer(
             site, plan, project.theme, translations, caches.templates, caches.markdown, images=images,
-            cache_folder=project.cache if caches.markdown is not None else None,
+            cache_folder=project.cache if caches.markdown is not None else None, fragments=fragments,
         )
 
     staged = StagedOutput(project.output)

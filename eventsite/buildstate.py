@@ -56,6 +56,7 @@ class PageRecord:
     facts: list[int]  # numbers into BuildState.fact_names
     problems: list[list[Any]] = field(default_factory=list)  # its warnings: [path, line, message, column, severity]
     claims: list[list[Any]] = field(default_factory=list)  # its links to #fragments: [document, line, written, target, fragment]
+    fragments: str = ""  # the stamp of its kept fragments' file (eventsite/fragments.py); "": none
 
 
 @dataclass
@@ -126,6 +127,12 @@ def state_file(project: Project) -> Path | None:
         return None
     digest = hashlib.sha256(os.fsencode(project.output.resolve())).hexdigest()[:16]
     return project.cache / "state" / f"{digest}.json"
+
+
+def fragment_folder(project: Project) -> Path | None:
+    """Where the kept fragments of builds into ``project.output`` are (eventsite/fragments.py)."""
+    state = state_file(project)
+    return state.parent.parent / "fragments" / state.stem if state is not None else None
 
 
 def build_key(project: Project, options: BuildOptions) -> str:

@@ -8,21 +8,89 @@ by the dev server and compared against changed paths.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable, Iterator, TypeVar
+
+V = TypeVar("V")
+
+
+@dataclass(frozen=True)
+class Reads:
+    """What one part of a page read (a kept fragment, a view's cached value): recorded again when reused."""
+
+    sources: frozenset[Path] = frozenset()
+    facts: frozenset[str] = frozenset()
+
+    def stale(self, sources: frozenset[Path] | set[Path], facts: frozenset[str] | set[str]) -> bool:
+        """Whether any of these changed files or facts was read."""
+        return not self.sources.isdisjoint(sources) or not self.facts.isdisjoint(facts)
 
 
 @dataclass
 class Recorder:
     sources: set[Path] = field(default_factory=set)
     facts: set[str] = field(default_factory=set)
+    fragments: str = ""  # the version of the page's kept fragments saved by this build (eventsite/fragments.py), if any
+    # Parts of the page being rendered that want their own record too (capture()): innermost last.
+    _parts: list["Recorder"] = field(default_factory=list, repr=False, compare=False)
     active = True
 
     def record(self, *paths: Path) -> None:
         self.sources.update(paths)
+        for part in self._parts:
+            part.sources.update(paths)
 
     def record_fact(self, fact: str) -> None:
         self.facts.add(fact)
+        for part in self._parts:
+            part.facts.add(fact)
+
+    @property
+    def capturing(self) -> bool:
+        """Whether a part of the page is being recorded on its own (then cached values replay their reads)."""
+        return bool(self._parts)
+
+    @contextmanager
+    def capture(self) -> Iterator["Recorder"]:
+        """Record what the block reads on its own as well (the page's record gets it too)."""
+        part = Recorder()
+        self._parts.append(part)
+        try:
+            yield part
+        finally:
+            popped = self._parts.pop()  # parts nest: the innermost closes first
+            assert popped is part
+
+    def replay(self, reads: Reads) -> None:
+        """Record again what a reused part read, into the page and every part open around it."""
+        self.sources.update(reads.sources)
+        self.facts.update(reads.facts)
+        for part in self._parts:
+            part.sources.update(reads.sources)
+            part.facts.update(reads.facts)
+
+    def reads(self) -> Reads:
+        return Reads(frozenset(self.sources), frozenset(self.facts))
+
+    def memo(self, store: dict[Any, tuple[V, Reads]], key: Any, compute: Callable[[], V], keep: Callable[[V], bool] = lambda value: True) -> V:
+        """``store[key]``, made by ``compute()`` the first time (and kept if ``keep`` says so).
+
+        What making it read is kept with it and recorded again on every later use inside a captured
+        part: a value cached on a page or a view may first be made outside the kept fragment that
+        uses it (eventsite/fragments.py), and the fragment's record must still name what it depends on.
+        """
+        found = store.get(key)
+        if found is not None:
+            if self._parts:
+                self.replay(found[1])
+            return found[0]
+        with self.capture() as part:
+            value = compute()
+        if keep(value):
+            store[key] = (value, part.reads())
+        return value
 
 
 class NullRecorder(Recorder):
@@ -32,6 +100,9 @@ class NullRecorder(Recorder):
         return None
 
     def record_fact(self, fact: str) -> None:
+        return None
+
+    def replay(self, reads: Reads) -> None:
         return None
 
 

@@ -204,6 +204,8 @@ def kept_files(root: Path, plan: "RoutePlan", lang: str, scan: PageScan | None =
 
 def _asset_links(page: str, data: bytes) -> list[str]:
     """The files below the asset folders that the page at ``page`` loads (whether they exist is checked later)."""
+    if not data.strip():  # a page whose template failed: the build reports that error, not this step
+        return []
     document = lxml_html.fromstring(data)
     found = []
     for value in document.xpath(ASSET_REFERENCES):

@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from . import l10n
 from .anchors import AnchorClaim
-from .depends import Recorder
+from .depends import Reads, Recorder
 from .entries import Entry, Site
 from .errors import Problem
 from .images import ImageCatalog, ImageInfo
@@ -32,6 +32,7 @@ from .routes import Route, RoutePlan, entry_of
 from .theme import Theme
 
 if TYPE_CHECKING:
+    from .fragments import FragmentStore, PageFragments
     from .kinds.base import KindTable
 
 
@@ -63,6 +64,7 @@ class RenderContext:
     conversions: Conversions  # Markdown bodies, converted once
     kinds: "KindTable"  # the content kinds (eventsite/kinds/), for what views look up by kind
     cache_folder: Path | None = None  # the project's cache (share cards are kept there between builds)
+    fragments: "FragmentStore | None" = None  # parts of pages kept between command-line builds (eventsite/fragments.py)
 
 
 @dataclass
@@ -108,18 +110,24 @@ class Page:
         return self.context.translations[self.lang].gettext(message)
 
     @cached_property
+    def fragments(self) -> "PageFragments | None":
+        """This page's kept fragments (eventsite/fragments.py): read on first use, when this build keeps them."""
+        store = self.context.fragments
+        return store.for_page(self.route.url) if store is not None and self.recorder.active else None
+
+    @cached_property
     def links(self) -> Links:
         return Links(self)
 
     @cached_property
-    def absolute_targets(self) -> dict[str, str]:
+    def absolute_targets(self) -> "dict[str, tuple[str, Reads]]":
         """Site-relative link targets in bodies → absolute URLs, as plain-text formats write them (formats.absolute_target)."""
         return {}
 
     @cached_property
-    def person_nodes(self) -> dict[str, dict]:
-        """JSON-LD Person nodes by person id, made once per page: a programme names each speaker many times
-        (what making one records is recorded the first time, into this page's recorder)."""
+    def person_nodes(self) -> "dict[str, tuple[dict, Reads]]":
+        """JSON-LD Person nodes by person id, made once per page: a programme names each speaker many times.
+        Each with what making it read, recorded again where a kept fragment reuses it (eventsite/fragments.py)."""
         return {}
 
     def at(self, route: Route) -> "Page":

@@ -80,6 +80,7 @@ class Outcome(NamedTuple):
     claims: list[AnchorClaim]
     sources: tuple[str, ...] | None  # what it read, if recorded
     facts: tuple[str, ...] | None
+    fragments: str = ""  # the stamp of the page's kept fragments, if it saved any (eventsite/fragments.py)
 
 
 @dataclass
@@ -101,7 +102,7 @@ class Rendering:
         if outcome.sources is not None and outcome.facts is not None:
             paths = self._paths
             sources = {paths.get(source) or paths.setdefault(source, Path(source)) for source in outcome.sources}
-            self.dependencies[route.output_path] = Recorder(sources, set(outcome.facts))
+            self.dependencies[route.output_path] = Recorder(sources, set(outcome.facts), outcome.fragments)
 
     @property
     def problems(self) -> list[Problem]:
@@ -165,4 +166,4 @@ def _render_one(renderer: Renderer, staged: StagedOutput, route: Route, index: i
         staged.write(route.output_path, output.data if finish is None else finish(route.output_path, output.data))
     if not record:
         return Outcome(index, output.problems, output.claims, None, None)
-    return Outcome(index, output.problems, output.claims, tuple(map(str, recorder.sources)), tuple(recorder.facts))
+    return Outcome(index, output.problems, output.claims, tuple(map(str, recorder.sources)), tuple(recorder.facts), recorder.fragments)

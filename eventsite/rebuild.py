@@ -25,15 +25,17 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from . import contentcache
 from .anchors import AnchorClaim, anchor_problems
 from .build import BuildResult, Caches, build_site, prepare
-from .buildstate import BuildState, PageRecord, Previous, build_key, save, scan_outputs, updated_outputs
+from .buildstate import BuildState, PageRecord, Previous, build_key, fragment_folder, save, scan_outputs, updated_outputs
 from .contentpath import parse_path
 from .depends import Recorder
 from .errors import BuildError, Problem, display_path
+from .fragments import FragmentStore, normal_path
 from .incremental import affected_sources, site_facts
 from .l10n import load_translations
 from .load import MEDIA_FOLDER, SITE_FILE
@@ -55,6 +57,8 @@ def build_with_state(project: Project, options: BuildOptions, previous: Previous
     reason = previous.reason
     result: BuildResult | None = None
     started_ns, key = time.time_ns(), build_key(project, options)
+    folder = fragment_folder(project)
+    fragments = FragmentStore(folder, FragmentStore.new_stamp()) if folder is not None else None  # reusing none yet
     if previous.state is not None and reason is None:
         caches = contentcache.restore(project, key, previous.changed)  # the files parsed last time, where unchanged
     else:
@@ -62,11 +66,11 @@ def build_with_state(project: Project, options: BuildOptions, previous: Previous
     try:
         if previous.state is not None and reason is None:
             try:
-                result = rebuild_site(project, options, previous, progress, caches)
+                result = rebuild_site(project, options, previous, progress, caches, fragments)
             except FullBuildNeeded as needed:
                 reason = str(needed)
         if result is None:
-            result = build_site(project, options=options, progress=progress, record_dependencies=True, caches=caches)
+            result = build_site(project, options=options, progress=progress, record_dependencies=True, caches=caches, fragments=fragments)
             if reason:
                 result.notes.insert(0, f"full build: {reason}")
     finally:
@@ -76,7 +80,10 @@ def build_with_state(project: Project, options: BuildOptions, previous: Previous
     return result
 
 
-def rebuild_site(project: Project, options: BuildOptions, previous: Previous, progress: Progress, caches: Caches | None = None) -> BuildResult:
+def rebuild_site(
+    project: Project, options: BuildOptions, previous: Previous, progress: Progress, caches: Caches | None = None,
+    fragments: FragmentStore | None = None,
+) -> BuildResult:
     started = time.perf_counter()
     state = previous.state
     assert state is not None
@@ -99,6 +106,15 @@ def rebuild_site(project: Project, options: BuildOptions, previous: Previous, pr
     changed_facts |= {f"route:{url}" for url in urls ^ urls_before}
     stale_urls = (urls - urls_before) | (index.readers(affected_sources(previous.changed, content), changed_facts) & urls)
     stale = [route for route in plan.routes if route.url in stale_urls]
+    if fragments is not None:  # the parts of stale pages whose reads did not change are reused
+        templates = [folder.resolve() for folder in project.theme.template_folders]
+        fragments = replace(
+            fragments,
+            expected={url: state.pages[url].fragments for url in stale_urls & urls_before if state.pages[url].fragments},
+            changed_sources=frozenset(normal_path(path) for path in previous.changed),
+            changed_facts=frozenset(changed_facts),
+            reusable=not any(is_below(path, folder) for path in previous.changed for folder in templates),
+        )
     removed = urls_before - urls
     kept_urls = urls - stale_urls
 
@@ -119,7 +135,7 @@ def rebuild_site(project: Project, options: BuildOptions, previous: Previous, pr
         translations = load_translations(project.theme.locale_folders, site.languages, site.fallback_chains)
         renderer = Renderer(
             site, plan, project.theme, translations, caches.templates, caches.markdown, images=images,
-            cache_folder=project.cache,
+            cache_folder=project.cache, fragments=fragments,
         )
     finished = Finished(site, plan, project.output, options, problems, renderer=renderer, cache=project.cache, assets=dict(state.assets))
     # In place: only the new pages are written (next to the output) and moved in once all are valid.
@@ -294,7 +310,7 @@ def state_of(project: Project, options: BuildOptions, result: BuildResult, input
         claims = [[claim.document, claim.line, claim.written, claim.target, claim.fragment] for claim in result.claims.get(route.output_path, [])]
         pages[route.url] = PageRecord(
             route.output_path, sorted(sources), sorted(fact_names.setdefault(fact, len(fact_names)) for fact in recorder.facts),
-            problems, claims,
+            problems, claims, recorder.fragments,
         )
     return BuildState(
         key=build_key(project, options),

@@ -25,6 +25,7 @@ from .depends import Recorder
 from .entries import Site
 from .errors import Problem, display_path
 from .formats import atom, c3voc, changes, frab, ics, robots, sitemap, tracks
+from .fragments import FragmentStore, keep_macro
 from .images import ImageCatalog, scan_images
 from .kinds import IMAGE_FIELDS, TABLE
 from .kinds.base import KindTable
@@ -64,6 +65,7 @@ class Renderer:
         images: ImageCatalog | None = None,
         kinds: KindTable = TABLE,
         cache_folder: Path | None = None,
+        fragments: FragmentStore | None = None,
     ):
         self.context = RenderContext(
             site=site,
@@ -75,6 +77,7 @@ class Renderer:
             conversions=Conversions(disk_cache),
             kinds=kinds,
             cache_folder=cache_folder,
+            fragments=fragments,
         )
         self._bytecode = bytecode or SharedBytecodeCache()
         self._environments: dict[str, jinja2.Environment] = {}
@@ -184,6 +187,7 @@ def render_html(page: Page, renderer: Renderer, **extra: object) -> bytes:
         entry=entry_view,
         json_ld=structured.json_ld(page, site, entry_view, card.url if card is not None else None),
         og_image=card,
+        keep=lambda macro, *arguments: keep_macro(page, entry_view, macro, *arguments),
         **extra,
     )
     return html.encode("utf-8")
@@ -223,7 +227,11 @@ def render_route(renderer: Renderer, route: Route, recorder: Recorder) -> RouteO
     """
     page = renderer.page(route, recorder)
     try:
-        return RouteOutput(OUTPUT_FORMATS[route.kind.format](page, renderer), page.problems, page.claims)
+        data = OUTPUT_FORMATS[route.kind.format](page, renderer)
+        store = renderer.context.fragments
+        if store is not None and "fragments" in page.__dict__ and page.fragments is not None:  # this page kept some
+            recorder.fragments = store.save(route.url, page.fragments)
+        return RouteOutput(data, page.problems, page.claims)
     except jinja2.TemplateSyntaxError as error:
         source = Path(error.filename) if error.filename else renderer.theme.templates / (error.name or "?")
         problem = Problem(display_path(source, renderer.theme.templates), error.lineno, f"template syntax: {error.message}")

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cached_property
 from typing import TYPE_CHECKING, Any, Callable, Generic, TypeVar
 
 from markupsafe import Markup, escape
@@ -30,6 +29,34 @@ if TYPE_CHECKING:
     from .images import ImageInfo
 
 E = TypeVar("E", bound=Entry)
+V = TypeVar("V")
+
+
+def remembered(holder: Any, page: Page, name: str, compute: Callable[[], V], keep: Callable[[V], bool] = lambda value: True) -> V:
+    """``compute()`` once per holder (a view); what it read is recorded again on every later read.
+
+    A kept fragment (eventsite/fragments.py) records what it reads on its own; a value first computed
+    outside it (the programme's list of days, an item's speakers) would otherwise reach it unrecorded.
+    """
+    return page.recorder.memo(holder.__dict__, "_remembered_" + name, compute, keep)
+
+
+class recorded_property(Generic[V]):
+    """A cached_property for views, whose later reads record what the first one read (:func:`remembered`)."""
+
+    def __init__(self, compute: Callable[[Any], V]):
+        self._compute = compute
+        self._name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    def __get__(self, view: Any, owner: type | None = None) -> V:
+        if view is None:
+            return self  # type: ignore[return-value]
+        page = view.__dict__["_page"] if "_page" in view.__dict__ else view.page
+        return remembered(view, page, self._name, lambda: self._compute(view))
 
 
 @dataclass(frozen=True)
@@ -84,9 +111,8 @@ class RelatedLists:
         if related is None:
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
         index, kind = related
-        found = [self._page.context.kinds.view(entry, self._page) for entry in self._page.lookup(index, self._key)]
-        self.__dict__[name] = found  # once per view, like a cached_property
-        return found
+        page = self._page
+        return remembered(self, page, name, lambda: [page.context.kinds.view(entry, page) for entry in page.lookup(index, self._key)])
 
 
 class EntryView(RelatedLists, Generic[E]):
@@ -100,10 +126,17 @@ class EntryView(RelatedLists, Generic[E]):
         # Every page that shows the item reads its front matter along the page's chain and the languages
         # it is in; only a page that shows the body reads the files themselves (_body_text). An edit of
         # an item's text then leaves the programme, which lists its title and time, alone.
+        facts = (*entry.front_facts(page.chain), entry.languages_fact)
         recorder = page.recorder
-        for fact in entry.front_facts(page.chain):
+        for fact in facts:
             recorder.record_fact(fact)
-        recorder.record_fact(entry.languages_fact)
+        self._facts = facts  # recorded again by a kept fragment that shows this view (eventsite/fragments.py)
+
+    def record_again(self) -> None:
+        """Record once more what making this view recorded (it was made outside the fragment that shows it)."""
+        recorder = self._page.recorder
+        for fact in self._facts:
+            recorder.record_fact(fact)
 
     @property
     def id(self) -> str:
@@ -118,7 +151,7 @@ class EntryView(RelatedLists, Generic[E]):
         """The entry this view shows (for output formats that need its typed fields)."""
         return self._entry
 
-    @cached_property
+    @recorded_property
     def lang(self) -> str:
         """The language the text is written in (may differ from the page's)."""
         return self._entry.text_language(self._page.chain)
@@ -168,7 +201,7 @@ class EntryView(RelatedLists, Generic[E]):
         self._page.recorder.record(*self._entry.body_sources(self._page.chain))
         return self._entry.body_text(self._page.chain)
 
-    @cached_property
+    @recorded_property
     def body(self) -> Markup:
         text = self._body_text()
         document = self._entry.body_document(text.lang)
@@ -196,7 +229,7 @@ class Picture:
     def url(self) -> str:
         return self._page.links.media(self.path)
 
-    @cached_property
+    @recorded_property
     def _info(self) -> "ImageInfo | None":
         """Real size and thumbnails (eventsite/images.py); records the image file for rebuilds."""
         return self._page.image(self.path)
@@ -394,10 +427,8 @@ class SiteView:
         member = self._page.context.kinds.site_members.get(name)
         if member is None:
             raise AttributeError(f"'SiteView' object has no attribute {name!r}")
-        found = member(self)
-        if not callable(found):
-            self.__dict__[name] = found  # computed once per page, like a cached_property
-        return found
+        # Computed once per page (a function member, such as a lookup by id, is not a value to keep).
+        return remembered(self, self._page, name, lambda: member(self), keep=lambda found: not callable(found))
 
     @property
     def page(self) -> Page:
@@ -407,7 +438,7 @@ class SiteView:
     def default_language(self) -> str:
         return self._site.default_language
 
-    @cached_property
+    @recorded_property
     def title(self) -> Shown:
         return localized(self._page, self._site.title)  # type: ignore[return-value]
 
@@ -415,7 +446,7 @@ class SiteView:
     def tagline(self) -> Shown | None:
         return localized(self._page, self._site.tagline)
 
-    @cached_property
+    @recorded_property
     def dates(self) -> str:
         config = self._site.config.dates
         return self._page.formatter.date_range(config.start, config.end)
@@ -426,7 +457,7 @@ class SiteView:
         status = self._site.config.status
         return None if status is Status.scheduled else self._page.gettext(STATUS_LABELS[status])
 
-    @cached_property
+    @recorded_property
     def registration(self) -> dict | None:
         """site.yaml ``registration``: where to register and, if given, the last day (in this language's format)."""
         registration = self._site.config.registration
@@ -447,7 +478,7 @@ class SiteView:
     def config(self) -> Any:
         return self._site.config
 
-    @cached_property
+    @recorded_property
     def venue(self) -> dict | None:
         venue = self._site.config.venue
         if venue is None:
@@ -466,7 +497,7 @@ class SiteView:
             ),
         }
 
-    @cached_property
+    @recorded_property
     def organizer(self) -> dict | None:
         organizer = self._site.config.organizer
         if organizer is None:
@@ -498,12 +529,12 @@ class SiteView:
     def _picture(self, path: str, alt: Any) -> Picture:
         return Picture(self._page, path, localized(self._page, Localized.of(alt, self._site.default_language)))
 
-    @cached_property
+    @recorded_property
     def logo(self) -> Picture | None:
         logo = self._site.config.logo
         return self._picture(logo.file, logo.alt) if logo is not None else None
 
-    @cached_property
+    @recorded_property
     def key_visual(self) -> Picture | None:
         visual = self._site.config.key_visual
         return self._picture(visual.file, visual.alt) if visual is not None else None
@@ -540,7 +571,7 @@ class SiteView:
     def tracks(self) -> list[TrackView]:
         return [TrackView(track, self._page) for track in self._site.tracks.values()]
 
-    @cached_property
+    @recorded_property
     def nav(self) -> list[NavItem]:
         """site.yaml ``nav``: the kinds' listings by their nav id, free pages by their id."""
         kinds = self._page.context.kinds
@@ -566,7 +597,7 @@ class SiteView:
             items.append(NavItem(entry_id, label, url, current))
         return items
 
-    @cached_property
+    @recorded_property
     def search_groups(self) -> list[tuple[str, str, list]]:
         """(kind, label, entries) of every kind the search page lists, in the kinds' order."""
         kinds = self._page.context.kinds

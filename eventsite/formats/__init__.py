@@ -150,12 +150,9 @@ def absolute_target(page: Page, target: str) -> str:
     """``/about/`` → the absolute URL of this language's page, as the HTML links it.
 
     Kept per page: a programme calendar resolves the same targets in hundreds
-    of bodies (the facts the answer depends on were recorded the first time).
+    of bodies (what the answer depends on is recorded again at each use inside a kept fragment).
     """
-    found = page.absolute_targets.get(target)
-    if found is None:
-        found = page.absolute_targets[target] = _absolute_target(page, target)
-    return found
+    return page.recorder.memo(page.absolute_targets, target, lambda: _absolute_target(page, target))
 
 
 def _absolute_target(page: Page, target: str) -> str:

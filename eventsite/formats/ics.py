@@ -27,6 +27,7 @@ from urllib.parse import urljoin
 
 from typing import TYPE_CHECKING, Callable, Iterator, NamedTuple
 
+from ..fragments import keep
 from ..kinds.session import Session, SessionView
 from ..lifecycle import ICAL_STATUS
 from ..page import Page
@@ -58,7 +59,8 @@ def render(page: Page) -> bytes:
     encoded = [fold(line) for line in lines]
     encoded.append(_kept_vtimezone(page, *_zone_span(page)))
     blocks = _EventBlocks(page)
-    encoded.extend(blocks.block(_event_of(page, site_view, session)) for session in _sessions(page, site_view))
+    for session in _sessions(page, site_view):
+        encoded.append(_event_block(page, site_view, session, blocks))
     blocks.save()
     encoded.append(b"END:VCALENDAR")
     return b"\r\n".join(encoded) + b"\r\n"
@@ -109,18 +111,47 @@ class _EventBlocks:
         self._stored: dict[str, str] = stored if isinstance(stored, dict) else {}
         self._used: dict[str, str] = {}
 
-    def block(self, event: _Event) -> bytes:
+    def stored(self, digest: str) -> str | None:
+        found = self._stored.get(digest)
+        return found if isinstance(found, str) else None
+
+    def made(self, event: _Event) -> tuple[str, str]:
+        """The event's key and its folded lines, from the cache when they are there."""
         # JSON of the nested tuples (the C encoder; a namedtuple's repr was a fifth of a programme calendar).
         digest = hashlib.sha256((self._salt + json.dumps(event, ensure_ascii=False)).encode("utf-8")).hexdigest()
         text = self._stored.get(digest)
         if not isinstance(text, str):
             text = b"\r\n".join(fold(line) for line in _event_lines(event, self._plain_text)).decode("utf-8")
+        return digest, text
+
+    def use(self, digest: str, text: str) -> bytes:
+        """The event's bytes in this calendar; its lines stay in the cache."""
         self._used[digest] = text
         return text.encode("utf-8")
 
     def save(self) -> None:
         if self._cache is not None and self._used != self._stored:
             self._cache.put(self._key, self._used)
+
+
+def _event_block(page: Page, site_view: SiteView, session: SessionView, blocks: _EventBlocks) -> bytes:
+    """One VEVENT's bytes. In a programme calendar, the key of its lines is kept as a fragment with what
+    it read (eventsite/fragments.py): after one item moved, the others' lines come from the cache
+    without gathering their inputs again."""
+    if page.entry is not None:  # the item's own calendar: it is stale exactly when its one event is
+        return blocks.use(*blocks.made(_event_of(page, site_view, session)))
+    made: tuple[str, str] | None = None
+
+    def make() -> str:
+        nonlocal made
+        made = blocks.made(_event_of(page, site_view, session))
+        return made[0]
+
+    digest = keep(page, ("ics", session.id), make, (session,))
+    if made is None:  # kept: its lines are in the calendar's cache entry (or, if that is gone, made again)
+        text = blocks.stored(digest)
+        made = (digest, text) if text is not None else blocks.made(_event_of(page, site_view, session))
+    return blocks.use(*made)
 
 
 def _sessions(page: Page, site_view: SiteView) -> list[SessionView]:

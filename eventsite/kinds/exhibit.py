@@ -7,7 +7,6 @@ page per exhibit with its picture, and the exhibits of each country.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from typing import TYPE_CHECKING
 
 from pydantic import Field
@@ -17,7 +16,7 @@ from ..entries import Entry, Localized, Section
 from ..fields import Country, Id, Line, MediaPath, Strict, Url
 from ..routes import PageKind, entry_keys, entry_lookup, single
 from ..structured import breadcrumbs, clean, event_id, organizer, place, text
-from ..views import CountryView, EntryView, Picture, ShareText, Shown, SiteView, listing_card, localized
+from ..views import CountryView, EntryView, Picture, ShareText, Shown, SiteView, listing_card, localized, recorded_property
 from .base import ContentKind, Image, Index, Listing, Reference, Related, SearchGroup, TitledTranslation, _
 
 if TYPE_CHECKING:
@@ -88,7 +87,7 @@ class ExhibitView(EntryView[Exhibit]):
     def image_alt(self) -> Shown | None:
         return self.text("image_alt")
 
-    @cached_property
+    @recorded_property
     def picture(self) -> Picture | None:
         return Picture(self._page, self.image_path, self.image_alt) if self.image_path else None
 
@@ -136,7 +135,7 @@ class SectionView:
     def anchor(self) -> str:
         return f"section-{self.id}"
 
-    @cached_property
+    @recorded_property
     def exhibits(self) -> list[ExhibitView]:
         return [ExhibitView(exhibit, self.page) for exhibit in self.page.lookup("exhibits_by_section", self.id)]
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from functools import cached_property
 from typing import TYPE_CHECKING
 
 from pydantic import Field
@@ -20,7 +19,7 @@ from ..entries import Entry, Site
 from ..fields import Line, MediaPath, Strict, TranslationBase, Url
 from ..routes import PageKind
 from ..structured import EventParts, breadcrumbs, clean, text
-from ..views import EntryView, Picture, Shown, SiteView, listing_card
+from ..views import EntryView, Picture, Shown, SiteView, listing_card, recorded_property
 from .base import ContentKind, Image, Listing, Reference, _
 
 if TYPE_CHECKING:
@@ -103,7 +102,7 @@ class PartnerView(EntryView[Partner]):
     def website(self) -> str | None:
         return self._entry.meta.url
 
-    @cached_property
+    @recorded_property
     def logo(self) -> Picture | None:
         """The logo; its text alternative is the organization's name in this page's language."""
         path = self._entry.meta.logo

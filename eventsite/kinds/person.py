@@ -9,7 +9,6 @@ from __future__ import annotations
 import unicodedata
 import zlib
 from dataclasses import dataclass
-from functools import cached_property
 from typing import TYPE_CHECKING
 
 from pydantic import Field
@@ -18,7 +17,7 @@ from ..entries import Entry
 from ..fields import Country, Line, MediaPath, Strict, TranslationBase
 from ..routes import PageKind, entry_keys, entry_lookup, single
 from ..structured import breadcrumbs, clean, text
-from ..views import CountryView, EntryView, Picture, ShareText, Shown, SiteView, listing_card
+from ..views import CountryView, EntryView, Picture, ShareText, Shown, SiteView, listing_card, recorded_property
 from .base import ContentKind, Image, Index, Listing, Reference, Related, SearchGroup, _
 
 if TYPE_CHECKING:
@@ -108,7 +107,7 @@ class PersonView(EntryView[Person]):
     def name(self) -> Shown:
         return self.text("name")  # type: ignore[return-value]
 
-    @cached_property
+    @recorded_property
     def picture(self) -> Picture | None:
         """The photo with its thumbnails; shown beside the name, so its alt text is empty (the name says it)."""
         path = self._entry.meta.photo

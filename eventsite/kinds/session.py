@@ -15,7 +15,6 @@ import datetime as dt
 import enum
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cached_property
 from typing import TYPE_CHECKING, Iterable
 
 from babel.dates import get_timezone_gmt
@@ -25,6 +24,7 @@ from ..agenda import Grid, room_grid
 from ..config import SiteConfig
 from ..entries import Entry, Localized, Room, Site, Track
 from ..errors import Problem
+from ..fragments import keep
 from ..fields import Attachment, Attendance, Country, Id, Line, LocalTime, Resource, Status, Strict, Url
 from ..lifecycle import (
     ATTENDANCE_LABELS, LINK_LABELS, SCHEMA_ATTENDANCE, SCHEMA_STATUS, STATUS_LABELS, attendance_of, is_off,
@@ -34,7 +34,7 @@ from ..qr import cached_svg_data_uri
 from ..routes import PageKind, entry_keys, entry_lookup, single
 from ..structured import EventParts, breadcrumbs, clean, event, event_id, organizer, place, text
 from ..timeline import Change, Stamp
-from ..views import CountryView, EntryView, RoomView, ShareText, Shown, SiteView, TrackView, listing_card, localized, shown
+from ..views import CountryView, EntryView, RoomView, ShareText, Shown, SiteView, TrackView, listing_card, localized, recorded_property, shown
 from .base import ContentKind, Index, Listing, Reference, Related, SearchGroup, TitledTranslation, _
 from .person import Person, PersonView, person_node
 
@@ -298,11 +298,11 @@ class SessionView(EntryView[Session]):
     def track(self) -> TrackView | None:
         return TrackView(self._entry.track, self._page) if self._entry.track else None
 
-    @cached_property
+    @recorded_property
     def speakers(self) -> list[PersonView]:
         return [PersonView(person, self._page) for person in self._entry.speakers]
 
-    @cached_property
+    @recorded_property
     def moderators(self) -> list[PersonView]:
         return [PersonView(person, self._page) for person in self._entry.moderators]
 
@@ -344,7 +344,7 @@ class SessionView(EntryView[Session]):
         formatter = self._page.formatter
         return f"{formatter.day(previous.date())}, {formatter.time(previous)}"
 
-    @cached_property
+    @recorded_property
     def revision(self) -> Stamp:
         """SEQUENCE, DTSTAMP and the published changes, from git history (eventsite/timeline.py)."""
         page = self._page
@@ -378,7 +378,7 @@ class SessionView(EntryView[Session]):
         attendance = self.attendance
         return None if attendance is self._page.site.config.attendance else self._page.gettext(ATTENDANCE_LABELS[attendance])
 
-    @cached_property
+    @recorded_property
     def links(self) -> list["SessionLink"]:
         """Livestream, recording, slides and attachments, each with its label in the page's language."""
         meta = self._entry.meta
@@ -422,7 +422,7 @@ class DayView:
     def anchor(self) -> str:
         return f"day-{self.date.isoformat()}"
 
-    @cached_property
+    @recorded_property
     def grid(self) -> Grid[SessionView] | None:
         """The room-by-time grid, for days with parallel sessions."""
         placed = [(view, view.room.id, view.start, view.end) for view in self.sessions if view.room]
@@ -577,7 +577,7 @@ class SignView:
     def url(self) -> str:
         return self._page.links.to("sign", self.key)
 
-    @cached_property
+    @recorded_property
     def lines(self) -> list[SignLine]:
         return [SignLine(SessionView(session, self._page), self._page) for session in self._sign.sessions]
 
@@ -642,10 +642,7 @@ def session_node(page: "Page", site: SiteView, session: SessionView) -> dict:
 
 
 def _performer(page: "Page", person: PersonView) -> dict:
-    found = page.person_nodes.get(person.id)
-    if found is None:
-        found = page.person_nodes[person.id] = person_node(page, person)
-    return found
+    return page.recorder.memo(page.person_nodes, person.id, lambda: person_node(page, person))
 
 
 def _location(site: SiteView, session: SessionView) -> dict | list | None:
@@ -670,7 +667,8 @@ def _recorded_in(page: "Page", session: SessionView) -> dict | None:
 def _event_parts(page: "Page", site: SiteView) -> EventParts:
     sessions = site.sessions
     return EventParts(
-        [session_node(page, site, session) for session in sessions],
+        # Each item's node kept with what it read (eventsite/fragments.py): moving one item makes one again.
+        [keep(page, ("json-ld", session.id), lambda session=session: session_node(page, site, session), (session,)) for session in sessions],
         sessions[0].start if sessions else None,
         max(session.end for session in sessions) if sessions else None,
     )

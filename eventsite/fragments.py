@@ -1,0 +1,177 @@
+"""Kept fragments: parts of a page kept from the last build with what they read, reused while that is unchanged.
+
+A programme page shows a card for every programme item. Moving one item to
+another time makes the page stale in every language, and rendering it again
+made all its cards again although only one of them changed. A template marks
+such a part with ``keep``::
+
+    {{ keep(item_card, item) }}
+
+which calls the macro ``item_card(item)`` and keeps its HTML with
+everything the call read (content files and facts, :mod:`eventsite.depends`).
+When the page is rendered again by a command-line rebuild
+(eventsite/rebuild.py), a card whose reads did not change since the last
+build is taken as it was; the others are made again. The page's bytes are
+those of a full build (tests/test_fragments.py and the random edits of
+tests/test_rebuild.py check it).
+
+What a kept part may read, so that its record is whole:
+
+- its arguments: views (recorded again when kept, :meth:`EntryView.record_again`),
+  strings, numbers, booleans and None, which are its key on the page;
+- ``site``, ``page``, ``links``, ``entry`` and the translations of the page's
+  template context. Values the views compute once and cache record what they
+  read on every later read (views.recorded_property), so a list made before
+  the part (the programme's days) still reaches its record. What site.yaml,
+  the catalogs and the templates say is not recorded: any change to them
+  makes a full build or, for templates, keeps no fragment at all;
+- never a loop counter or a variable set around it: pass it as an argument.
+
+A part that reported a problem or a link to an anchor is not kept (those are
+the page's, reported each time it renders). The fragments of a page are one
+file in the cache folder, named after its URL and stamped with the build
+that wrote it; the build state names the stamp each page's record goes with,
+so a file written by a failed build is never read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Mapping, TypeVar
+
+from jinja2 import TemplateRuntimeError
+from markupsafe import Markup
+
+from .depends import Reads
+from .views import EntryView
+
+if TYPE_CHECKING:
+    from .page import Page
+
+FORMAT = 1  # bump when the file's layout changes
+Key = tuple[Any, ...]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Fragment:
+    value: Any  # HTML (Markup) or plain data (a JSON-LD node): never changed once made
+    reads: Reads
+
+
+@dataclass
+class PageFragments:
+    """One page's fragments: those of the last build still valid, and those this rendering used."""
+
+    earlier: dict[Key, Fragment] = field(default_factory=dict)
+    now: dict[Key, Fragment] = field(default_factory=dict)
+    reused: int = 0
+
+
+def normal_path(path: Path) -> str:
+    """A file read, as the build state names it (folders resolved, the file itself not: it may be a link)."""
+    return str(path.parent.resolve() / path.name)
+
+
+@dataclass(frozen=True)
+class FragmentStore:
+    """Where pages' fragments are kept between command-line builds, and which of them this build may reuse."""
+
+    folder: Path
+    stamp: str  # this build's: written into every file it saves
+    # Pages rendered again: URL → the stamp of the fragments their last record goes with ("": none).
+    expected: Mapping[str, str] = field(default_factory=dict)
+    changed_sources: frozenset[str] = frozenset()  # normal_path of every file changed since the last build
+    changed_facts: frozenset[str] = frozenset()
+    reusable: bool = True  # False when a template changed: a kept part's record does not name the templates
+
+    @staticmethod
+    def new_stamp() -> str:
+        return secrets.token_hex(8)
+
+    def file(self, url: str) -> Path:
+        digest = hashlib.sha256(url.encode("utf-8")).hexdigest()
+        return self.folder / digest[:2] / f"{digest}.pickle"
+
+    def for_page(self, url: str) -> PageFragments:
+        """The page's fragments of the last build whose reads are unchanged (none if they cannot be trusted)."""
+        stamp = self.expected.get(url, "")
+        if not self.reusable or not stamp:
+            return PageFragments()
+        try:
+            with open(self.file(url), "rb") as stream:
+                saved = pickle.load(stream)
+            version, saved_stamp, saved_url, entries = saved
+        except (OSError, ValueError, TypeError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, IndexError):
+            return PageFragments()
+        if version != FORMAT or saved_stamp != stamp or saved_url != url or not isinstance(entries, dict):
+            return PageFragments()
+        earlier: dict[Key, Fragment] = {}
+        for key, (value, sources, facts) in entries.items():
+            if self.changed_sources.isdisjoint(sources) and self.changed_facts.isdisjoint(facts):
+                earlier[key] = Fragment(value, Reads(frozenset(map(Path, sources)), frozenset(facts)))
+        return PageFragments(earlier)
+
+    def save(self, url: str, fragments: PageFragments) -> str:
+        """Keep the fragments this rendering used; the stamp to record with the page ("" when there are none)."""
+        if not fragments.now:
+            return ""
+        entries = {
+            key: (fragment.value, frozenset(normal_path(source) for source in fragment.reads.sources), fragment.reads.facts)
+            for key, fragment in fragments.now.items()
+        }
+        target = self.file(url)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+            temporary.write_bytes(pickle.dumps((FORMAT, self.stamp, url, entries), protocol=pickle.HIGHEST_PROTOCOL))
+            temporary.replace(target)
+        except OSError:
+            return ""  # a read-only cache only costs time
+        return self.stamp
+
+
+def keep(page: "Page", key: Key, make: Callable[[], T], views: tuple[EntryView, ...] = ()) -> T:
+    """``make()``, or the same value kept from the last build while nothing it read changed.
+
+    ``key`` names the part on its page; ``views`` are those made outside the part that it shows. The
+    value is shared with later builds: the caller must not change it.
+    """
+    fragments = page.fragments
+    recorder = page.recorder
+    if fragments is None or not recorder.active:
+        return make()
+    found = fragments.earlier.get(key)
+    if found is not None:
+        recorder.replay(found.reads)
+        fragments.now[key] = found
+        fragments.reused += 1
+        return found.value
+    problems, claims = len(page.problems), len(page.claims)
+    with recorder.capture() as part:
+        for view in views:
+            view.record_again()
+        value = make()
+    if len(page.problems) == problems and len(page.claims) == claims:
+        fragments.now[key] = Fragment(value, part.reads())
+    return value
+
+
+def keep_macro(page: "Page", entry: EntryView | None, macro: Any, *arguments: Any) -> Markup:
+    """The template function ``keep(macro, *arguments)``: a macro call kept as a fragment (see the module's text)."""
+    key: list[Any] = ["macro", macro.name]
+    views: list[EntryView] = [entry] if entry is not None else []
+    for argument in arguments:
+        if isinstance(argument, EntryView):
+            key.append((argument.kind, argument.id))
+            views.append(argument)
+        elif argument is None or isinstance(argument, (str, int, float, bool)):
+            key.append(argument)
+        else:
+            raise TemplateRuntimeError(f"keep({macro.name}, …): a {type(argument).__name__} cannot name a kept fragment; pass views, strings or numbers")
+    return keep(page, tuple(key), lambda: Markup(macro(*arguments)), tuple(views))

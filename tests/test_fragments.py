@@ -1,0 +1,252 @@
+"""Kept fragments (eventsite/fragments.py): parts of pages reused by a command-line rebuild while what they read is unchanged."""
+
+from __future__ import annotations
+
+import pickle
+import random
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+from markupsafe import Markup
+
+from eventsite import fragments as fragments_module
+from eventsite.depends import NullRecorder, Reads, Recorder
+from eventsite.errors import Problem
+from eventsite.fragments import Fragment, FragmentStore, PageFragments, keep
+
+from .test_incremental import EDITS, apply, session_text
+from .test_rebuild import Workspace
+
+
+# --- the recorder: parts recorded on their own, cached values replayed -------------------
+
+
+def test_a_captured_part_records_into_the_page_and_every_open_part() -> None:
+    recorder = Recorder()
+    recorder.record_fact("before")
+    with recorder.capture() as outer:
+        recorder.record(Path("/a.md"))
+        with recorder.capture() as inner:
+            recorder.record_fact("inner")
+        recorder.record_fact("after inner")
+    recorder.record_fact("outside")
+    assert recorder.facts == {"before", "inner", "after inner", "outside"}
+    assert outer.facts == {"inner", "after inner"} and outer.sources == {Path("/a.md")}
+    assert inner.facts == {"inner"} and not inner.sources
+    assert not recorder.capturing
+
+
+def test_a_memo_made_outside_a_part_is_recorded_again_inside_it() -> None:
+    """The hazard kept fragments have to close: a value cached on the page is read by a part later."""
+    recorder = Recorder()
+    store: dict = {}
+    made = []
+
+    def make() -> str:
+        made.append(1)
+        recorder.record_fact("front:speaker")
+        recorder.record(Path("/people/speaker.md"))
+        return "node"
+
+    assert recorder.memo(store, "speaker", make) == "node"  # outside any part
+    with recorder.capture() as part:
+        assert recorder.memo(store, "speaker", make) == "node"
+    assert made == [1]  # made once
+    assert part.reads() == Reads(frozenset({Path("/people/speaker.md")}), frozenset({"front:speaker"}))
+
+
+def test_a_memo_keeps_only_what_it_is_told_to() -> None:
+    recorder = Recorder()
+    store: dict = {}
+    assert recorder.memo(store, "f", lambda: len, keep=lambda value: not callable(value)) is len
+    assert store == {}
+
+
+def test_recorded_properties_replay_their_reads(tmp_path: Path) -> None:
+    """Views cache values (a listing's days, an item's speakers): read again inside a part, they record again."""
+    from eventsite.views import recorded_property
+
+    class FakePage:
+        def __init__(self) -> None:
+            self.recorder = Recorder()
+
+    class View:
+        def __init__(self, page: FakePage) -> None:
+            self._page = page
+            self.computed = 0
+
+        @recorded_property
+        def speakers(self) -> list[str]:
+            self.computed += 1
+            self._page.recorder.record_fact("people:x")
+            return ["x"]
+
+    page = FakePage()
+    view = View(page)
+    assert view.speakers == ["x"]
+    with page.recorder.capture() as part:
+        assert view.speakers == ["x"]
+    assert view.computed == 1 and part.facts == {"people:x"}
+
+
+# --- the store: stamps, staleness, damaged files ------------------------------------------
+
+
+def saved_store(tmp_path: Path, reads: Reads) -> tuple[FragmentStore, str]:
+    store = FragmentStore(tmp_path, "stamp-1")
+    made = PageFragments(now={("macro", "card", ("session", "a")): Fragment(Markup("<p>a</p>"), reads)})
+    assert store.save("/en/schedule/", made) == "stamp-1"
+    return store, "stamp-1"
+
+
+def test_a_saved_fragment_is_reused_while_nothing_it_read_changed(tmp_path: Path) -> None:
+    source = tmp_path / "a.md"
+    source.write_text("x")
+    _, stamp = saved_store(tmp_path, Reads(frozenset({source}), frozenset({"front:a"})))
+    key = ("macro", "card", ("session", "a"))
+    unchanged = FragmentStore(tmp_path, "stamp-2", {"/en/schedule/": stamp}, frozenset({str(tmp_path / "b.md")}), frozenset({"front:b"}))
+    found = unchanged.for_page("/en/schedule/").earlier
+    assert list(found) == [key] and found[key].value == "<p>a</p>" and found[key].reads.facts == {"front:a"}
+    by_fact = FragmentStore(tmp_path, "stamp-2", {"/en/schedule/": stamp}, frozenset(), frozenset({"front:a"}))
+    by_file = FragmentStore(tmp_path, "stamp-2", {"/en/schedule/": stamp}, frozenset({fragments_module.normal_path(source)}), frozenset())
+    assert by_fact.for_page("/en/schedule/").earlier == {}
+    assert by_file.for_page("/en/schedule/").earlier == {}
+
+
+def test_fragments_are_not_trusted_from_another_build_a_template_change_or_a_damaged_file(tmp_path: Path) -> None:
+    store, stamp = saved_store(tmp_path, Reads())
+    assert FragmentStore(tmp_path, "new", {"/en/schedule/": "other-stamp"}).for_page("/en/schedule/").earlier == {}  # a failed build's file
+    assert FragmentStore(tmp_path, "new", {}).for_page("/en/schedule/").earlier == {}  # the record names none
+    assert FragmentStore(tmp_path, "new", {"/en/schedule/": stamp}, reusable=False).for_page("/en/schedule/").earlier == {}
+    assert FragmentStore(tmp_path, "new", {"/en/schedule/": stamp}).for_page("/en/schedule/").earlier  # the good case
+    file = store.file("/en/schedule/")
+    for damage in (b"", b"not a pickle", pickle.dumps({"a": 1}), pickle.dumps((99, stamp, "/en/schedule/", {}))):
+        file.write_bytes(damage)
+        assert FragmentStore(tmp_path, "new", {"/en/schedule/": stamp}).for_page("/en/schedule/").earlier == {}
+
+
+def test_a_page_with_nothing_kept_saves_no_file(tmp_path: Path) -> None:
+    store = FragmentStore(tmp_path, "stamp")
+    assert store.save("/en/", PageFragments()) == ""
+    assert not any(tmp_path.iterdir())
+
+
+# --- keep(): reuse, records, parts that report problems ------------------------------------
+
+
+class FakePage:
+    def __init__(self, fragments: PageFragments | None, recorder: Recorder | None = None) -> None:
+        self.fragments = fragments
+        self.recorder = recorder or Recorder()
+        self.problems: list[Problem] = []
+        self.claims: list = []
+
+
+def test_keep_reuses_a_kept_value_and_records_what_it_read() -> None:
+    reads = Reads(frozenset({Path("/s/a.md")}), frozenset({"front:a"}))
+    page = FakePage(PageFragments(earlier={("k",): Fragment("kept", reads)}))
+    assert keep(page, ("k",), lambda: pytest.fail("made again")) == "kept"  # type: ignore[arg-type]
+    assert page.recorder.facts == {"front:a"} and page.recorder.sources == {Path("/s/a.md")}
+    assert page.fragments is not None and page.fragments.now[("k",)].value == "kept" and page.fragments.reused == 1
+
+
+def test_keep_makes_a_missing_value_and_keeps_it_with_its_reads() -> None:
+    page = FakePage(PageFragments())
+
+    def make() -> str:
+        page.recorder.record_fact("front:b")
+        return "made"
+
+    assert keep(page, ("k",), make) == "made"  # type: ignore[arg-type]
+    assert page.fragments is not None and page.fragments.now[("k",)].reads.facts == {"front:b"}
+
+
+def test_a_part_that_reports_a_problem_is_not_kept() -> None:
+    page = FakePage(PageFragments())
+
+    def make() -> str:
+        page.problems.append(Problem("content/a.md", 3, "unknown link"))
+        return "made"
+
+    assert keep(page, ("k",), make) == "made"  # type: ignore[arg-type]
+    assert page.fragments is not None and page.fragments.now == {}
+
+
+def test_without_a_store_or_a_record_keep_only_makes() -> None:
+    for page in (FakePage(None), FakePage(PageFragments(earlier={("k",): Fragment("old", Reads())}), NullRecorder())):
+        assert keep(page, ("k",), lambda: "new") == "new"  # type: ignore[arg-type]
+
+
+def test_keep_in_a_template_refuses_an_argument_that_cannot_name_a_fragment(tmp_path: Path, capsys) -> None:
+    space = Workspace(tmp_path)
+    schedule = space.templates / "schedule.html"
+    schedule.write_text(schedule.read_text(encoding="utf-8").replace("keep(session_item, session)", "keep(session_item, day)"), encoding="utf-8")
+    code, _, err = space.build(capsys)
+    assert code == 1
+    assert "schedule.html:" in err and "cannot name a kept fragment" in err
+
+
+# --- end to end: command-line rebuilds ------------------------------------------------------
+
+
+def programme_times(output: Path) -> dict[str, str]:
+    page = lxml_html.fromstring((output / "en" / "schedule" / "index.html").read_bytes())
+    return {article.get("id"): article.get("data-start") for article in page.xpath("//article[@data-start]")}
+
+
+def test_moving_one_item_reuses_the_other_cards_and_matches_a_full_build(tmp_path: Path, capsys, monkeypatch) -> None:
+    space = Workspace(tmp_path)
+    space.build(capsys)
+    reused: list[int] = []
+    made: list[int] = []
+    original = fragments_module.keep
+
+    def counting(page, key, make, views=()):
+        fragments = page.fragments
+        before = fragments.reused if fragments is not None else 0
+        value = original(page, key, make, views)
+        (reused if fragments is not None and fragments.reused > before else made).append(1)
+        return value
+
+    monkeypatch.setattr(fragments_module, "keep", counting)
+    apply(space.content / "sessions" / "talk.md", session_text("Talk", 6, 16, speakers="[]", room="hall-b"))
+    code, out, err = space.build(capsys)
+    assert code == 0 and out.startswith("updated "), err
+    assert programme_times(space.output)["session-talk"].startswith("2019-11-26T16:00")
+    assert reused, "no kept fragment was reused"
+    assert made, "the moved item's card was not made again"
+    space.assert_same_as_a_full_build()
+
+
+def test_a_failed_rebuild_leaves_no_fragment_the_next_one_trusts(tmp_path: Path, capsys) -> None:
+    """A broken edit renders (and saves fragments for) pages, then fails: the state keeps the old stamps."""
+    space = Workspace(tmp_path)
+    space.build(capsys)
+    apply(space.content / "people" / "minister.md", "---\nname: Minister Renamed\ncountry: KR\n---\nBio.\n")
+    apply(space.content / "pages" / "about.md", "---\ntitle: About\n---\n[broken](/nowhere/)\n")
+    code, _, err = space.build(capsys)
+    assert code == 1, err
+    apply(space.content / "people" / "minister.md", "---\nname: Minister\ncountry: KR\n---\nBio.\n")  # back as it was
+    apply(space.content / "pages" / "about.md", "---\ntitle: About\n---\nAbout.\n")
+    # Another item moves, so the programme renders again: the failed build's cards must not come back.
+    apply(space.content / "sessions" / "talk.md", session_text("Talk", 6, 16, speakers="[]", room="hall-b"))
+    code, out, err = space.build(capsys)
+    assert code == 0, err
+    assert "Minister Renamed" not in (space.output / "en" / "schedule" / "index.html").read_text(encoding="utf-8")
+    space.assert_same_as_a_full_build()
+
+
+@pytest.mark.parametrize("seed", range(3, 6))
+def test_random_programme_edits_with_kept_fragments_match_full_builds(tmp_path: Path, capsys, seed: int) -> None:
+    """Times, rooms, speakers and their names, translations: the edits that reach kept cards and nodes."""
+    space = Workspace(tmp_path)
+    space.build(capsys)
+    rng = random.Random(seed)
+    programme_edits = [EDITS[index] for index in (0, 1, 2, 3, 4, 5, 6, 7, 8, 9)]
+    for step in range(8):
+        path, text = rng.choice(programme_edits)(space.content, rng)
+        apply(path, text)
+        code, out, err = space.build(capsys)
+        assert code == 0, err
+        space.assert_same_as_a_full_build(f"seed {seed}, step {step}: {path.name}\n{out}")
