@@ -223,12 +223,15 @@ def test_a_failed_rebuild_leaves_no_fragment_the_next_one_trusts(tmp_path: Path,
     """A broken edit renders (and saves fragments for) pages, then fails: the state keeps the old stamps."""
     space = Workspace(tmp_path)
     space.build(capsys)
-    apply(space.content / "people" / "minister.md", "---\nname: Minister Renamed\ncountry: KR\n---\nBio.\n")
-    apply(space.content / "pages" / "about.md", "---\ntitle: About\n---\n[broken](/nowhere/)\n")
+    minister, about = space.content / "people" / "minister.md", space.content / "pages" / "about.md"
+    originals = {minister: minister.read_text(encoding="utf-8"), about: about.read_text(encoding="utf-8")}
+    apply(minister, "---\nname: Minister Renamed\ncountry: KR\n---\nBio.\n")
+    apply(about, "---\ntitle: About\n---\n[broken](/nowhere/)\n")
     code, _, err = space.build(capsys)
     assert code == 1, err
-    apply(space.content / "people" / "minister.md", "---\nname: Minister\ncountry: KR\n---\nBio.\n")  # back as it was
-    apply(space.content / "pages" / "about.md", "---\ntitle: About\n---\nAbout.\n")
+    assert any(b"Renamed" in file.read_bytes() for file in (tmp_path / ".cache").rglob("*.pickle"))  # its cards were kept
+    for path, text in originals.items():  # both back as the last good build saw them
+        apply(path, text)
     # Another item moves, so the programme renders again: the failed build's cards must not come back.
     apply(space.content / "sessions" / "talk.md", session_text("Talk", 6, 16, speakers="[]", room="hall-b"))
     code, out, err = space.build(capsys)
