@@ -664,11 +664,15 @@ def _recorded_in(page: "Page", session: SessionView) -> dict | None:
     return {"@type": "CreativeWork", "url": page.links.absolute(recording.url) if recording.is_file else recording.url}
 
 
+def _kept_node(page: "Page", site: SiteView, session: SessionView) -> dict:
+    """An item's node kept with what it read (eventsite/fragments.py): moving one item makes one node again."""
+    return keep(page, ("json-ld", session.id), lambda: session_node(page, site, session), (session,))
+
+
 def _event_parts(page: "Page", site: SiteView) -> EventParts:
     sessions = site.sessions
     return EventParts(
-        # Each item's node kept with what it read (eventsite/fragments.py): moving one item makes one again.
-        [keep(page, ("json-ld", session.id), lambda session=session: session_node(page, site, session), (session,)) for session in sessions],
+        [_kept_node(page, site, session) for session in sessions],
         sessions[0].start if sessions else None,
         max(session.end for session in sessions) if sessions else None,
     )
