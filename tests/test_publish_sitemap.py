@@ -9,6 +9,7 @@ import pytest
 from lxml import etree
 
 from eventsite.build import Project, build_site
+from eventsite.entries import front_fact
 from eventsite.incremental import IncrementalBuilder
 from eventsite.publish import BuildOptions
 
@@ -174,3 +175,23 @@ def assert_listed_iff_own_canonical(site: Path, base: str, entries: dict[str, di
             assert own in entries, f"{own} is its own canonical but not in the sitemap"
         elif canonical:
             assert own not in entries, f"{own} is a fallback page (canonical {canonical[0]}) but is listed"
+
+
+def test_the_sitemap_reads_an_items_date_and_languages_not_its_time(tmp_path: Path) -> None:
+    """Moving a programme item does not render the sitemap again (it shows no time); a news date does."""
+    content = write_site(tmp_path)
+    project = Project.at(PROJECT_ROOT, content=content, output=tmp_path / "site")
+    builder = IncrementalBuilder(project)
+    builder.full_build()
+    assert builder._state is not None
+    index = builder._state.dependencies
+    talk, launch = (content / "sessions/talk.md").resolve(), (content / "news/launch.md").resolve()
+    assert "/sitemap.xml" not in index.readers(set(), {front_fact(talk)})
+    assert "/en/schedule/" in index.readers(set(), {front_fact(talk)})
+    assert "/sitemap.xml" in index.readers(set(), {front_fact(launch)})
+    launch_file = content / "news/launch.md"
+    launch_file.write_text(launch_file.read_text(encoding="utf-8").replace("2019-11-20", "2019-10-20"), encoding="utf-8")
+    assert "sitemap.xml" in builder.update({launch_file}).written
+    reference = tmp_path / "reference"
+    build_site(Project.at(PROJECT_ROOT, content=content, output=reference), options=BuildOptions(dev=True))
+    assert (project.output / "sitemap.xml").read_bytes() == (reference / "sitemap.xml").read_bytes()

@@ -43,7 +43,8 @@ def render(page: Page) -> bytes:
         other = page.at(route)
         entry = other.entry
         if entry is not None:
-            page.recorder.record_fact(front_fact(entry.document.path))  # its date (lastmod)
+            if hasattr(entry.meta, "date"):  # its date is the lastmod; nothing else of its front matter shows here
+                page.recorder.record_fact(front_fact(entry.document.path))
             page.recorder.record_fact(entry.languages_fact)  # a translation added or removed moves this page in or out
         if not other.is_translated:
             continue
