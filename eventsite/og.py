@@ -36,7 +36,7 @@ import PIL
 from PIL import Image, ImageDraw, ImageFont, features
 
 from .config import focal_point
-from .fonts import Face, coverage, font_for, prefetch
+from .fonts import Face, candidates, coverage, font_for, prefetch
 from .page import Page
 from .routes import PageKind
 from .views import CountryView, ShareText, Shown, SiteView, listing_card
@@ -142,6 +142,15 @@ def card(page: Page) -> Card | None:
     title_line = lines[1]
     assert title_line is not None
     return Card(url, path, alt, lines[0], title_line, lines[2], lines[3], background, _picture(page, texts))
+
+
+def warm_up(languages: tuple[str, ...]) -> None:
+    """Find every language's fonts and read their characters now (before worker processes fork)."""
+    prefetch(languages)
+    for lang in languages:
+        for bold in (False, True):
+            for face in candidates((lang,), bold):
+                coverage(face)
 
 
 def _rgb(colour: str) -> tuple[int, int, int]:

@@ -35,10 +35,22 @@ CHUNK = 64
 _worker: tuple[Renderer, StagedOutput] | None = None
 
 
+ITEMS_PER_PAGE = 30  # a listing (programme, feed, home page) costs about one single page per 30 items it shows
+
+
 def default_workers(routes: int) -> int:
+    """``routes``: how many there are, or their :func:`weight`."""
     if routes < THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
         return 1
     return max(1, min(os.cpu_count() or 1, 8))
+
+
+def weight(routes: Sequence[Route], items: int) -> int:
+    """The work of rendering ``routes``, in single pages, on a site of ``items`` content items: a rebuild after
+    an item moved renders few routes, but on a large site they are the programmes, home pages and calendars
+    of every language (300 items: each ~10 single pages; worth a pool)."""
+    listing = max(1, items // ITEMS_PER_PAGE)
+    return sum(listing if route.key is None else 1 for route in routes)
 
 
 def render_routes(
@@ -62,6 +74,7 @@ def render_routes(
             advance(1)
         return rendering
 
+    renderer.warm_up(routes)  # once here, inherited by every worker, rather than once in each
     context = multiprocessing.get_context("fork")
     initargs = (renderer, staged, list(routes), record, finish, os.getpid())
     with context.Pool(workers, initializer=_start_worker, initargs=initargs) as pool:
@@ -116,7 +129,7 @@ class Rendering:
 def plan_chunks(routes: Sequence[Route]) -> list[list[int]]:
     """Route numbers in the order workers take them: the whole-site pages first, one per chunk.
 
-    A programme, feed or sitemap costs as much as a hundred single pages; queued
+    A programme, feed or sitemap costs as much as a hundred single pages on a large site; queued
     last, two of them on one worker kept the other one idle at the end.
     """
     whole = [index for index, route in enumerate(routes) if route.key is None]

@@ -39,7 +39,7 @@ from .fragments import FragmentStore, normal_path
 from .incremental import affected_sources, site_facts
 from .l10n import load_translations
 from .load import MEDIA_FOLDER, SITE_FILE
-from .parallel import THRESHOLD, default_workers, render_routes
+from .parallel import default_workers, render_routes, weight
 from .paths import is_below
 from .progress import Progress
 from .project import BuildOptions, Project
@@ -158,7 +158,7 @@ def rebuild_site(
                 data = step.page(finished, output_path, data)
             return data
 
-        workers = options.workers or (default_workers(len(stale)) if len(stale) >= THRESHOLD else 1)
+        workers = options.workers or default_workers(weight(stale, sum(len(items) for items in site.entries.values())))
         with progress.phase("render", total=len(stale)):
             rendering = render_routes(renderer, stale, staged, record=True, workers=workers, advance=progress.advance, finish=finish)
         page_problems.update(rendering.problems_of)

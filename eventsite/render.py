@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gettext as gettext_module
 from pathlib import Path
-from typing import Callable, Mapping, NamedTuple
+from typing import Callable, Mapping, NamedTuple, Sequence
 from urllib.parse import quote
 
 import jinja2
@@ -162,6 +162,12 @@ class Renderer:
                     cache.put(key, list(references))
             self._references[name] = references
         return references
+
+    def warm_up(self, routes: Sequence[Route]) -> None:
+        """What every worker would look up the same way: the fonts of share cards (fontconfig runs one
+        process per language and style, ~50 ms; then each font's characters)."""
+        if any(route.kind.share_card is not None for route in routes):
+            og.warm_up(self.site.languages)
 
     def page(self, route: Route, recorder: Recorder) -> Page:
         return Page(self.context, route, recorder)
