@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, TypeVar
 
 V = TypeVar("V")
+Items = tuple[Path | str, ...]  # what a part read, in order: files (Path) and facts (str)
 
 
 @dataclass(frozen=True)
@@ -28,68 +29,101 @@ class Reads:
         return not self.sources.isdisjoint(sources) or not self.facts.isdisjoint(facts)
 
 
+class Part:
+    """What a captured block read (:meth:`Recorder.capture`), filled in when it ends."""
+
+    items: Items = ()
+
+    @property
+    def sources(self) -> set[Path]:
+        return {item for item in self.items if isinstance(item, Path)}
+
+    @property
+    def facts(self) -> set[str]:
+        return {item for item in self.items if isinstance(item, str)}
+
+    def reads(self) -> Reads:
+        return Reads(frozenset(self.sources), frozenset(self.facts))
+
+
 @dataclass
 class Recorder:
     sources: set[Path] = field(default_factory=set)
     facts: set[str] = field(default_factory=set)
     fragments: str = ""  # the version of the page's kept fragments saved by this build (eventsite/fragments.py), if any
-    # Parts of the page being rendered that want their own record too (capture()): innermost last.
-    _parts: list["Recorder"] = field(default_factory=list, repr=False, compare=False)
+    # Every read in order, so a part of the page (a kept fragment, a cached value being made) takes what
+    # it read as a slice from where it began: cheap enough for the ~200,000 cached values of a build.
+    _log: list[Path | str] = field(default_factory=list, repr=False, compare=False)
+    _open: int = field(default=0, repr=False, compare=False)  # parts being made
     active = True
 
     def record(self, *paths: Path) -> None:
         self.sources.update(paths)
-        for part in self._parts:
-            part.sources.update(paths)
+        self._log.extend(paths)
 
     def record_fact(self, fact: str) -> None:
         self.facts.add(fact)
-        for part in self._parts:
-            part.facts.add(fact)
+        self._log.append(fact)
 
     @property
     def capturing(self) -> bool:
-        """Whether a part of the page is being recorded on its own (then cached values replay their reads)."""
-        return bool(self._parts)
+        """Whether a part of the page is being made (then cached values record their reads again)."""
+        return self._open > 0
+
+    def begin(self) -> int:
+        """Start a part: what is read until :meth:`end` is the part's (the page's record gets it too)."""
+        self._open += 1
+        return len(self._log)
+
+    def end(self, mark: int) -> Items:
+        self._open -= 1
+        return tuple(self._log[mark:])
 
     @contextmanager
-    def capture(self) -> Iterator["Recorder"]:
-        """Record what the block reads on its own as well (the page's record gets it too)."""
-        part = Recorder()
-        self._parts.append(part)
+    def capture(self) -> Iterator[Part]:
+        """The block as a part: the yielded :class:`Part` holds what it read once the block ends."""
+        part = Part()
+        mark = self.begin()
         try:
             yield part
         finally:
-            popped = self._parts.pop()  # parts nest: the innermost closes first
-            assert popped is part
+            part.items = self.end(mark)
 
     def replay(self, reads: Reads) -> None:
-        """Record again what a reused part read, into the page and every part open around it."""
+        """Record again what a reused part read (into the page and every part being made around it)."""
         self.sources.update(reads.sources)
         self.facts.update(reads.facts)
-        for part in self._parts:
-            part.sources.update(reads.sources)
-            part.facts.update(reads.facts)
+        self._log.extend(reads.sources)
+        self._log.extend(reads.facts)
 
-    def reads(self) -> Reads:
-        return Reads(frozenset(self.sources), frozenset(self.facts))
+    def replay_items(self, items: Items) -> None:
+        for item in items:
+            if isinstance(item, str):
+                self.facts.add(item)
+            else:
+                self.sources.add(item)
+        self._log.extend(items)
 
-    def memo(self, store: dict[Any, tuple[V, Reads]], key: Any, compute: Callable[[], V], keep: Callable[[V], bool] = lambda value: True) -> V:
+    def memo(self, store: dict[Any, tuple[V, Items]], key: Any, compute: Callable[[], V], keep: Callable[[V], bool] = lambda value: True) -> V:
         """``store[key]``, made by ``compute()`` the first time (and kept if ``keep`` says so).
 
-        What making it read is kept with it and recorded again on every later use inside a captured
-        part: a value cached on a page or a view may first be made outside the kept fragment that
-        uses it (eventsite/fragments.py), and the fragment's record must still name what it depends on.
+        What making it read is kept with it and recorded again on every later use while a part is
+        being made: a value cached on a page or a view may first be made outside the kept fragment
+        that uses it (eventsite/fragments.py), and the fragment's record must still name what it
+        depends on (and so must any cached value made from it).
         """
         found = store.get(key)
         if found is not None:
-            if self._parts:
-                self.replay(found[1])
+            if self._open:
+                self.replay_items(found[1])
             return found[0]
-        with self.capture() as part:
+        mark = self.begin()
+        try:
             value = compute()
+        finally:
+            items = self.end(mark)
         if keep(value):
-            store[key] = (value, part.reads())
+            store[key] = (value, items)
         return value
 
 
@@ -103,6 +137,9 @@ class NullRecorder(Recorder):
         return None
 
     def replay(self, reads: Reads) -> None:
+        return None
+
+    def replay_items(self, items: Items) -> None:
         return None
 
 

@@ -41,6 +41,7 @@ import os
 import pickle
 import secrets
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping, TypeVar
 
@@ -73,6 +74,7 @@ class PageFragments:
     reused: int = 0
 
 
+@lru_cache(maxsize=1 << 14)
 def normal_path(path: Path) -> str:
     """A file read, as the build state names it (folders resolved, the file itself not: it may be a link)."""
     return str(path.parent.resolve() / path.name)

@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from . import l10n
 from .anchors import AnchorClaim
-from .depends import Reads, Recorder
+from .depends import Items, Recorder
 from .entries import Entry, Site
 from .errors import Problem
 from .images import ImageCatalog, ImageInfo
@@ -120,12 +120,12 @@ class Page:
         return Links(self)
 
     @cached_property
-    def absolute_targets(self) -> "dict[str, tuple[str, Reads]]":
+    def absolute_targets(self) -> "dict[str, tuple[str, Items]]":
         """Site-relative link targets in bodies → absolute URLs, as plain-text formats write them (formats.absolute_target)."""
         return {}
 
     @cached_property
-    def person_nodes(self) -> "dict[str, tuple[dict, Reads]]":
+    def person_nodes(self) -> "dict[str, tuple[dict, Items]]":
         """JSON-LD Person nodes by person id, made once per page: a programme names each speaker many times.
         Each with what making it read, recorded again where a kept fragment reuses it (eventsite/fragments.py)."""
         return {}

@@ -37,8 +37,23 @@ def remembered(holder: Any, page: Page, name: str, compute: Callable[[], V], kee
 
     A kept fragment (eventsite/fragments.py) records what it reads on its own; a value first computed
     outside it (the programme's list of days, an item's speakers) would otherwise reach it unrecorded.
+    A value whose making read nothing becomes a plain attribute (read without a call from then on).
     """
-    return page.recorder.memo(holder.__dict__, "_remembered_" + name, compute, keep)
+    recorder = page.recorder
+    slot = "_remembered_" + name
+    found = holder.__dict__.get(slot)
+    if found is not None:
+        if recorder.capturing:
+            recorder.replay_items(found[1])
+        return found[0]
+    mark = recorder.begin()
+    try:
+        value = compute()
+    finally:
+        items = recorder.end(mark)
+    if keep(value):
+        holder.__dict__[slot if items else name] = (value, items) if items else value
+    return value
 
 
 class recorded_property(Generic[V]):
@@ -55,7 +70,13 @@ class recorded_property(Generic[V]):
     def __get__(self, view: Any, owner: type | None = None) -> V:
         if view is None:
             return self  # type: ignore[return-value]
-        page = view.__dict__["_page"] if "_page" in view.__dict__ else view.page
+        attributes = view.__dict__
+        page = attributes["_page"] if "_page" in attributes else view.page
+        found = attributes.get("_remembered_" + self._name)
+        if found is not None:  # the common case first, without making a closure
+            if page.recorder.capturing:
+                page.recorder.replay_items(found[1])
+            return found[0]
         return remembered(view, page, self._name, lambda: self._compute(view))
 
 

@@ -211,7 +211,7 @@ def test_moving_one_item_reuses_the_other_cards_and_matches_a_full_build(tmp_pat
 
     monkeypatch.setattr(fragments_module, "keep", counting)
     apply(space.content / "sessions" / "talk.md", session_text("Talk", 6, 16, speakers="[]", room="hall-b"))
-    code, out, err = space.build(capsys)
+    code, out, err = space.build(capsys, "--workers", "1")  # in this process, where keep is counted
     assert code == 0 and out.startswith("updated "), err
     assert programme_times(space.output)["session-talk"].startswith("2019-11-26T16:00")
     assert reused, "no kept fragment was reused"
