@@ -35,7 +35,7 @@ from .load import MEDIA_FOLDER, SITE_FILE, Changes, RawContent, missed_changes
 from .paths import is_below, nfc
 from .publish import BuildOptions
 from .render import Renderer, render_route
-from .routes import Route, RoutePlan, entry_of
+from .routes import Route, RoutePlan, entry_of, route_changes
 from .write import safe_output_file, write_file_atomic
 
 DEV = BuildOptions(dev=True)  # publish-only steps and outputs (search index, share cards) are left out
@@ -74,7 +74,7 @@ def site_facts(site: Site) -> dict[str, object]:
 def _changed_facts(facts: dict[str, object], plan: RoutePlan, state: "_State") -> set[str]:
     changed = {key for key in facts.keys() | state.facts.keys() if facts.get(key) != state.facts.get(key)}
     if plan is not state.plan:  # a reused plan has the same routes: no 'route:' fact changed
-        changed.update(f"route:{url}" for url in plan.by_url.keys() ^ state.plan.by_url.keys())
+        changed.update(route_changes(plan.by_url.keys(), state.plan.by_url.keys()))
     return changed
 
 

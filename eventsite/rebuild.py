@@ -40,6 +40,7 @@ from .incremental import affected_sources, site_facts
 from .l10n import load_translations
 from .load import MEDIA_FOLDER, SITE_FILE
 from .parallel import default_workers, render_routes, weight
+from .routes import route_changes
 from .paths import is_below
 from .progress import Progress
 from .project import BuildOptions, Project
@@ -103,7 +104,7 @@ def rebuild_site(
     facts = {name: fact_digest(value) for name, value in site_facts(site).items()}
     changed_facts = {name for name in facts.keys() | state.facts.keys() if facts.get(name) != state.facts.get(name)}
     urls, urls_before = plan.by_url.keys(), state.pages.keys()
-    changed_facts |= {f"route:{url}" for url in urls ^ urls_before}
+    changed_facts |= route_changes(urls, urls_before)
     stale_urls = (urls - urls_before) | (index.readers(affected_sources(previous.changed, content), changed_facts) & urls)
     stale = [route for route in plan.routes if route.url in stale_urls]
     if fragments is not None:  # the parts of stale pages whose reads did not change are reused

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import AbstractSet, Any, Callable, Iterable, Mapping, Sequence
 
 from .entries import Entry, Site
 
@@ -114,6 +114,15 @@ class RoutePlan:
 
     def has_kind(self, kind: str) -> bool:
         return kind in self.kinds
+
+
+ROUTES_FACT = "routes"  # which pages exist at all; read by outputs that list every page (the sitemap)
+
+
+def route_changes(urls: AbstractSet[str], urls_before: AbstractSet[str]) -> set[str]:
+    """The facts that pages added or removed change: ``route:<url>`` of each, and :data:`ROUTES_FACT` if any."""
+    changed = {f"route:{url}" for url in urls ^ urls_before}
+    return changed | {ROUTES_FACT} if changed else changed
 
 
 def language_url(lang: str | None, path: str) -> str:

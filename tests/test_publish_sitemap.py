@@ -12,8 +12,9 @@ from eventsite.build import Project, build_site
 from eventsite.entries import front_fact
 from eventsite.incremental import IncrementalBuilder
 from eventsite.publish import BuildOptions
+from eventsite.routes import ROUTES_FACT
 
-from .sitekit import PROJECT_ROOT, build, parse_html, project_for, write_site
+from .sitekit import PROJECT_ROOT, build, parse_html, project_for, snapshot, write_site
 
 SCHEMA = PROJECT_ROOT / "tests" / "data" / "sitemap-hreflang.xsd"  # sitemaps.org 0.9 + the xhtml:link element
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
@@ -189,9 +190,25 @@ def test_the_sitemap_reads_an_items_date_and_languages_not_its_time(tmp_path: Pa
     assert "/sitemap.xml" not in index.readers(set(), {front_fact(talk)})
     assert "/en/schedule/" in index.readers(set(), {front_fact(talk)})
     assert "/sitemap.xml" in index.readers(set(), {front_fact(launch)})
+    # Which pages exist, not the programme's order (the URLs are sorted).
+    assert "/sitemap.xml" not in index.readers(set(), {"collection:session"})
+    assert "/sitemap.xml" in index.readers(set(), {ROUTES_FACT})
+    talk_file = content / "sessions/talk.md"
+    talk_file.write_text(talk_file.read_text(encoding="utf-8").replace("2019-11-26 14:00", "2019-11-25 08:00")
+                         .replace("2019-11-26 15:30", "2019-11-25 08:30"), encoding="utf-8")
+    moved = builder.update({talk_file}).written
+    assert "sitemap.xml" not in moved and "en/schedule/index.html" in moved, sorted(moved)
     launch_file = content / "news/launch.md"
     launch_file.write_text(launch_file.read_text(encoding="utf-8").replace("2019-11-20", "2019-10-20"), encoding="utf-8")
     assert "sitemap.xml" in builder.update({launch_file}).written
     reference = tmp_path / "reference"
     build_site(Project.at(PROJECT_ROOT, content=content, output=reference), options=BuildOptions(dev=True))
     assert (project.output / "sitemap.xml").read_bytes() == (reference / "sitemap.xml").read_bytes()
+    assert snapshot(project.output) == snapshot(reference)
+
+
+def test_the_urls_are_in_order_of_path_then_language(fixture_site: Path) -> None:
+    """Independent of the programme's order: moving a session must not reorder (and so rewrite) the file."""
+    locs = list(sitemap_of(fixture_site))
+    keys = [(loc.removeprefix(BASE).partition("/")[2], loc.removeprefix(BASE).partition("/")[0]) for loc in locs]
+    assert keys == sorted(keys)

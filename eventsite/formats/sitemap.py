@@ -11,9 +11,11 @@ reciprocal among the translated versions, plus ``x-default``).
 news date for the news index — never from the build clock or file times, so
 the file is byte-reproducible; other pages have none.
 
-A route, not a post-build step, so the dev server keeps it current: it reads
-the lists of items through ``page.collection`` and every listed item's files
-through the recorder.
+A route, not a post-build step, so the dev server keeps it current. It
+records which pages exist (``ROUTES_FACT``: a page added or removed), each
+listed item's translations and, for dated items, their front matter. The
+URLs are sorted, so moving an item in the programme (which reorders the
+routes) leaves the file as it is and does not make it stale.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import xml.etree.ElementTree as ET
 from ..entries import Entry, front_fact
 from ..errors import Problem
 from ..page import Page
-from ..routes import Route
+from ..routes import ROUTES_FACT, Route
 from . import xml_document, xml_text
 
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -33,11 +35,10 @@ URL_LIMIT = 50_000  # per file, by the protocol
 
 
 def render(page: Page) -> bytes:
-    for kind in page.context.kinds.kinds:
-        page.collection(kind.name)  # recorded: an item added or removed changes the list (and the routes)
+    page.recorder.record_fact(ROUTES_FACT)
     urlset = ET.Element("urlset", {"xmlns": SITEMAP, "xmlns:xhtml": XHTML})
     count = 0
-    for route in page.context.plan.routes:
+    for route in sorted(page.context.plan.routes, key=_url_order):
         if route.kind.format != "html" or not route.kind.listed:
             continue
         other = page.at(route)
@@ -61,6 +62,12 @@ def render(page: Page) -> bytes:
     return xml_document(urlset)
 
 
+def _url_order(route: Route) -> tuple[str, str]:
+    """By path, then language: independent of the programme's order, which the routes follow."""
+    path = route.url.removeprefix(f"/{route.lang}") if route.lang else route.url
+    return path, route.lang or ""
+
+
 def _lastmod(page: Page, route: Route, entry: Entry | None) -> dt.date | None:
     """A dated entry's date; for a listing of dated entries, the newest one's (dates come from the content)."""
     date = getattr(entry.meta, "date", None) if entry is not None else None
@@ -68,7 +75,7 @@ def _lastmod(page: Page, route: Route, entry: Entry | None) -> dt.date | None:
         return date
     for kind in page.context.kinds.kinds:
         if kind.listing is not None and kind.listing.page == route.kind.name and kind.newest_first:
-            items = page.site.items(kind.name)
+            items = page.collection(kind.name)  # recorded: which one is the newest
             newest = getattr(items[0].meta, "date", None) if items else None
             return newest if isinstance(newest, dt.date) else None
     return None
