@@ -9,11 +9,13 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import icalendar
+import posixpath
 import pytest
+from lxml import html as lxml_html
 
 from eventsite.build import Project, build_site
 from eventsite.errors import BuildError
-from eventsite.offline import DEV_WORKER
+from eventsite.offline import ASSET_FOLDERS, DEV_WORKER, _asset_links
 from eventsite.project import BuildOptions
 from eventsite.theme import Theme
 
@@ -241,3 +243,50 @@ def test_the_worker_never_claims_open_pages() -> None:
     worker = (PROJECT_ROOT / "templates" / "offline" / "sw.js").read_text(encoding="utf-8")
     code = "\n".join(line for line in worker.splitlines() if not line.lstrip().startswith("//"))
     assert "clients.claim" not in code
+
+
+def parsed_asset_links(page: str, data: bytes) -> list[str]:
+    """The oracle for offline._asset_links: the page parsed by lxml and asked by XPath."""
+    found = []
+    for value in lxml_html.fromstring(data).xpath("//link[@rel='stylesheet' or @rel='icon']/@href | //script/@src | //img/@src"):
+        link = str(value).split("#")[0].split("?")[0]
+        if link and "://" not in link and not link.startswith(("data:", "//")):
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(page), link))
+            if target.startswith(ASSET_FOLDERS):
+                found.append(target)
+    return found
+
+
+def test_the_asset_scan_finds_what_a_parser_finds_on_every_busan_page(busan_site: Path) -> None:
+    pages = sorted(busan_site.rglob("*.html"))
+    assert len(pages) > 600
+    differing = []
+    for path in pages:
+        page, data = path.relative_to(busan_site).as_posix(), path.read_bytes()
+        if _asset_links(page, data) != parsed_asset_links(page, data):
+            differing.append(page)
+    assert not differing
+
+
+AWKWARD = [
+    # quotes, case, order of attributes, character references, a '>' inside a value
+    """<html><head><LINK REL="stylesheet" HREF='../static/a.css?v=1'><link href="../static/b.css" rel="stylesheet">
+    <link rel="icon" href=../static/icon.svg><link rel="preload" href="../static/font.woff2"></head>
+    <body><img alt="a > b" src="../media/x&amp;y.png"><img src="../media/z.png#part" SRC="../media/second.png">""",
+    # comments and the text of scripts and styles are not markup
+    """<html><body><!-- <img src="../media/commented.png"> --><script>var s = '<img src="../media/in-script.png">';</script>
+    <style>.a::after { content: '<img src="../media/in-style.png">' }</style><script src="../static/app.js" defer></script>
+    <img src="../media/after.png"/></body></html>""",
+    # what is not kept: other sites, data: URLs, protocol-relative links, folders outside the asset ones
+    """<html><body><img src="https://cdn.example.org/static/x.png"><img src="data:image/png;base64,AAAA">
+    <img src="//cdn.example.org/media/y.png"><img src="../other/z.png"><img src=""><script src="../../static/up.js"></script>
+    <imgx src="../media/not-an-img.png"><img
+      src="../media/new-line.png"></body></html>""",
+]
+
+
+@pytest.mark.parametrize("markup", AWKWARD, ids=["attributes", "raw-text", "left-out"])
+def test_the_asset_scan_agrees_with_a_parser_on_awkward_markup(markup: str) -> None:
+    data = markup.encode("utf-8")
+    assert _asset_links("en/index.html", data) == parsed_asset_links("en/index.html", data)
+    assert _asset_links("en/index.html", data)  # not vacuous: each case keeps something
