@@ -54,14 +54,14 @@ from .views import EntryView
 if TYPE_CHECKING:
     from .page import Page
 
-FORMAT = 1  # bump when the file's layout changes
+FORMAT = 2  # bump when the file's layout or its values change (2: JSON-LD nodes kept serialized)
 Key = tuple[Any, ...]
 T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class Fragment:
-    value: Any  # HTML (Markup) or plain data (a JSON-LD node): never changed once made
+    value: Any  # HTML (Markup) or plain data (a serialized JSON-LD node): never changed once made
     reads: Reads
 
 

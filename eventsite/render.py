@@ -116,7 +116,8 @@ class Renderer:
             # A URL carried inside another URL (an app's deep link): every reserved character encoded.
             environment.filters["component"] = lambda value: quote(str(value), safe="")
             # Readable, stable JSON-LD; |tojson still escapes <, >, & and '.
-            environment.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
+            environment.policies["json.dumps_kwargs"] = dict(structured.JSON_OPTIONS)
+            environment.policies["json.dumps_function"] = structured.dumps  # kept nodes spliced in as they were
             self._environments[lang] = environment
         return environment
 

@@ -6,11 +6,20 @@ with ``|tojson`` (never pasted into a script by hand: a ``</script>`` in a
 title must not end the block). Each page kind adds its nodes
 (``PageKind.json_ld``) after the site's own; the event node of the home page
 gathers what the content kinds contribute (``ContentKind.event_parts``).
+
+A node kept from the last build (a programme item's sub-event, a kept
+fragment: eventsite/fragments.py) is kept serialized, as :class:`JSONText`,
+and :func:`dumps` (the templates' ``|tojson``) puts its text in as it is: the
+JSON of a programme of 300 items was most of what rendering its page again
+cost. The bytes are those of serializing the whole graph at once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
+import secrets
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -19,12 +28,52 @@ from .page import Page
 from .views import SiteView
 
 
+# How the templates serialize JSON (render.py's ``json.dumps_kwargs``): readable, stable, and what
+# JSONText is serialized with. |tojson then escapes <, >, & and ' (so a title cannot end the script).
+JSON_OPTIONS: Mapping[str, Any] = {"sort_keys": True, "ensure_ascii": False}
+
+
+@dataclass(frozen=True)
+class JSONText:
+    """A node already serialized with JSON_OPTIONS; :func:`dumps` splices it in where it stands."""
+
+    text: str
+
+
+def serialized(node: dict) -> JSONText:
+    return JSONText(json.dumps(node, **JSON_OPTIONS))
+
+
+def dumps(value: Any, **options: Any) -> str:
+    """``json.dumps(value, **options)``, each :class:`JSONText` in ``value`` written as the JSON it holds.
+
+    The encoder hands each one to ``default``, which stands a unique string in
+    for it; the stand-ins are then replaced by the texts. Without indentation
+    a value's JSON does not depend on where it stands, so this gives the bytes
+    of serializing the nodes themselves.
+    """
+    texts: list[str] = []
+    token = secrets.token_hex(8)  # a stand-in no content can spell
+
+    def stand_in(found: object) -> str:
+        if not isinstance(found, JSONText):
+            raise TypeError(f"Object of type {type(found).__name__} is not JSON serializable")
+        texts.append(found.text)
+        return f"{token}:{len(texts) - 1}"
+
+    dumped = json.dumps(value, default=stand_in, **options)
+    if not texts:
+        return dumped
+    if options != JSON_OPTIONS:  # serialized another way than the texts were
+        texts = [json.dumps(json.loads(text), **options) for text in texts]
+    return re.sub(f'"{token}:([0-9]+)"', lambda match: texts[int(match[1])], dumped)
+
 
 @dataclass(frozen=True)
 class EventParts:
     """What a content kind adds to the event's node: sub-events, and the span they cover."""
 
-    sub_events: list[dict]
+    sub_events: list[dict | JSONText]
     start: dt.datetime | None = None
     end: dt.datetime | None = None
     # Organizations by the event's property that names them ('organizer', 'sponsor', 'funder').

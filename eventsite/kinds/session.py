@@ -32,7 +32,7 @@ from ..lifecycle import (
 from ..ids import entry_guid
 from ..qr import cached_svg_data_uri
 from ..routes import PageKind, entry_keys, entry_lookup, single
-from ..structured import EventParts, breadcrumbs, clean, event, event_id, organizer, place, text
+from ..structured import EventParts, JSONText, breadcrumbs, clean, event, event_id, organizer, place, serialized, text
 from ..timeline import Change, Stamp
 from ..views import CountryView, EntryView, RoomView, ShareText, Shown, SiteView, TrackView, listing_card, localized, recorded_property, shown
 from .base import ContentKind, Index, Listing, Reference, Related, SearchGroup, TitledTranslation, _
@@ -664,9 +664,10 @@ def _recorded_in(page: "Page", session: SessionView) -> dict | None:
     return {"@type": "CreativeWork", "url": page.links.absolute(recording.url) if recording.is_file else recording.url}
 
 
-def _kept_node(page: "Page", site: SiteView, session: SessionView) -> dict:
-    """An item's node kept with what it read (eventsite/fragments.py): moving one item makes one node again."""
-    return keep(page, ("json-ld", session.id), lambda: session_node(page, site, session), (session,))
+def _kept_node(page: "Page", site: SiteView, session: SessionView) -> JSONText:
+    """An item's node kept with what it read (eventsite/fragments.py), serialized: moving one item
+    makes and serializes one node again."""
+    return keep(page, ("json-ld", session.id), lambda: serialized(session_node(page, site, session)), (session,))
 
 
 def _event_parts(page: "Page", site: SiteView) -> EventParts:
