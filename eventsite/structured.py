@@ -52,21 +52,25 @@ def dumps(value: Any, **options: Any) -> str:
     a value's JSON does not depend on where it stands, so this gives the bytes
     of serializing the nodes themselves.
     """
+    if options != JSON_OPTIONS:  # not as the texts were serialized (indented, say): read them back as data
+        return json.dumps(value, default=lambda found: json.loads(_text_of(found)), **options)
     texts: list[str] = []
     token = secrets.token_hex(8)  # a stand-in no content can spell
 
     def stand_in(found: object) -> str:
-        if not isinstance(found, JSONText):
-            raise TypeError(f"Object of type {type(found).__name__} is not JSON serializable")
-        texts.append(found.text)
+        texts.append(_text_of(found))
         return f"{token}:{len(texts) - 1}"
 
     dumped = json.dumps(value, default=stand_in, **options)
     if not texts:
         return dumped
-    if options != JSON_OPTIONS:  # serialized another way than the texts were
-        texts = [json.dumps(json.loads(text), **options) for text in texts]
     return re.sub(f'"{token}:([0-9]+)"', lambda match: texts[int(match[1])], dumped)
+
+
+def _text_of(found: object) -> str:
+    if not isinstance(found, JSONText):
+        raise TypeError(f"Object of type {type(found).__name__} is not JSON serializable")
+    return found.text
 
 
 @dataclass(frozen=True)

@@ -87,3 +87,72 @@ def test_open_graph_locales(built: Path) -> None:
     assert meta["og:title"].startswith("개회식")
     alternates = tree.xpath("//meta[@property='og:locale:alternate']/@content")
     assert alternates == ["en_US"]
+
+
+# --- kept nodes spliced in serialized (structured.dumps, the templates' json.dumps_function) -------------
+
+def _plain(value):
+    """The value with every JSONText read back as data: what dumps must serialize."""
+    from eventsite.structured import JSONText
+
+    if isinstance(value, JSONText):
+        return json.loads(value.text)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+SPLICED_CASES = [
+    {"@graph": [{"@type": "Event", "subEvent": ["NODE", "NODE"]}]},
+    {"only": "NODE"},
+    ["NODE", {"b": ["NODE", 1, None, True], "a": "x"}, "NODE"],
+    # content that spells a stand-in (without the build's random token) is left alone
+    {"name": "0123456789abcdef:0", "subEvent": ["NODE"], "quote": '"</script><!--', "ünïcode": "서울 กรุงเทพ"},
+]
+
+
+@pytest.mark.parametrize("case", range(len(SPLICED_CASES)))
+def test_kept_nodes_serialize_to_the_bytes_of_the_whole(case: int) -> None:
+    from eventsite.structured import JSON_OPTIONS, dumps, serialized
+
+    nodes = iter([
+        {"@type": "Event", "name": f"Item {index} </script> & 'x'", "z": [1, 2.5, None], "a": {"b": "ไทย", "a": index}}
+        for index in range(10)
+    ])
+
+    def filled(value):
+        if value == "NODE":
+            return serialized(next(nodes))
+        if isinstance(value, dict):
+            return {key: filled(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [filled(item) for item in value]
+        return value
+
+    value = filled(SPLICED_CASES[case])
+    assert dumps(value, **JSON_OPTIONS) == json.dumps(_plain(value), **JSON_OPTIONS)
+    # Asked with other options (a theme's own |tojson settings), the texts are serialized that way.
+    assert dumps(value, indent=2) == json.dumps(_plain(value), indent=2)
+
+
+def test_tojson_escapes_spliced_nodes_like_the_rest() -> None:
+    import jinja2
+
+    from eventsite.structured import JSON_OPTIONS, dumps, serialized
+
+    environment = jinja2.Environment(autoescape=True)
+    environment.policies["json.dumps_kwargs"] = dict(JSON_OPTIONS)
+    plain = environment.from_string("{{ value|tojson }}").render(value={"items": [{"title": "</script><b>&'"}]})
+    environment.policies["json.dumps_function"] = dumps
+    spliced = environment.from_string("{{ value|tojson }}").render(value={"items": [serialized({"title": "</script><b>&'"})]})
+    assert spliced == plain
+    assert "</script>" not in spliced
+
+
+def test_anything_else_json_cannot_write_is_still_an_error() -> None:
+    from eventsite.structured import JSON_OPTIONS, dumps
+
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        dumps({"when": dt.date(2019, 11, 25)}, **JSON_OPTIONS)
