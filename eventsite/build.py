@@ -7,6 +7,7 @@ which the dev server's incremental builder runs too; only what follows
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -184,6 +185,19 @@ def prepare(
     return Prepared(examined.raw, site, plan, scan_images(site, IMAGE_FIELDS, caches.images), warnings)
 
 
+def settle(options: BuildOptions) -> None:
+    """In a process that ends with this build (``options.one_shot``), take everything made so far out of
+    the cycle collector's scans.
+
+    It lives to the end anyway, and each full collection scanned the whole
+    loaded site again: ~0.3 s of a 3 s rebuild at 10 × 300. Forked workers
+    inherit it, and share the pages it sits in (the collector no longer
+    writes to them).
+    """
+    if options.one_shot:
+        gc.freeze()
+
+
 def load_site(project: Project, caches: Caches | None = None) -> Site:
     """Stages 1–3: content folder → checked, typed model (or BuildError with every problem)."""
     examined = examine(project, caches or Caches())
@@ -221,12 +235,14 @@ def build_site(
     with progress.phase("load"):
         prepared = prepare(project, caches, options)
         site, plan, images = prepared.site, prepared.plan, prepared.images
+        settle(options)
     with progress.phase("plan"):
         translations = load_translations(project.theme.locale_folders, site.languages, site.fallback_chains)
         renderer = Renderer(
             site, plan, project.theme, translations, caches.templates, caches.markdown, images=images,
             cache_folder=project.cache if caches.markdown is not None else None, fragments=fragments,
         )
+        settle(options)
 
     staged = StagedOutput(project.output)
     try:

@@ -23,11 +23,16 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None, root: Path | None = None) -> int:
+    """Run a command; without ``argv``, this process's own (it then ends with the command: see ``owns_process``)."""
+    owns_process = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
     # `build.py` and `build.py --out x` mean `build.py build …`.
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
         argv.insert(0, "build")
     args = make_parser().parse_args(argv)
+    # Process-wide settings (the cycle collector, BuildOptions.one_shot) only for a command that is the
+    # process, not for one called from a longer-lived program (the tests).
+    args.owns_process = owns_process
     try:
         return int(load_command(args.command).run(args, root or Path.cwd()))
     except BuildError as error:

@@ -35,7 +35,7 @@ class Project:
 
 @dataclass(frozen=True)
 class BuildOptions:
-    """Switches of one build that change what is published (not what is read)."""
+    """Switches of one build: what it publishes (not what it reads), and how it runs."""
 
     minify: bool = False
     search: bool = True
@@ -43,3 +43,6 @@ class BuildOptions:
     workers: int | None = None  # render processes; None: as many as cores for large builds (same bytes either way)
     # Write the output even when pages have errors, and return them (check, into a temporary folder).
     keep_going: bool = False
+    # The process ends with this build (the command line): what it loads is frozen out of the
+    # cycle collector's scans (build.settle). Not for the dev server, which lives on and frees.
+    one_shot: bool = False

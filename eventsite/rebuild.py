@@ -30,7 +30,7 @@ from pathlib import Path
 
 from . import contentcache
 from .anchors import AnchorClaim, anchor_problems
-from .build import BuildResult, Caches, build_site, prepare
+from .build import BuildResult, Caches, build_site, prepare, settle
 from .buildstate import BuildState, PageRecord, Previous, build_key, fragment_folder, save, scan_outputs, updated_outputs
 from .contentpath import parse_path
 from .depends import Recorder
@@ -97,6 +97,7 @@ def rebuild_site(
     caches = caches or Caches.for_project(project)
     with progress.phase("load"):
         prepared = prepare(project, caches, options)
+        settle(options)
     site, plan, images = prepared.site, prepared.plan, prepared.images
     if sorted(site.countries_named) != state.flags:
         raise FullBuildNeeded("the countries the pages show changed (their flags are published with the site)")
@@ -138,6 +139,7 @@ def rebuild_site(
             site, plan, project.theme, translations, caches.templates, caches.markdown, images=images,
             cache_folder=project.cache, fragments=fragments,
         )
+        settle(options)
     finished = Finished(site, plan, project.output, options, problems, renderer=renderer, cache=project.cache, assets=dict(state.assets))
     # In place: only the new pages are written (next to the output) and moved in once all are valid.
     # A whole-site step that rewrites a folder (the search index) needs a whole copy of the output instead.

@@ -278,3 +278,31 @@ def test_a_closed_pipe_is_not_a_traceback(tmp_path: Path) -> None:
     command = f"{sys.executable} {PROJECT_ROOT / 'build.py'} i18n --format json --content {content} | head -c 10"
     done = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, check=False)
     assert done.stdout == '{\n  "defau' and "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr, done.stderr
+
+
+FREEZE_COUNT = """
+import gc, sys
+from pathlib import Path
+from eventsite.cli import main
+arguments = ["--content", sys.argv[1], "--out", sys.argv[2], "--no-search", "--workers", "2"]
+how, root = sys.argv[3], Path(sys.argv[4])
+if how == "own":  # as build.py runs it: the process's own command line
+    sys.argv = ["build.py", *arguments]
+    code = main(root=root)
+else:  # called by a longer-lived program (as the tests call it)
+    code = main(["build", *arguments], root=root)
+print(code, gc.get_freeze_count())
+"""
+
+
+@pytest.mark.parametrize("how", ["own", "called"])
+def test_only_a_build_that_is_the_whole_process_freezes_what_it_loaded(tmp_path: Path, how: str) -> None:
+    """gc.freeze (build.settle) keeps a one-build process's loaded site out of the collector's scans;
+    a program that calls main() and lives on must keep collecting it."""
+    content = write_site(tmp_path)
+    done = subprocess.run([sys.executable, "-c", FREEZE_COUNT, str(content), str(tmp_path / "site"), how, str(tmp_path)],
+                          capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=300)
+    code, frozen = map(int, done.stdout.split()[-2:])
+    assert code == 0, done.stderr
+    assert (frozen > 10_000) if how == "own" else (frozen == 0), frozen
+    assert (tmp_path / "site" / "en" / "index.html").is_file()

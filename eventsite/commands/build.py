@@ -28,7 +28,8 @@ def run(args: argparse.Namespace, root: Path) -> int:
     from ..errors import relative_to_cwd
 
     project = project_from(args, root)
-    options = BuildOptions(workers=args.workers, minify=args.minify, search=not args.no_search)
+    options = BuildOptions(workers=args.workers, minify=args.minify, search=not args.no_search,
+                           one_shot=args.owns_process)
     if project.base_url:
         from ..fields import normalize_base_url
 
