@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from pathlib import Path
 
@@ -27,6 +28,10 @@ def run(args: argparse.Namespace, root: Path) -> int:
     from ..buildstate import compare
     from ..errors import relative_to_cwd
 
+    if args.owns_process:
+        # Loading (the saved state, the content) allocates a great deal and frees almost nothing: no
+        # cycle collection until what it loaded is frozen and collection resumes (build.settle).
+        gc.disable()
     project = project_from(args, root)
     options = BuildOptions(workers=args.workers, minify=args.minify, search=not args.no_search,
                            one_shot=args.owns_process)
