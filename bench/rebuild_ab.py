@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Two checkouts of eventsite, side by side, on one kind of command-line rebuild (A/B).
+
+    python bench/rebuild_ab.py OLD_CHECKOUT NEW_CHECKOUT [--edit time|text] [--runs 7]
+
+On a shared machine one rebuild's wall time varies by ±20 %: comparing
+medians measured minutes apart says little about a 0.3 s change. This runs
+the two checkouts' ``build.py`` interleaved (A, B, A, B…) on the same
+synthetic site (make_site.py, each with its own output and cache folder),
+and prints the minimum and the median of each, wall and CPU (its processes
+and their children).
+
+Each run puts the edited session back as it was (a rebuild, untimed), then
+edits it (``time``: its start and end an hour later; ``text``: a sentence
+appended) and times the rebuild that follows. ``PYTHONDONTWRITEBYTECODE``
+is removed from the environment: a user's install has its bytecode.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("checkouts", nargs=2, type=Path, help="two folders with build.py (A, then B)")
+    parser.add_argument("--edit", choices=("time", "text"), default="time")
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--sessions", type=int, default=300)
+    parser.add_argument("--languages", type=int, default=10)
+    args = parser.parse_args()
+    environment = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+    with tempfile.TemporaryDirectory(prefix="bench-ab-") as temporary:
+        work = Path(temporary)
+        content = work / "content"
+        subprocess.run([sys.executable, str(ROOT / "bench" / "make_site.py"), "--sessions", str(args.sessions),
+                        "--languages", str(args.languages), "--out", str(content)], check=True, stdout=subprocess.DEVNULL)
+        sources = sorted(path for path in (content / "sessions").glob("*.md") if path.suffixes == [".md"])
+        session = sources[len(sources) // 2]
+        original = session.read_text(encoding="utf-8")
+        if args.edit == "time":
+            edited = re.sub(r'^((?:start|end): "[0-9-]+ )(\d\d)', lambda m: m[1] + f"{int(m[2]) + 1:02d}", original, flags=re.M)
+        else:
+            edited = original + "\nOne more sentence.\n"
+        variants = {"A": args.checkouts[0].resolve(), "B": args.checkouts[1].resolve()}
+        samples: dict[str, list[tuple[float, float]]] = {label: [] for label in variants}
+
+        def build(label: str) -> tuple[float, float]:
+            # Each checkout with its own output; its cache folder is its own (below the checkout).
+            command = [sys.executable, str(variants[label] / "build.py"), "--content", str(content),
+                       "--out", str(work / f"site-{label}"), "--no-search"]
+            before_wall, before = time.perf_counter(), os.times()
+            subprocess.run(command, cwd=work, env=environment, check=True, capture_output=True)
+            after = os.times()
+            cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+            return time.perf_counter() - before_wall, cpu
+
+        for label in variants:  # the first, full builds, untimed
+            build(label)
+        for _ in range(args.runs):
+            for label in variants:
+                session.write_text(original, encoding="utf-8")
+                build(label)
+                session.write_text(edited, encoding="utf-8")
+                samples[label].append(build(label))
+    print(f"\none session's {args.edit}, {args.sessions} sessions × {args.languages} languages, {args.runs} runs each, "
+          f"interleaved, {os.cpu_count()} cores\n")
+    print("| checkout | wall min (s) | wall median (s) | CPU min (s) | CPU median (s) |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for label, found in samples.items():
+        walls, cpus = [wall for wall, _ in found], [cpu for _, cpu in found]
+        print(f"| {label}: {variants[label]} | {min(walls):.2f} | {statistics.median(walls):.2f} | "
+              f"{min(cpus):.2f} | {statistics.median(cpus):.2f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
