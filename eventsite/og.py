@@ -35,8 +35,9 @@ from pathlib import Path
 import PIL
 from PIL import Image, ImageDraw, ImageFont, features
 
+from .cache import DiskCache
 from .config import focal_point
-from .fonts import Face, candidates, coverage, font_for, prefetch
+from .fonts import Face, candidates, coverage, font_for, prefetch, remember_coverages
 from .page import Page
 from .routes import PageKind
 from .views import CountryView, ShareText, Shown, SiteView, listing_card
@@ -144,13 +145,12 @@ def card(page: Page) -> Card | None:
     return Card(url, path, alt, lines[0], title_line, lines[2], lines[3], background, _picture(page, texts))
 
 
-def warm_up(languages: tuple[str, ...]) -> None:
-    """Find every language's fonts and read their characters now (before worker processes fork)."""
+def warm_up(languages: tuple[str, ...], cache_folder: Path | None = None) -> None:
+    """Find every language's fonts and read their characters now (before worker processes fork);
+    what each font covers is kept in the cache folder."""
     prefetch(languages)
-    for lang in languages:
-        for bold in (False, True):
-            for face in candidates((lang,), bold):
-                coverage(face)
+    faces = dict.fromkeys(face for lang in languages for bold in (False, True) for face in candidates((lang,), bold))
+    remember_coverages(faces, DiskCache(cache_folder, "fonts") if cache_folder is not None else None)
 
 
 def _rgb(colour: str) -> tuple[int, int, int]:

@@ -168,7 +168,7 @@ class Renderer:
         """What every worker would look up the same way: the fonts of share cards (fontconfig runs one
         process per language and style, ~50 ms; then each font's characters)."""
         if any(route.kind.share_card is not None for route in routes):
-            og.warm_up(self.site.languages)
+            og.warm_up(self.site.languages, self.context.cache_folder)
 
     def page(self, route: Route, recorder: Recorder) -> Page:
         return Page(self.context, route, recorder)

@@ -97,6 +97,48 @@ def test_fonts_cover_the_scripts_of_the_busan_languages() -> None:
     assert fonts.font_for("\U000f0000", ("en",)) is None
 
 
+def test_what_a_font_covers_is_kept_while_the_file_is_the_same(tmp_path: Path, monkeypatch) -> None:
+    """fonts.remember_coverages: read once, then from the cache folder; a changed or damaged entry is read again."""
+    from eventsite.cache import DiskCache
+
+    source = fonts.font_for("개회식", ("ko",))  # the largest cmap: a CJK font
+    assert source is not None
+    copy = tmp_path / source.path.name
+    copy.write_bytes(source.path.read_bytes())
+    face, cache = fonts.Face(copy, source.index), DiskCache(tmp_path / "cache", "fonts")
+    monkeypatch.setattr(fonts, "_coverages", {})
+    fonts.remember_coverages([face], cache)
+    read = fonts.coverage(face)
+    assert len(read) > 20_000 and ord("개") in read
+
+    def unread(face: fonts.Face) -> frozenset[int]:
+        raise AssertionError(f"{face.path} read again")
+
+    monkeypatch.setattr(fonts, "_coverages", {})
+    monkeypatch.setattr(fonts, "_read_coverage", unread)
+    fonts.remember_coverages([face], cache)  # a later build: from the cache
+    assert fonts.coverage(face) == read
+
+    # Another file at the same path (other size and time): read again, and kept again.
+    monkeypatch.undo()
+    copy.write_bytes(copy.read_bytes() + b"\0" * 4)
+    fonts._signature.cache_clear()
+    monkeypatch.setattr(fonts, "_coverages", {})
+    calls: list[fonts.Face] = []
+    real = fonts._read_coverage
+    monkeypatch.setattr(fonts, "_read_coverage", lambda face: calls.append(face) or real(face))
+    fonts.remember_coverages([face], cache)
+    assert calls == [face] and fonts.coverage(face) == read
+
+    # A damaged entry is a miss, never a wrong answer.
+    key = cache.key("font-coverage", fonts.CMAP_VERSION, face.signature)
+    cache.put(key, [[70, 60]])
+    monkeypatch.setattr(fonts, "_coverages", {})
+    fonts.remember_coverages([face], cache)
+    assert len(calls) == 2 and fonts.coverage(face) == read
+    assert cache.get(key) == fonts._runs(read)
+
+
 def test_lines_break_between_syllables_only() -> None:
     thai = "การมีส่วนร่วม"  # ก า ร ม ี ส ่ ว น ร ่ ว ม
     allowed = [i for i in range(1, len(thai)) if og._can_break_before(thai, i)]
