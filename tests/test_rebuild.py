@@ -7,7 +7,6 @@ full build that says why; a failed rebuild must leave the output as it was.
 
 from __future__ import annotations
 
-import json
 import re
 import os
 import random
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from eventsite.buildstate import BuildState, scan_outputs, state_file
+from eventsite.buildstate import MAGIC, BuildState, scan_outputs, state_file
 from eventsite.cli import main
 from eventsite.project import Project
 from eventsite.theme import Theme
@@ -66,7 +65,7 @@ class Workspace:
 
     def assert_state_lists_the_output(self) -> None:
         """A rebuild updates the saved listing of the output from what it wrote (not a new listing): it must match one."""
-        saved = BuildState.from_json(json.loads(self.state.read_bytes()))
+        saved = BuildState.decode(self.state.read_bytes())
         assert saved.outputs == scan_outputs(self.output)
 
     @property
@@ -139,13 +138,13 @@ def test_listings_record_the_front_matter_and_item_pages_the_file(tmp_path: Path
     """Editing a session's text renders its own pages again, not the programme that lists its title and time."""
     space = Workspace(tmp_path)
     space.build(capsys)
-    state = json.loads(space.state.read_text(encoding="utf-8"))
+    state = BuildState.decode(space.state.read_bytes())
     opening = str((space.content / "sessions" / "opening.md").resolve())
 
     def reads(url: str) -> tuple[bool, bool]:
-        record = state["pages"][url]
-        files = {state["paths"][number] for number in record["sources"]}
-        facts = {state["fact_names"][number] for number in record["facts"]}
+        record = state.pages[url]
+        files = {state.paths[number] for number in record.sources}
+        facts = {state.fact_names[number] for number in record.facts}
         return opening in files, any(fact.startswith("front:") and fact.endswith("sessions/opening.md") for fact in facts)
 
     assert reads("/en/sessions/opening/") == (True, True)
@@ -240,19 +239,21 @@ def warnings(err: str) -> list[str]:
     return sorted(line for line in err.splitlines() if not re.search(r": done in [0-9.]+ s$", line))
 
 
-@pytest.mark.parametrize("case", ["corrupt", "truncated", "foreign", "output-edited", "output-added", "output-deleted", "no-cache-build"])
+@pytest.mark.parametrize("case", ["corrupt", "bad-data", "truncated", "foreign", "output-edited", "output-added", "output-deleted", "no-cache-build"])
 def test_every_doubt_is_a_full_build_that_says_why(tmp_path: Path, capsys, case: str) -> None:
     space = Workspace(tmp_path)
     space.build(capsys)
     state = space.state
     if case == "corrupt":
-        state.write_bytes(b"\x00\xffnot json")
+        state.write_bytes(b"\x00\xffnot a state")
+    elif case == "bad-data":  # the right beginning, then what marshal cannot read
+        state.write_bytes(MAGIC + b"\x00\xff" * 100)
     elif case == "truncated":
         state.write_bytes(state.read_bytes()[:200])
     elif case == "foreign":
-        data = json.loads(state.read_bytes())
-        data["key"] = "0" * 64
-        state.write_text(json.dumps(data))
+        saved = BuildState.decode(state.read_bytes())
+        saved.key = "0" * 64
+        state.write_bytes(saved.encode())
     elif case == "output-edited":
         page = space.output / "en" / "about" / "index.html"
         page.write_bytes(page.read_bytes().replace(b"About", b"Abut"))
@@ -273,9 +274,9 @@ def test_every_doubt_is_a_full_build_that_says_why(tmp_path: Path, capsys, case:
 def test_a_state_with_pages_pointing_nowhere_is_not_trusted(tmp_path: Path, capsys) -> None:
     space = Workspace(tmp_path)
     space.build(capsys)
-    data = json.loads(space.state.read_bytes())
-    next(iter(data["pages"].values()))["sources"].append(10**6)
-    space.state.write_text(json.dumps(data))
+    saved = BuildState.decode(space.state.read_bytes())
+    next(iter(saved.pages.values())).sources.append(10**6)
+    space.state.write_bytes(saved.encode())
     _, out, _ = space.build(capsys)
     assert "full build: the saved build state could not be read" in out
 
