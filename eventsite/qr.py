@@ -9,7 +9,6 @@ written and kept current.
 
 from __future__ import annotations
 
-import importlib.metadata
 import re
 import threading
 from functools import lru_cache
@@ -32,7 +31,7 @@ def cached_svg_data_uri(url: str, cache: "DiskCache | None") -> str:
     with segno's own mask search, a quarter of a warm build of 1,000 sessions, each with a room sign)."""
     if cache is None:
         return svg_data_uri(url)
-    key = cache.key("qr", VERSION, importlib.metadata.version("segno"), url)
+    key = cache.key("qr", VERSION, segno.__version__, url)  # importlib.metadata read segno's dist-info each call
     found = cache.get(key)
     if isinstance(found, str):
         return found
