@@ -31,14 +31,17 @@ A part that reported a problem or a link to an anchor is not kept (those are
 the page's, reported each time it renders). The fragments of a page are one
 file in the cache folder, named after its URL and stamped with the build
 that wrote it; the build state names the stamp each page's record goes with,
-so a file written by a failed build is never read.
+so a file written by a failed build is never read. The file is written with
+:mod:`marshal` (a programme page's is ~1 MB: pickle took twice as long each
+way), a value as its kind and its text: HTML, a serialized JSON-LD node or a
+plain string; a part with any other value is made again on each rendering.
 """
 
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
-import pickle
 import secrets
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -49,12 +52,14 @@ from jinja2 import TemplateRuntimeError
 from markupsafe import Markup
 
 from .depends import Reads
+from .structured import JSONText
 from .views import EntryView
 
 if TYPE_CHECKING:
     from .page import Page
 
-FORMAT = 2  # bump when the file's layout or its values change (2: JSON-LD nodes kept serialized)
+FORMAT = 3  # bump when the file's layout or its values change (2: JSON-LD nodes kept serialized; 3: marshal)
+MAGIC = b"eventsite-fragments\n"  # a stray or foreign file is not decoded at all
 Key = tuple[Any, ...]
 T = TypeVar("T")
 
@@ -98,7 +103,7 @@ class FragmentStore:
 
     def file(self, url: str) -> Path:
         digest = hashlib.sha256(url.encode("utf-8")).hexdigest()
-        return self.folder / digest[:2] / f"{digest}.pickle"
+        return self.folder / digest[:2] / f"{digest}.fragments"
 
     def for_page(self, url: str) -> PageFragments:
         """The page's fragments of the last build whose reads are unchanged (none if they cannot be trusted)."""
@@ -107,35 +112,68 @@ class FragmentStore:
             return PageFragments()
         try:
             with open(self.file(url), "rb") as stream:
-                saved = pickle.load(stream)
-            version, saved_stamp, saved_url, entries = saved
-        except (OSError, ValueError, TypeError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, IndexError):
+                data = stream.read()
+            if not data.startswith(MAGIC):
+                return PageFragments()
+            version, saved_stamp, saved_url, entries = marshal.loads(memoryview(data)[len(MAGIC):])
+        except (OSError, ValueError, TypeError, EOFError):  # unreadable, cut or damaged: made again
             return PageFragments()
         if version != FORMAT or saved_stamp != stamp or saved_url != url or not isinstance(entries, dict):
             return PageFragments()
         earlier: dict[Key, Fragment] = {}
-        for key, (value, sources, facts) in entries.items():
-            if self.changed_sources.isdisjoint(sources) and self.changed_facts.isdisjoint(facts):
-                earlier[key] = Fragment(value, Reads(frozenset(map(Path, sources)), frozenset(facts)))
+        paths: dict[str, Path] = {}  # parts of a page share most of the files they read
+        try:
+            for key, (kind, text, sources, facts) in entries.items():
+                if type(text) is not str:
+                    raise TypeError("a kept value is text")
+                if self.changed_sources.isdisjoint(sources) and self.changed_facts.isdisjoint(facts):
+                    read = frozenset(paths.get(source) or paths.setdefault(source, Path(source)) for source in sources)
+                    earlier[key] = Fragment(_VALUE_OF[kind](text), Reads(read, frozenset(facts)))
+        except (ValueError, TypeError, KeyError, AttributeError):  # a damaged entry: trust none of the file
+            return PageFragments()
         return PageFragments(earlier)
 
     def save(self, url: str, fragments: PageFragments) -> str:
         """Keep the fragments this rendering used; the stamp to record with the page ("" when there are none)."""
         if not fragments.now:
             return ""
-        entries = {
-            key: (fragment.value, frozenset(normal_path(source) for source in fragment.reads.sources), fragment.reads.facts)
-            for key, fragment in fragments.now.items()
-        }
+        entries = {}
+        for key, fragment in fragments.now.items():
+            kind = _kind_of(fragment.value)
+            if kind is not None:
+                sources = frozenset(normal_path(source) for source in fragment.reads.sources)
+                entries[key] = (kind, _text_of(fragment.value), sources, frozenset(fragment.reads.facts))
         target = self.file(url)
+        try:
+            data = MAGIC + marshal.dumps((FORMAT, self.stamp, url, entries))
+        except ValueError:  # a key marshal cannot write: keep_macro allows none, a direct keep() might
+            return ""
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-            temporary.write_bytes(pickle.dumps((FORMAT, self.stamp, url, entries), protocol=pickle.HIGHEST_PROTOCOL))
+            temporary.write_bytes(data)
             temporary.replace(target)
         except OSError:
             return ""  # a read-only cache only costs time
         return self.stamp
+
+
+# A kept value in the file: its kind and its text.
+_VALUE_OF: dict[str, Callable[[str], Any]] = {"html": Markup, "json": JSONText, "text": str}
+
+
+def _kind_of(value: Any) -> str | None:
+    if isinstance(value, Markup):
+        return "html"
+    if isinstance(value, JSONText):
+        return "json"
+    if type(value) is str:
+        return "text"
+    return None  # not kept across builds
+
+
+def _text_of(value: Any) -> str:
+    return value.text if isinstance(value, JSONText) else str(value)
 
 
 def keep(page: "Page", key: Key, make: Callable[[], T], views: tuple[EntryView, ...] = ()) -> T:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import pickle
+import marshal
 import random
 from pathlib import Path
 
@@ -121,9 +121,44 @@ def test_fragments_are_not_trusted_from_another_build_a_template_change_or_a_dam
     assert FragmentStore(tmp_path, "new", {"/en/schedule/": stamp}, reusable=False).for_page("/en/schedule/").earlier == {}
     assert FragmentStore(tmp_path, "new", {"/en/schedule/": stamp}).for_page("/en/schedule/").earlier  # the good case
     file = store.file("/en/schedule/")
-    for damage in (b"", b"not a pickle", pickle.dumps({"a": 1}), pickle.dumps((99, stamp, "/en/schedule/", {}))):
+    good = file.read_bytes()
+    key = ("macro", "card", ("session", "a"))
+    damages = [
+        b"", b"not a fragments file", good[: len(good) // 2],  # empty, stray, cut
+        fragments_module.MAGIC + b"\xff\x00garbage",  # damaged after the header
+        good[len(fragments_module.MAGIC):],  # no header: a file of another kind
+        fragments_module.MAGIC + marshal.dumps({"a": 1}),
+        fragments_module.MAGIC + marshal.dumps((99, stamp, "/en/schedule/", {})),  # another format
+        fragments_module.MAGIC + marshal.dumps((fragments_module.FORMAT, stamp, "/en/other/", {})),  # another page's
+        fragments_module.MAGIC + marshal.dumps((fragments_module.FORMAT, stamp, "/en/schedule/", {key: ("html", "<p>a</p>")})),
+        fragments_module.MAGIC + marshal.dumps((fragments_module.FORMAT, stamp, "/en/schedule/", {key: ("pdf", "x", frozenset(), frozenset())})),
+        fragments_module.MAGIC + marshal.dumps((fragments_module.FORMAT, stamp, "/en/schedule/", {key: ("html", 7, frozenset(), frozenset())})),
+        fragments_module.MAGIC + marshal.dumps((fragments_module.FORMAT, stamp, "/en/schedule/", {key: ("html", "x", 5, frozenset())})),
+    ]
+    for damage in damages:
         file.write_bytes(damage)
-        assert FragmentStore(tmp_path, "new", {"/en/schedule/": stamp}).for_page("/en/schedule/").earlier == {}
+        assert FragmentStore(tmp_path, "new", {"/en/schedule/": stamp}).for_page("/en/schedule/").earlier == {}, damage[:60]
+
+
+def test_each_kind_of_kept_value_comes_back_as_it_was_and_others_are_not_kept(tmp_path: Path) -> None:
+    from eventsite.structured import JSONText
+
+    source = tmp_path / "a.md"
+    reads = Reads(frozenset({source}), frozenset({"front:a", "languages:session:a"}))
+    values = {
+        ("macro", "card", ("session", "a"), 3, None, True, 1.5): Markup("<p>a &amp; b</p>"),
+        ("json-ld", "a"): JSONText('{"name": "Ünïcode ✓"}'),
+        ("ics", "a"): "0123abcd",
+        ("other", "a"): ["not", "text"],  # a value of another kind: used on this rendering, made again on the next
+    }
+    store = FragmentStore(tmp_path, "stamp-1")
+    assert store.save("/en/schedule/", PageFragments(now={key: Fragment(value, reads) for key, value in values.items()})) == "stamp-1"
+    found = FragmentStore(tmp_path, "stamp-2", {"/en/schedule/": "stamp-1"}).for_page("/en/schedule/").earlier
+    assert set(found) == set(values) - {("other", "a")}
+    for key, fragment in found.items():
+        assert type(fragment.value) is type(values[key]) and fragment.value == values[key]
+        assert fragment.reads.facts == reads.facts
+        assert fragment.reads.sources == {Path(fragments_module.normal_path(source))}
 
 
 def test_a_page_with_nothing_kept_saves_no_file(tmp_path: Path) -> None:
@@ -229,7 +264,7 @@ def test_a_failed_rebuild_leaves_no_fragment_the_next_one_trusts(tmp_path: Path,
     apply(about, "---\ntitle: About\n---\n[broken](/nowhere/)\n")
     code, _, err = space.build(capsys)
     assert code == 1, err
-    assert any(b"Renamed" in file.read_bytes() for file in (tmp_path / ".cache").rglob("*.pickle"))  # its cards were kept
+    assert any(b"Renamed" in file.read_bytes() for file in (tmp_path / ".cache").rglob("*.fragments"))  # its cards were kept
     for path, text in originals.items():  # both back as the last good build saw them
         apply(path, text)
     # Another item moves, so the programme renders again: the failed build's cards must not come back.
