@@ -23,6 +23,7 @@ checks it with random edits), and the new state is saved.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections import Counter
 from dataclasses import replace
@@ -77,7 +78,7 @@ def build_with_state(project: Project, options: BuildOptions, previous: Previous
     finally:
         # Also after a failed build: what each file parsed to does not depend on the others.
         contentcache.keep(project, key, caches, started_ns)
-    save(project, state_of(project, options, result, previous.inputs, previous.state if result.rewritten is not None else None))
+    save(project, state_of(project, options, result, previous.inputs, previous.state if result.rewritten is not None else None, key))
     return result
 
 
@@ -283,7 +284,9 @@ class SavedIndex:
         }
 
 
-def state_of(project: Project, options: BuildOptions, result: BuildResult, inputs: dict, before: BuildState | None = None) -> BuildState:
+def state_of(
+    project: Project, options: BuildOptions, result: BuildResult, inputs: dict, before: BuildState | None = None, key: str | None = None,
+) -> BuildState:
     """What the next build needs to know of this one.
 
     A rebuild's pages that were not rendered again (``result.reused``) keep
@@ -294,6 +297,7 @@ def state_of(project: Project, options: BuildOptions, result: BuildResult, input
     paths: dict[str, int] = {path: number for number, path in enumerate(before.paths)} if reusing and before else {}
     fact_names: dict[str, int] = {fact: number for number, fact in enumerate(before.fact_names)} if reusing and before else {}
     normal: dict[Path, str] = {}  # the folders resolved, as the input scan writes paths
+    folders: dict[Path, str] = {}  # resolved once per folder: a programme page reads thousands of files in a few folders
     pages: dict[str, PageRecord] = {}
     for route in result.plan.routes:
         if reusing and before is not None and route.url in result.reused:
@@ -304,7 +308,10 @@ def state_of(project: Project, options: BuildOptions, result: BuildResult, input
         for source in recorder.sources:
             shown = normal.get(source)
             if shown is None:
-                shown = normal[source] = str(source.parent.resolve() / source.name)
+                folder = folders.get(source.parent)
+                if folder is None:
+                    folder = folders[source.parent] = str(source.parent.resolve())
+                shown = normal[source] = os.path.join(folder, source.name)
             sources.append(paths.setdefault(shown, len(paths)))
         problems = [
             [problem.path, problem.line, problem.message, problem.column, problem.severity]
@@ -316,7 +323,7 @@ def state_of(project: Project, options: BuildOptions, result: BuildResult, input
             problems, claims, recorder.fragments,
         )
     return BuildState(
-        key=build_key(project, options),
+        key=key or build_key(project, options),
         inputs=inputs,
         outputs=result.outputs if result.outputs is not None else scan_outputs(project.output),
         paths=list(paths),

@@ -28,17 +28,18 @@ class UnsafeOutputPath(ValueError):
     pass
 
 
-def safe_output_file(root: Path, relative: str, *, follow_links: bool = True) -> Path:
+def safe_output_file(root: Path, relative: str, *, follow_links: bool = True, resolved_root: str | None = None) -> Path:
     """``root / relative``, refusing anything that could land outside ``root``.
 
     ``follow_links=False`` skips resolving symlinks, for a fresh staging
-    folder that only this build has written to.
+    folder that only this build has written to. ``resolved_root``:
+    ``str(root.resolve())``, when the caller checks many files below it.
     """
     pure = PurePosixPath(relative)
     if pure.is_absolute() or ".." in pure.parts or "\x00" in relative or "\\" in relative or not pure.parts:
         raise UnsafeOutputPath(f"refusing to write outside the output folder: {relative!r}")
     target = root.joinpath(*pure.parts)
-    if follow_links and not str(target.resolve(strict=False)).startswith(str(root.resolve()) + os.sep):
+    if follow_links and not str(target.resolve(strict=False)).startswith((resolved_root or str(root.resolve())) + os.sep):
         raise UnsafeOutputPath(f"refusing to write outside the output folder: {relative!r}")
     return target
 
@@ -147,11 +148,12 @@ class PatchedOutput(StagedOutput):
             raise BuildError([Problem(str(self.output), 0, "output path exists and is not a folder")])
         moved: list[str] = []
         root = os.fspath(self.root)
+        resolved_output = str(self.output.resolve())
         for folder, _, names in os.walk(root):  # workers wrote files this process did not list
             for name in names:
                 source = os.path.join(folder, name)
                 relative = os.path.relpath(source, root).replace(os.sep, "/")
-                target = safe_output_file(self.output, relative)
+                target = safe_output_file(self.output, relative, resolved_root=resolved_output)
                 try:
                     if target.stat().st_size == os.stat(source).st_size and target.read_bytes() == Path(source).read_bytes():
                         continue
