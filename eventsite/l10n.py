@@ -126,6 +126,7 @@ class Formatter:
 
     def __init__(self, lang: Language | str, zone: ZoneInfo, country_names: Mapping[str, str] | None = None):
         self._memo: dict[tuple, str] = {}
+        self._patterns: dict[tuple[str, bool], object] = {}  # skeleton → CLDR's pattern (Babel weighs every skeleton per call)
         self.language = lang if isinstance(lang, Language) else language(lang)
         self.locale = self.language.locale
         self.zone = zone
@@ -134,9 +135,19 @@ class Formatter:
         self._hour = "h" if "h" in str(self.locale.time_formats["short"].pattern) else "H"
         self._calendar = calendars.CALENDARS[self.language.calendar]
 
+    def _pattern(self, skeleton: str, exact_first: bool = False):
+        """The locale's pattern for ``skeleton``: Babel's match (``exact_first``: as ``format_skeleton`` finds it)."""
+        found = self._patterns.get((skeleton, exact_first))
+        if found is None:
+            skeletons = self.locale.datetime_skeletons
+            matched: str | None = skeleton
+            if not (exact_first and skeleton in skeletons):
+                matched = babel_dates.match_skeleton(skeleton, skeletons) or (skeleton if exact_first else None)
+            found = self._patterns[(skeleton, exact_first)] = skeletons[matched]
+        return found
+
     def _skeleton(self, skeleton: str, value: dt.date) -> str:
-        pattern = self.locale.datetime_skeletons[babel_dates.match_skeleton(skeleton, self.locale.datetime_skeletons)]
-        return self._calendar.format(value, str(pattern), self.locale)
+        return self._calendar.format(value, str(self._pattern(skeleton)), self.locale)
 
     @_memoized
     def day(self, value: dt.date) -> str:
@@ -161,7 +172,8 @@ class Formatter:
 
     @_memoized
     def time(self, value: dt.datetime) -> str:
-        return babel_dates.format_skeleton(self._hour + "m", value, tzinfo=self.zone, locale=self.locale)
+        # babel_dates.format_skeleton, with the pattern found once
+        return babel_dates.format_datetime(value, self._pattern(self._hour + "m", exact_first=True), tzinfo=self.zone, locale=self.locale)
 
     @_memoized
     def time_range(self, start: dt.datetime, end: dt.datetime) -> str:
