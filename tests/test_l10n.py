@@ -111,3 +111,21 @@ def test_og_locale_from_likely_subtags() -> None:
     assert l10n.og_locale("ko") == "ko_KR"
     assert l10n.og_locale("th") == "th_TH"
     assert l10n.og_locale("fil") == "tl_PH"  # Facebook's code for Filipino (it refuses fil_PH)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko", "th", "km", "lo", "my", "ms", "id", "vi", "fil", "ar", "fa", "ja"])
+def test_days_and_times_are_babels_own_with_the_pattern_found_once(lang: str) -> None:
+    """Formatter keeps the pattern each skeleton matched; Babel's functions, asked each time, give the same text."""
+    from babel import dates as babel_dates
+
+    zone = ZoneInfo("Asia/Seoul")
+    formatter = l10n.Formatter(lang, zone)
+    skeletons = formatter.locale.datetime_skeletons
+    for hour in range(24):
+        moment = dt.datetime(2019, 11, 26, hour, 5, tzinfo=zone)
+        assert formatter.time(moment) == babel_dates.format_skeleton(formatter._hour + "m", moment, tzinfo=zone, locale=formatter.locale)
+    for offset in range(7):
+        day = dt.date(2019, 11, 24) + dt.timedelta(days=offset)
+        for method, skeleton in ((formatter.day, "yMMMEd"), (formatter.short_day, "MMMEd")):
+            pattern = str(skeletons[babel_dates.match_skeleton(skeleton, skeletons)])
+            assert method(day) == formatter._calendar.format(day, pattern, formatter.locale)
