@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import marshal
 import random
+import shutil
 from pathlib import Path
 
 import pytest
@@ -252,6 +253,32 @@ def test_moving_one_item_reuses_the_other_cards_and_matches_a_full_build(tmp_pat
     assert reused, "no kept fragment was reused"
     assert made, "the moved item's card was not made again"
     space.assert_same_as_a_full_build()
+
+
+def calendar_cache_entries(root: Path) -> dict[Path, bytes]:
+    """The programme calendars' cache entries (formats/ics.py _EventBlocks): JSON objects of VEVENT lines, more than one
+    (an item's own calendar has one event, made again whenever the item changes)."""
+    return {path: path.read_bytes() for path in (root / ".cache").rglob("*.json") if path.read_bytes().count(b'"BEGIN:VEVENT') > 1}
+
+
+def test_a_rebuild_takes_kept_events_with_their_lines_and_leaves_the_calendars_cache_entry(tmp_path: Path, capsys) -> None:
+    space = Workspace(tmp_path)
+    space.build(capsys)
+    entries = calendar_cache_entries(tmp_path)
+    assert entries, "a full build keeps each programme calendar's events"
+    apply(space.content / "sessions" / "talk.md", session_text("Talk", 6, 16, speakers="[]", room="hall-b"))
+    code, out, err = space.build(capsys)
+    assert code == 0 and out.startswith("updated "), err
+    calendar = (space.output / "en" / "schedule.ics").read_text(encoding="utf-8")
+    assert "DTSTART;TZID=Asia/Seoul:20191126T160000" in calendar
+    space.assert_same_as_a_full_build()
+    assert calendar_cache_entries(tmp_path) == entries  # neither read nor written: the kept events carry their lines
+    # A build that makes every event again, with that (now lagging) entry: the moved event is made, the rest found.
+    shutil.rmtree(space.output)
+    code, out, err = space.build(capsys)
+    assert code == 0 and "full build" in out, out
+    space.assert_same_as_a_full_build()
+    assert calendar_cache_entries(tmp_path) != entries  # brought up to date
 
 
 def test_a_failed_rebuild_leaves_no_fragment_the_next_one_trusts(tmp_path: Path, capsys) -> None:

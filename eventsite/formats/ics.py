@@ -94,11 +94,18 @@ class _Description(NamedTuple):
 class _EventBlocks:
     """Each event's folded lines, kept in the disk cache per calendar and keyed by a digest of its :class:`_Event`.
 
-    A programme calendar has every session with its text (300 events: ~1 ms
-    each to convert and fold): after one session changed, writing it again is
-    mostly concatenating the other events' cached lines. The key holds every
-    input of the lines (and the versions of the code that converts the body),
-    so an entry is never stale; one entry per calendar keeps only its current events.
+    A programme calendar has every item with its text (300 events: ~1 ms
+    each to convert and fold): a build that makes every event finds most of
+    them here. The key holds every input of the lines (and the versions of
+    the code that converts the body), so an entry is never stale; one entry
+    per calendar keeps only its current events.
+
+    A rebuild that reuses kept events (eventsite/fragments.py: each kept
+    event carries its own lines) neither reads nor writes the entry: reading
+    and writing its ~300 KB of JSON was half of a programme calendar's time
+    after one item moved. The entry then lags until the next build that makes
+    every event, which finds the events that changed since in the cache no
+    longer and makes those again.
     """
 
     def __init__(self, page: Page):
@@ -107,19 +114,22 @@ class _EventBlocks:
         self._cache = conversions.disk_cache
         self._salt = f"{EVENT_LINES_VERSION};{plain_text_version()};"
         self._key = self._cache.key("ics-events", page.route.url) if self._cache is not None else ""
-        stored = self._cache.get(self._key) if self._cache is not None else None
-        self._stored: dict[str, str] = stored if isinstance(stored, dict) else {}
+        self._stored: dict[str, str] | None = None  # read on first use
         self._used: dict[str, str] = {}
+        self.reused = 0  # events taken from kept fragments
 
-    def stored(self, digest: str) -> str | None:
-        found = self._stored.get(digest)
-        return found if isinstance(found, str) else None
+    @property
+    def stored(self) -> dict[str, str]:
+        if self._stored is None:
+            found = self._cache.get(self._key) if self._cache is not None and not self.reused else None
+            self._stored = found if isinstance(found, dict) else {}
+        return self._stored
 
     def made(self, event: _Event) -> tuple[str, str]:
         """The event's key and its folded lines, from the cache when they are there."""
         # JSON of the nested tuples (the C encoder; a namedtuple's repr was a fifth of a programme calendar).
         digest = hashlib.sha256((self._salt + json.dumps(event, ensure_ascii=False)).encode("utf-8")).hexdigest()
-        text = self._stored.get(digest)
+        text = self.stored.get(digest)
         if not isinstance(text, str):
             text = b"\r\n".join(fold(line) for line in _event_lines(event, self._plain_text)).decode("utf-8")
         return digest, text
@@ -130,14 +140,17 @@ class _EventBlocks:
         return text.encode("utf-8")
 
     def save(self) -> None:
-        if self._cache is not None and self._used != self._stored:
+        if self._cache is not None and not self.reused and self._used != self.stored:
             self._cache.put(self._key, self._used)
 
 
+DIGEST_LENGTH = 64  # a kept event is its digest (hex SHA-256) followed by its lines
+
+
 def _event_block(page: Page, site_view: SiteView, session: SessionView, blocks: _EventBlocks) -> bytes:
-    """One VEVENT's bytes. In a programme calendar, the key of its lines is kept as a fragment with what
-    it read (eventsite/fragments.py): after one item moved, the others' lines come from the cache
-    without gathering their inputs again."""
+    """One VEVENT's bytes. In a programme calendar, the event's digest and lines are kept as a fragment
+    with what it read (eventsite/fragments.py): after one item moved, the others' lines come from
+    there without gathering their inputs again."""
     if page.entry is not None:  # the item's own calendar: it is stale exactly when its one event is
         return blocks.use(*blocks.made(_event_of(page, site_view, session)))
     made: tuple[str, str] | None = None
@@ -145,12 +158,12 @@ def _event_block(page: Page, site_view: SiteView, session: SessionView, blocks: 
     def make() -> str:
         nonlocal made
         made = blocks.made(_event_of(page, site_view, session))
-        return made[0]
+        return made[0] + made[1]
 
-    digest = keep(page, ("ics", session.id), make, (session,))
-    if made is None:  # kept: its lines are in the calendar's cache entry (or, if that is gone, made again)
-        text = blocks.stored(digest)
-        made = (digest, text) if text is not None else blocks.made(_event_of(page, site_view, session))
+    kept = keep(page, ("ics", session.id), make, (session,))
+    if made is None:  # kept from the last build
+        blocks.reused += 1
+        made = (kept[:DIGEST_LENGTH], kept[DIGEST_LENGTH:])
     return blocks.use(*made)
 
 
