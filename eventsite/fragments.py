@@ -82,7 +82,12 @@ class PageFragments:
 @lru_cache(maxsize=1 << 14)
 def normal_path(path: Path) -> str:
     """A file read, as the build state names it (folders resolved, the file itself not: it may be a link)."""
-    return str(path.parent.resolve() / path.name)
+    return os.path.join(_resolved_folder(path.parent), path.name)
+
+
+@lru_cache(maxsize=1 << 10)
+def _resolved_folder(folder: Path) -> str:
+    return str(folder.resolve())  # once per folder: the files read by a page's parts are in a few
 
 
 @dataclass(frozen=True)
