@@ -81,9 +81,21 @@ class History:
     head_time: dt.datetime | None = None  # the time of the last commit: 'now' for this content
     signature: str = ""  # which HEAD this was read at ('' without git)
     note: str | None = None  # why there is no (whole) history
+    # Stamps made, by item: (the front matter they were made from, the stamp). Every language's pages ask
+    # again with the same front matter object; it is held here so that "is" compares it safely.
+    _stamps: dict[tuple, tuple[Any, "Stamp"]] = field(default_factory=dict, compare=False, repr=False)
 
     def stamp(self, folder: str, item_id: str, data: Any, *, since: dt.date | None = None) -> Stamp:
         """SEQUENCE, DTSTAMP and the changes of an item whose source's front matter is now ``data``."""
+        key = (folder, item_id, since)
+        made = self._stamps.get(key)
+        if made is not None and made[0] is data:
+            return made[1]
+        stamp = self._stamp(folder, item_id, data, since)
+        self._stamps[key] = (data, stamp)
+        return stamp
+
+    def _stamp(self, folder: str, item_id: str, data: Any, since: dt.date | None) -> Stamp:
         names = self.fields.get(folder, ())
         current = state_of(data, names)
         key = f"{folder}/{item_id}"
