@@ -10,8 +10,10 @@ such a part with ``keep``::
 which calls the macro ``item_card(item)`` and keeps its HTML with
 everything the call read (content files and facts, :mod:`eventsite.depends`).
 When the page is rendered again by a command-line rebuild
-(eventsite/rebuild.py), a card whose reads did not change since the last
-build is taken as it was; the others are made again. The page's bytes are
+(eventsite/rebuild.py, :class:`FragmentStore`: files in the cache folder)
+or by the dev server after an edit (eventsite/incremental.py,
+:class:`MemoryFragments`), a card whose reads did not change since the
+page was last rendered is taken as it was; the others are made again. The page's bytes are
 those of a full build (tests/test_fragments.py and the random edits of
 tests/test_rebuild.py check it).
 
@@ -46,7 +48,7 @@ import secrets
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Mapping, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Protocol, TypeVar
 
 from jinja2 import TemplateRuntimeError
 from markupsafe import Markup
@@ -161,6 +163,69 @@ class FragmentStore:
         except OSError:
             return ""  # a read-only cache only costs time
         return self.stamp
+
+
+class KeptParts(Protocol):
+    """Where a build finds the fragments of pages it renders again, and leaves those it made."""
+
+    def for_page(self, url: str) -> PageFragments: ...
+
+    def save(self, url: str, fragments: PageFragments) -> str: ...
+
+
+@dataclass
+class MemoryFragments:
+    """The dev server's kept fragments (eventsite/incremental.py): in memory, from each page's last rendering
+    that was written.
+
+    After an edit, the programme page is rendered again in every language; only the cards that read the
+    edited file or a changed fact are made again. A page keeps its fragments from the last update that
+    rendered it and succeeded, the same update whose record of that page the dependency index holds:
+    any later change to what a fragment read made the page stale, and the update that renders it again
+    names that change (:meth:`begin`). So a fragment is reused only while nothing it read has changed.
+    """
+
+    pages: dict[str, dict[Key, Fragment]] = field(default_factory=dict)
+    changed_sources: frozenset[Path] = frozenset()
+    changed_facts: frozenset[str] = frozenset()
+    reusable: bool = True
+    _made: dict[str, dict[Key, Fragment]] = field(default_factory=dict)  # by this update, kept if it succeeds
+    reused: int = 0  # fragments taken in the current update (for tests and timings)
+
+    def begin(self, changed_sources: frozenset[Path], changed_facts: frozenset[str], *, reusable: bool) -> None:
+        """An update starts: what changed since the pages it renders were last rendered.
+
+        ``reusable`` is False when a template changed: a fragment's record does not name the templates.
+        """
+        self.changed_sources, self.changed_facts, self.reusable = changed_sources, changed_facts, reusable
+        self._made = {}
+        self.reused = 0
+
+    def for_page(self, url: str) -> PageFragments:
+        kept = self.pages.get(url) if self.reusable else None
+        if not kept:
+            return PageFragments()
+        sources, facts = self.changed_sources, self.changed_facts
+        return PageFragments({key: found for key, found in kept.items() if not found.reads.stale(sources, facts)})
+
+    def save(self, url: str, fragments: PageFragments) -> str:
+        self._made[url] = dict(fragments.now)
+        self.reused += fragments.reused
+        return ""  # no stamp: nothing is read from disk
+
+    def commit(self, rendered: Iterable[str], removed: Iterable[str] = ()) -> None:
+        """The update's pages are written: each page rendered keeps what this rendering used (nothing, if
+        it used none), and removed pages keep nothing."""
+        for url in rendered:
+            self.pages[url] = self._made.pop(url, {})
+        for url in removed:
+            self.pages.pop(url, None)
+        self._made = {}
+
+    def clear(self) -> None:
+        """A full build: nothing kept from before it is trusted (site.yaml or a catalog may have changed)."""
+        self.pages.clear()
+        self._made = {}
 
 
 # A kept value in the file: its kind and its text.

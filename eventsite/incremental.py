@@ -5,7 +5,9 @@ content files, templates, catalogs, and *facts* such as "the list of
 sessions" or "the sessions of person X". On an edit we reload the model
 (cached per file, so only changed files are parsed), compare the facts
 before and after, and re-render exactly the outputs that read a changed file
-or fact, plus new routes; outputs of removed routes are deleted. All stale
+or fact, plus new routes; outputs of removed routes are deleted. A stale
+listing takes the parts of its last rendering that read nothing changed
+(:class:`~eventsite.fragments.MemoryFragments`). All stale
 pages are rendered in memory first and written only if every one succeeded,
 each by an atomic rename, so the browser never sees half a site. The result is
 byte-identical to a full build of the same inputs (tests/test_incremental.py
@@ -28,6 +30,7 @@ from .contentpath import parse_path
 from .depends import DependencyIndex, Recorder
 from .entries import Site
 from .errors import BuildError, Problem
+from .fragments import MemoryFragments
 from .kinds import IMAGE_FIELDS
 from .images import ImageCatalog, scan_images, thumbnail_cache, thumbnail_paths, thumbnails
 from .l10n import load_translations
@@ -89,9 +92,12 @@ class IncrementalBuilder:
         self._translations: Mapping[str, gettext.NullTranslations] | None = None
         self._translations_for: tuple[str, ...] = ()
         self._environments: dict = {}
+        # The programme's cards and other kept parts of the pages rendered since the last full build.
+        self.fragments = MemoryFragments()
 
     def full_build(self) -> BuildResult:
         self._translations = None  # catalogs may have changed
+        self.fragments.clear()
         gc.unfreeze()  # the previous build's record (frozen below) may be garbage now
         # Dev options: publish-only steps (fingerprints, search index…) would not survive the incremental updates.
         result = build_site(self.project, record_dependencies=True, caches=self.caches, options=DEV)
@@ -159,7 +165,8 @@ class IncrementalBuilder:
 
         state = self._state
         templates = [folder.resolve() for folder in self.project.theme.template_folders]
-        if any(is_below(path, folder) for path in changed for folder in templates):
+        templates_changed = any(is_below(path, folder) for path in changed for folder in templates)
+        if templates_changed:
             # includes/extends may have changed: recompute the template graph
             self._environments.pop("template_files", None)
             self._environments.pop("references", None)
@@ -178,7 +185,8 @@ class IncrementalBuilder:
         # New routes, and routes that read a changed file or fact (found through the reverse index).
         stale_urls = (plan.by_url.keys() - state.plan.by_url.keys()) | state.dependencies.readers(changed_sources, changed_facts)
         stale = [plan.by_url[url] for url in sorted(stale_urls) if url in plan.by_url]
-        renderer = self._renderer(site, plan, images)
+        self.fragments.begin(frozenset(changed_sources), frozenset(changed_facts), reusable=not templates_changed)
+        renderer = self._renderer(site, plan, images, self.fragments)
         # The edited item's own pages first (usually the page the editor is
         # looking at), then listings and feeds that mention it.
         # The edited item's own page in the edited file's language first (the
@@ -208,6 +216,7 @@ class IncrementalBuilder:
             state.dependencies.remove(url)
         for url, recorder in recorders.items():
             state.dependencies.put(url, recorder)
+        self.fragments.commit(recorders, removed)
         self._state = _State(content, site, plan, facts, state.dependencies)
         return update
 
@@ -227,7 +236,9 @@ class IncrementalBuilder:
             update.warnings += more.warnings
             update.full = more.full
 
-    def _renderer(self, site: Site, plan: RoutePlan, images: ImageCatalog | None = None) -> Renderer:
+    def _renderer(
+        self, site: Site, plan: RoutePlan, images: ImageCatalog | None = None, fragments: MemoryFragments | None = None
+    ) -> Renderer:
         """A renderer for the new model that reuses the compiled per-language environments.
 
         They depend only on templates (reloaded by Jinja when a file changes)
@@ -239,7 +250,8 @@ class IncrementalBuilder:
             self._translations, self._translations_for = translations, site.languages
             self._environments = {}
         renderer = Renderer(
-            site, plan, self.project.theme, translations, self.caches.templates, self.caches.markdown, images=images
+            site, plan, self.project.theme, translations, self.caches.templates, self.caches.markdown, images=images,
+            fragments=fragments,
         )
         renderer.share_environments(self._environments)
         return renderer

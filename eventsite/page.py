@@ -32,7 +32,7 @@ from .routes import Route, RoutePlan, entry_of
 from .theme import Theme
 
 if TYPE_CHECKING:
-    from .fragments import FragmentStore, PageFragments
+    from .fragments import KeptParts, PageFragments
     from .kinds.base import KindTable
 
 
@@ -64,7 +64,7 @@ class RenderContext:
     conversions: Conversions  # Markdown bodies, converted once
     kinds: "KindTable"  # the content kinds (eventsite/kinds/), for what views look up by kind
     cache_folder: Path | None = None  # the project's cache (share cards are kept there between builds)
-    fragments: "FragmentStore | None" = None  # parts of pages kept between command-line builds (eventsite/fragments.py)
+    fragments: "KeptParts | None" = None  # parts of pages kept between builds (eventsite/fragments.py)
 
 
 @dataclass

@@ -25,7 +25,7 @@ from .depends import Recorder
 from .entries import Site
 from .errors import Problem, display_path
 from .formats import atom, c3voc, changes, frab, ics, robots, sitemap, tracks
-from .fragments import FragmentStore, keep_macro
+from .fragments import KeptParts, keep_macro
 from .images import ImageCatalog, scan_images
 from .kinds import IMAGE_FIELDS, TABLE
 from .kinds.base import KindTable
@@ -65,7 +65,7 @@ class Renderer:
         images: ImageCatalog | None = None,
         kinds: KindTable = TABLE,
         cache_folder: Path | None = None,
-        fragments: FragmentStore | None = None,
+        fragments: KeptParts | None = None,
     ):
         self.context = RenderContext(
             site=site,

@@ -8,10 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from eventsite import incremental
 from eventsite.build import Project, build_site
-from eventsite.errors import BuildError
+from eventsite.depends import Recorder
+from eventsite.errors import BuildError, Problem
 from eventsite.incremental import IncrementalBuilder
 from eventsite.publish import BuildOptions
+from eventsite.render import Renderer, RouteOutput, render_route
+from eventsite.routes import Route
 from eventsite.theme import Theme
 
 from .sitekit import PROJECT_ROOT, snapshot, write_site
@@ -173,6 +177,97 @@ def test_an_edit_the_watcher_missed_is_caught_up(tmp_path: Path) -> None:
     update = builder.update({reported}, on_first=lambda first: seen.extend(first.written))
     assert seen == ["en/sessions/talk/index.html"]  # the reported edit first, as always
     assert {"en/sessions/opening/index.html", "en/sessions/new/index.html"} <= set(update.written)
+    assert_same_as_a_full_build(builder)
+
+
+def test_an_edit_makes_again_only_the_programme_cards_it_touched(tmp_path: Path) -> None:
+    """The dev server keeps the parts of the pages it rendered (eventsite/fragments.py, in memory): after
+    the first edit, the programme in each language takes every card but the edited item's as it was."""
+    builder, content = started(tmp_path)
+    path = content / "sessions/talk.md"
+    path.write_text(session_text("Talk", 6, 14, room="hall-b"), encoding="utf-8")
+    builder.update({path})  # the first update renders the listings whole: the full build kept nothing here
+    assert builder.fragments.pages["/en/schedule/"]
+    path.write_text(session_text("Talk moved", 6, 16, room="hall-b"), encoding="utf-8")
+    update = builder.update({path})
+    assert "en/schedule/index.html" in update.written
+    assert builder.fragments.reused > 0
+    assert "Talk moved" in (builder.project.output / "en/schedule/index.html").read_text(encoding="utf-8")
+    assert_same_as_a_full_build(builder)
+
+
+def test_a_card_is_made_again_when_what_it_shows_changed_while_it_was_off_the_programme(tmp_path: Path) -> None:
+    """A page keeps only the parts its last rendering used: a card kept from before it left the page
+    would miss what changed meanwhile (the moderator's name here) when it comes back."""
+    content = write_site(tmp_path, {"sessions/opening.md": session_text("Opening", 5, 9).replace("kind: plenary", "kind: plenary\nsummary: talk shown")})
+    theme = own_theme(tmp_path)
+    schedule = theme.templates / "schedule.html"
+    loop = "{% for session in day.sessions %}\n    {{ keep(session_item, session) }}"
+    assert loop in schedule.read_text(encoding="utf-8")
+    # Whether the talk is listed depends on another file than the talk's: the opening's summary.
+    schedule.write_text(schedule.read_text(encoding="utf-8").replace(loop, (
+        '{% set opening = site.sessions | selectattr("id", "equalto", "opening") | first %}'
+        '{% for session in day.sessions %}{% if session.id != "talk" or "shown" in opening.summary.value %}'
+        "{{ keep(session_item, session) }}{% endif %}"
+    )), encoding="utf-8")
+    builder = IncrementalBuilder(Project(content=content, output=tmp_path / "site", theme=theme))
+    builder.full_build()
+    programme = builder.project.output / "en/schedule/index.html"
+    assert "A Moderator" in programme.read_text(encoding="utf-8")
+    talk, opening, moderator = content / "sessions/talk.md", content / "sessions/opening.md", content / "people/moderator.md"
+    steps = [
+        (talk, talk.read_text(encoding="utf-8").replace("Talk on smart traffic", "Talk on traffic")),  # cards kept
+        (opening, opening.read_text(encoding="utf-8").replace("talk shown", "talk hidden")),  # the talk's card goes
+        (moderator, moderator.read_text(encoding="utf-8").replace("A Moderator", "Her Excellency")),
+        (opening, opening.read_text(encoding="utf-8")),  # and comes back
+    ]
+    for path, text in steps:
+        path.write_text(text, encoding="utf-8")
+        builder.update({path})
+        if path == talk:
+            assert any(key[-1] == ("session", "talk") for key in builder.fragments.pages["/en/schedule/"])
+    assert "Her Excellency" in programme.read_text(encoding="utf-8")
+    assert_same_as_a_full_build(builder)
+
+
+def test_a_failed_update_keeps_no_part_it_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parts made by an update that wrote nothing are not kept: the pages and their records stay as they
+    were, and the next update reads them against its own changes only."""
+    builder, content = started(tmp_path)
+    path = content / "sessions/talk.md"
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace("Talk on smart traffic", "Talk on traffic"), encoding="utf-8")
+    builder.update({path})
+    kept = dict(builder.fragments.pages)
+    assert kept["/en/schedule/"]
+
+    def failing(renderer: Renderer, route: Route, recorder: Recorder) -> RouteOutput:
+        made = render_route(renderer, route, recorder)  # the programme's parts are made, then a later page fails
+        if route.url == "/th/schedule/":
+            made.problems.append(Problem("templates/schedule.html", 1, "failed on purpose"))
+        return made
+
+    monkeypatch.setattr(incremental, "render_route", failing)
+    path.write_text(good.replace("Talk on smart traffic", "Broken talk"), encoding="utf-8")
+    with pytest.raises(BuildError):
+        builder.update({path})
+    assert builder.fragments.pages == kept and all(builder.fragments.pages[url] is kept[url] for url in kept)
+    monkeypatch.undo()
+    path.write_text(good.replace("Talk on smart traffic", "Fixed talk"), encoding="utf-8")
+    builder.update({path})
+    assert "Broken talk" not in (builder.project.output / "en/schedule/index.html").read_text(encoding="utf-8")
+    assert_same_as_a_full_build(builder)
+
+
+def test_a_template_edit_reuses_no_kept_part(tmp_path: Path) -> None:
+    builder, content = started(tmp_path)
+    path = content / "sessions/talk.md"
+    path.write_text(session_text("Talk", 6, 14, room="hall-b"), encoding="utf-8")
+    builder.update({path})
+    template = builder.project.theme.templates / "_macros.html"
+    template.write_text(template.read_text(encoding="utf-8") + "\n{# edited #}\n", encoding="utf-8")
+    builder.update({template, path})
+    assert builder.fragments.reused == 0
     assert_same_as_a_full_build(builder)
 
 
