@@ -84,7 +84,7 @@ def _changed_facts(facts: dict[str, object], plan: RoutePlan, state: "_State") -
 class IncrementalBuilder:
     def __init__(self, project: Project):
         self.project = project
-        self.caches = Caches()
+        self.caches = Caches.for_project(project)  # the cache folder, as the command line uses it (none with --no-cache)
         self._state: _State | None = None
         # Changes of a failed update, applied with the next one: fixing file B
         # must also bring in the earlier edit of A that failed because of B.

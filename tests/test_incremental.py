@@ -28,10 +28,10 @@ def own_theme(tmp_path: Path) -> Theme:
     return Theme(templates=templates, locales=PROJECT_ROOT / "locales")
 
 
-def started(tmp_path: Path, files: dict | None = None) -> tuple[IncrementalBuilder, Path]:
+def started(tmp_path: Path, files: dict | None = None, cache: Path | None = None) -> tuple[IncrementalBuilder, Path]:
     """A fixture site with its own templates, fully built by an incremental builder; returns it and the content folder."""
     content = write_site(tmp_path, files)
-    builder = IncrementalBuilder(Project(content=content, output=tmp_path / "site", theme=own_theme(tmp_path)))
+    builder = IncrementalBuilder(Project(content=content, output=tmp_path / "site", theme=own_theme(tmp_path), cache=cache))
     builder.full_build()
     return builder, content
 
@@ -92,9 +92,12 @@ def apply(path: Path, text: str | None) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-@pytest.mark.parametrize("seed", range(3))
-def test_random_edits_match_full_builds(tmp_path: Path, seed: int) -> None:
-    builder, content = started(tmp_path)
+@pytest.mark.parametrize("seed, cached", [(0, False), (1, False), (2, False), (3, True)])
+def test_random_edits_match_full_builds(tmp_path: Path, seed: int, cached: bool) -> None:
+    """With a cache folder too, as `serve` has one: its conversions are checked against the links of each update."""
+    builder, content = started(tmp_path, cache=tmp_path / "cache" if cached else None)
+    assert (builder.caches.markdown is not None) == cached
+    assert any((tmp_path / "cache" / "markdown").rglob("*.json")) == cached  # the full build filled it
     theme = builder.project.theme
     rng = random.Random(seed)
     for step in range(12):
