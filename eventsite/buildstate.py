@@ -38,10 +38,11 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from .cache import seal, unseal
 from .project import BuildOptions, Project
 from .timeline import head_signature
 
-FORMAT = 2  # bump when the file's layout changes (2: marshal; a page's record as a list)
+FORMAT = 3  # bump when the file's layout changes (2: marshal; a page's record as a list; 3: sealed, cache.seal)
 MAGIC = b"eventsite-state\n"  # what the file starts with, so that a stray file is not decoded at all
 # Libraries whose version can change the bytes of a build.
 LIBRARIES = (
@@ -84,15 +85,14 @@ class BuildState:
         # Not dataclasses.asdict: its deep copy of every page's lists took seconds at 12,000 pages.
         values = {name: getattr(self, name) for name in self.__dataclass_fields__}
         values["pages"] = {url: [getattr(record, name) for name in RECORD_FIELDS] for url, record in self.pages.items()}
-        return MAGIC + marshal.dumps({"format": FORMAT, **values})
+        return seal(MAGIC, marshal.dumps({"format": FORMAT, **values}))
 
     @classmethod
     def decode(cls, data: bytes) -> "BuildState":
         """The state in ``data``; ValueError (or TypeError, KeyError) for anything else."""
-        if not data.startswith(MAGIC):
-            raise ValueError("not a build state")
+        payload = unseal(MAGIC, data)  # ValueError: another kind of file, or a damaged one
         try:
-            values = marshal.loads(data[len(MAGIC):])
+            values = marshal.loads(payload)
         except EOFError:
             raise ValueError("a cut file") from None
         if not isinstance(values, dict) or values.get("format") != FORMAT:

@@ -19,6 +19,31 @@ from typing import Any
 VERSION = 3  # bump when a cached conversion changes
 
 
+DIGEST_SIZE = 32  # SHA-256
+
+
+def seal(magic: bytes, payload: bytes) -> bytes:
+    """A cache file's bytes: ``magic``, the SHA-256 of ``payload``, then ``payload`` (read back by :func:`unseal`).
+
+    The state, the kept fragments and the kept content are :mod:`marshal` or
+    :mod:`pickle` data, and both may crash the interpreter on damaged input
+    (a changed back-reference), not only raise: every byte is checked before
+    they read one. ~3 ms for 6 MB.
+    """
+    return magic + hashlib.sha256(payload).digest() + payload
+
+
+def unseal(magic: bytes, data: bytes) -> memoryview:
+    """The payload of a file written by :func:`seal`; ValueError for another kind of file or a damaged one."""
+    if not data.startswith(magic):
+        raise ValueError("not a file of this kind")
+    view = memoryview(data)[len(magic):]
+    digest, payload = view[:DIGEST_SIZE], view[DIGEST_SIZE:]
+    if len(digest) < DIGEST_SIZE or hashlib.sha256(payload).digest() != digest:
+        raise ValueError("a damaged file (its digest does not match)")
+    return payload
+
+
 def _library_versions() -> str:
     return ",".join(f"{name}={version(name)}" for name in ("markdown", "nh3"))
 

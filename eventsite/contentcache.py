@@ -6,7 +6,7 @@ every file again: 0.5 s for 3,000 files, most of a one-file rebuild. Kept
 here, a rebuild reads again only the files whose signature changed.
 
 The file is a pickle of the three caches together (so that the model memo's
-identity checks hold after loading). It is used only under the same build key
+identity checks hold after loading), sealed with its digest (cache.seal). It is used only under the same build key
 as the build state (this code, Python, the libraries, the folders), and
 anything wrong with it (missing, damaged, another format) means an empty cache:
 never a different site, only a slower build.
@@ -26,10 +26,12 @@ from typing import Any, Iterable
 
 from .build import Caches
 from .buildstate import RACY_NS
+from .cache import seal, unseal
 from .project import Project
 from .write import write_file_atomic
 
-FORMAT = 1  # bump when the pickled layout changes in a way the build key does not see
+FORMAT = 2  # bump when the pickled layout changes in a way the build key does not see (2: sealed, cache.seal)
+MAGIC = b"eventsite-content\n"
 
 
 def cache_file(project: Project) -> Path | None:
@@ -52,8 +54,7 @@ def restore(project: Project, key: str, changed: Iterable[Path] = ()) -> Caches:
     if location is None:
         return caches
     try:
-        with location.open("rb") as stream:
-            saved = pickle.load(stream)
+        saved = pickle.loads(unseal(MAGIC, location.read_bytes()))  # every byte checked before pickle reads one
         saved_format, saved_key, documents, validated, model = saved
     except Exception:  # missing, cut short, from other code: unpickling can raise almost anything
         return caches
@@ -95,7 +96,7 @@ def encode(saved: tuple) -> bytes:
     pickler.dispatch_table = copyreg.dispatch_table.copy()
     pickler.dispatch_table[MappingProxyType] = _reduce_mapping_proxy
     pickler.dump(saved)
-    return buffer.getvalue()
+    return seal(MAGIC, buffer.getvalue())
 
 
 def forget(project: Project) -> None:

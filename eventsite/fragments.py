@@ -53,6 +53,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Protocol, Ty
 from jinja2 import TemplateRuntimeError
 from markupsafe import Markup
 
+from .cache import seal, unseal
 from .depends import Reads
 from .structured import JSONText
 from .views import EntryView
@@ -60,7 +61,7 @@ from .views import EntryView
 if TYPE_CHECKING:
     from .page import Page
 
-FORMAT = 3  # bump when the file's layout or its values change (2: JSON-LD nodes kept serialized; 3: marshal)
+FORMAT = 4  # bump when the file's layout or its values change (2: JSON-LD nodes kept serialized; 3: marshal; 4: sealed)
 MAGIC = b"eventsite-fragments\n"  # a stray or foreign file is not decoded at all
 Key = tuple[Any, ...]
 T = TypeVar("T")
@@ -92,6 +93,13 @@ def _resolved_folder(folder: Path) -> str:
     return str(folder.resolve())  # once per folder: the files read by a page's parts are in a few
 
 
+def forget_resolved_paths() -> None:
+    """At the start of each build: a folder that is a link may point elsewhere now (several builds in one
+    process, as the tests and an embedding program run them), and the build state resolves afresh."""
+    normal_path.cache_clear()
+    _resolved_folder.cache_clear()
+
+
 @dataclass(frozen=True)
 class FragmentStore:
     """Where pages' fragments are kept between command-line builds, and which of them this build may reuse."""
@@ -120,9 +128,7 @@ class FragmentStore:
         try:
             with open(self.file(url), "rb") as stream:
                 data = stream.read()
-            if not data.startswith(MAGIC):
-                return PageFragments()
-            version, saved_stamp, saved_url, entries = marshal.loads(memoryview(data)[len(MAGIC):])
+            version, saved_stamp, saved_url, entries = marshal.loads(unseal(MAGIC, data))  # checked before marshal reads it
         except (OSError, ValueError, TypeError, EOFError):  # unreadable, cut or damaged: made again
             return PageFragments()
         if version != FORMAT or saved_stamp != stamp or saved_url != url or not isinstance(entries, dict):
@@ -152,7 +158,7 @@ class FragmentStore:
                 entries[key] = (kind, _text_of(fragment.value), sources, frozenset(fragment.reads.facts))
         target = self.file(url)
         try:
-            data = MAGIC + marshal.dumps((FORMAT, self.stamp, url, entries))
+            data = seal(MAGIC, marshal.dumps((FORMAT, self.stamp, url, entries)))
         except ValueError:  # a key marshal cannot write: keep_macro allows none, a direct keep() might
             return ""
         try:
@@ -280,8 +286,10 @@ def keep_macro(page: "Page", entry: EntryView | None, macro: Any, *arguments: An
         if isinstance(argument, EntryView):
             key.append((argument.kind, argument.id))
             views.append(argument)
-        elif argument is None or isinstance(argument, (str, int, float, bool)):
+        elif argument is None or type(argument) in (str, int, float, bool):
             key.append(argument)
+        elif isinstance(argument, str):  # Markup: its own kind of key (it renders unescaped), and one marshal can write
+            key.append((type(argument).__name__, str(argument)))
         else:
             raise TemplateRuntimeError(f"keep({macro.name}, …): a {type(argument).__name__} cannot name a kept fragment; pass views, strings or numbers")
     return keep(page, tuple(key), lambda: Markup(macro(*arguments)), tuple(views))

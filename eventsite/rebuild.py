@@ -36,7 +36,7 @@ from .buildstate import BuildState, PageRecord, Previous, build_key, fragment_fo
 from .contentpath import parse_path
 from .depends import Recorder
 from .errors import BuildError, Problem, display_path
-from .fragments import FragmentStore, normal_path
+from .fragments import FragmentStore, forget_resolved_paths, normal_path
 from .incremental import affected_sources, site_facts
 from .l10n import load_translations
 from .load import MEDIA_FOLDER, SITE_FILE
@@ -59,6 +59,7 @@ def build_with_state(project: Project, options: BuildOptions, previous: Previous
     reason = previous.reason
     result: BuildResult | None = None
     started_ns, key = time.time_ns(), build_key(project, options)
+    forget_resolved_paths()
     folder = fragment_folder(project)
     fragments = FragmentStore(folder, FragmentStore.new_stamp()) if folder is not None else None  # reusing none yet
     if previous.state is not None and reason is None:
@@ -172,6 +173,8 @@ def rebuild_site(
         every_claim = [claim for found in claims.values() for claim in found]
         if isinstance(staged, PatchedOutput):
             patch = staged
+            # A route that gives no file now (the share card of a page that lost its translation) had one before.
+            gone |= {route.output_path for route in stale if route.url in urls_before and not (patch.root / route.output_path).exists()}
             nowhere = patch.root / ".gone"  # a page of the last build that this one removes
             problems.extend(anchor_problems(lambda relative: nowhere if relative in gone else patch.live(relative), every_claim))
         else:

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from eventsite import contentcache, load
+from eventsite.cache import unseal
 from eventsite.load import LoadCache
 from eventsite.project import Project
 from eventsite.theme import Theme
@@ -43,8 +44,7 @@ def cache_location(space: Workspace) -> Path:
 
 
 def saved_documents(space: Workspace) -> LoadCache:
-    with cache_location(space).open("rb") as stream:
-        return pickle.load(stream)[2]
+    return pickle.loads(unseal(contentcache.MAGIC, cache_location(space).read_bytes()))[2]
 
 
 def count_reads(monkeypatch) -> list[str]:
@@ -112,7 +112,7 @@ def test_problems_of_files_not_read_again_are_still_reported(tmp_path: Path, cap
     space.assert_same_as_a_full_build()
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "another-key", "another-format", "a-folder"])
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "a-changed-byte", "another-key", "another-format", "a-folder"])
 def test_a_damaged_or_foreign_cache_is_an_empty_one(tmp_path: Path, capsys, monkeypatch, damage: str) -> None:
     space = Workspace(tmp_path)
     settle(space.content)
@@ -123,8 +123,11 @@ def test_a_damaged_or_foreign_cache_is_an_empty_one(tmp_path: Path, capsys, monk
         location.write_bytes(b"not a pickle at all")
     elif damage == "truncated":
         location.write_bytes(data[: len(data) // 2])
+    elif damage == "a-changed-byte":  # pickle is not read at all: its digest no longer matches
+        middle = len(data) // 2
+        location.write_bytes(data[:middle] + bytes([data[middle] ^ 0x01]) + data[middle + 1:])
     elif damage in ("another-key", "another-format"):
-        saved = list(pickle.loads(data))
+        saved = list(pickle.loads(unseal(contentcache.MAGIC, data)))
         saved[0 if damage == "another-format" else 1] = "something else"
         location.write_bytes(contentcache.encode(tuple(saved)))
     else:

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 from lxml import html as lxml_html
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from eventsite import fragments as fragments_module
+from eventsite.cache import seal
 from eventsite.depends import NullRecorder, Reads, Recorder
 from eventsite.errors import Problem
-from eventsite.fragments import Fragment, FragmentStore, PageFragments, keep
+from eventsite.fragments import Fragment, FragmentStore, PageFragments, keep, keep_macro
 
 from .test_incremental import EDITS, apply, session_text
 from .test_rebuild import Workspace
@@ -128,17 +129,38 @@ def test_fragments_are_not_trusted_from_another_build_a_template_change_or_a_dam
         b"", b"not a fragments file", good[: len(good) // 2],  # empty, stray, cut
         fragments_module.MAGIC + b"\xff\x00garbage",  # damaged after the header
         good[len(fragments_module.MAGIC):],  # no header: a file of another kind
-        fragments_module.MAGIC + marshal.dumps({"a": 1}),
-        fragments_module.MAGIC + marshal.dumps((99, stamp, "/en/schedule/", {})),  # another format
-        fragments_module.MAGIC + marshal.dumps((fragments_module.FORMAT, stamp, "/en/other/", {})),  # another page's
-        fragments_module.MAGIC + marshal.dumps((fragments_module.FORMAT, stamp, "/en/schedule/", {key: ("html", "<p>a</p>")})),
-        fragments_module.MAGIC + marshal.dumps((fragments_module.FORMAT, stamp, "/en/schedule/", {key: ("pdf", "x", frozenset(), frozenset())})),
-        fragments_module.MAGIC + marshal.dumps((fragments_module.FORMAT, stamp, "/en/schedule/", {key: ("html", 7, frozenset(), frozenset())})),
-        fragments_module.MAGIC + marshal.dumps((fragments_module.FORMAT, stamp, "/en/schedule/", {key: ("html", "x", 5, frozenset())})),
+        sealed(marshal.dumps({"a": 1})),
+        sealed(marshal.dumps((99, stamp, "/en/schedule/", {}))),  # another format
+        sealed(marshal.dumps((fragments_module.FORMAT, stamp, "/en/other/", {}))),  # another page's
+        sealed(marshal.dumps((fragments_module.FORMAT, stamp, "/en/schedule/", {key: ("html", "<p>a</p>")}))),
+        sealed(marshal.dumps((fragments_module.FORMAT, stamp, "/en/schedule/", {key: ("pdf", "x", frozenset(), frozenset())}))),
+        sealed(marshal.dumps((fragments_module.FORMAT, stamp, "/en/schedule/", {key: ("html", 7, frozenset(), frozenset())}))),
+        sealed(marshal.dumps((fragments_module.FORMAT, stamp, "/en/schedule/", {key: ("html", "x", 5, frozenset())}))),
     ]
     for damage in damages:
         file.write_bytes(damage)
         assert FragmentStore(tmp_path, "new", {"/en/schedule/": stamp}).for_page("/en/schedule/").earlier == {}, damage[:60]
+
+
+def sealed(payload: bytes) -> bytes:
+    """A fragments file around ``payload`` with a good digest: only the checks behind the digest can refuse it."""
+    return seal(fragments_module.MAGIC, payload)
+
+
+def test_one_changed_byte_anywhere_in_a_fragments_file_is_an_empty_store_not_a_crash(tmp_path: Path) -> None:
+    """marshal may crash the interpreter on a damaged back-reference (found by review: a segmentation
+    fault in every later rebuild); the file's digest is checked before marshal reads a byte."""
+    reads = Reads(frozenset({tmp_path / "a.md"}), frozenset({"front:a", "languages:session:a"}))
+    values = {("macro", "card", ("session", "a")): Markup("<p>a &amp; b</p>"), ("ics", "a"): "0" * 64 + "BEGIN:VEVENT"}
+    FragmentStore(tmp_path, "s1").save("/en/x/", PageFragments(now={key: Fragment(value, reads) for key, value in values.items()}))
+    file = FragmentStore(tmp_path, "s1").file("/en/x/")
+    good = file.read_bytes()
+    assert set(FragmentStore(tmp_path, "s2", {"/en/x/": "s1"}).for_page("/en/x/").earlier) == set(values)
+    back_reference = good.index(b"r\t\x00\x00\x00")  # marshal's TYPE_REF to its 10th object: pointed elsewhere, it crashed
+    changed = [(back_reference + 1, 0x0F), *((position, good[position] ^ 0x01) for position in range(len(good)))]
+    for position, byte in changed:
+        file.write_bytes(good[:position] + bytes([byte]) + good[position + 1:])
+        assert FragmentStore(tmp_path, "s2", {"/en/x/": "s1"}).for_page("/en/x/").earlier == {}, position
 
 
 def test_each_kind_of_kept_value_comes_back_as_it_was_and_others_are_not_kept(tmp_path: Path) -> None:
@@ -212,6 +234,26 @@ def test_a_part_that_reports_a_problem_is_not_kept() -> None:
 def test_without_a_store_or_a_record_keep_only_makes() -> None:
     for page in (FakePage(None), FakePage(PageFragments(earlier={("k",): Fragment("old", Reads())}), NullRecorder())):
         assert keep(page, ("k",), lambda: "new") == "new"  # type: ignore[arg-type]
+
+
+def test_a_markup_argument_names_its_own_fragment_and_the_page_is_still_saved(tmp_path: Path) -> None:
+    """Markup is a str: as a key it was kept as such, which marshal cannot write, and every fragment of
+    the page was dropped when it was saved (found by review)."""
+
+    class Macro:
+        name = "line"
+
+        def __call__(self, text: str) -> str:
+            return f"<li>{escape(text)}</li>"
+
+    page = FakePage(PageFragments())
+    made = [keep_macro(page, None, Macro(), text) for text in ("<b>", Markup("<b>"))]  # type: ignore[arg-type]
+    assert made == ["<li>&lt;b&gt;</li>", "<li><b></li>"]  # two parts: the same text, escaped or not
+    assert page.fragments is not None and len(page.fragments.now) == 2
+    store = FragmentStore(tmp_path, "s1")
+    assert store.save("/en/", page.fragments) == "s1"
+    kept = FragmentStore(tmp_path, "s2", {"/en/": "s1"}).for_page("/en/").earlier
+    assert sorted(str(fragment.value) for fragment in kept.values()) == sorted(made)
 
 
 def test_keep_in_a_template_refuses_an_argument_that_cannot_name_a_fragment(tmp_path: Path, capsys) -> None:
@@ -315,3 +357,17 @@ def test_random_programme_edits_with_kept_fragments_match_full_builds(tmp_path: 
         code, out, err = space.build(capsys)
         assert code == 0, err
         space.assert_same_as_a_full_build(f"seed {seed}, step {step}: {path.name}\n{out}")
+
+
+def test_paths_are_resolved_afresh_for_each_build(tmp_path: Path) -> None:
+    """Two builds in one process: a folder that is a link may point elsewhere by the second (found by review)."""
+    first, second, link = tmp_path / "first", tmp_path / "second", tmp_path / "content"
+    first.mkdir()
+    second.mkdir()
+    link.symlink_to(first)
+    assert fragments_module.normal_path(link / "a.md") == str(first.resolve() / "a.md")
+    link.unlink()
+    link.symlink_to(second)
+    fragments_module.forget_resolved_paths()  # as rebuild.build_with_state does first
+    assert fragments_module.normal_path(link / "new.md") == str(second.resolve() / "new.md")
+    assert fragments_module.normal_path(link / "a.md") == str(second.resolve() / "a.md")
