@@ -156,7 +156,8 @@ def test_listings_record_the_front_matter_and_item_pages_the_file(tmp_path: Path
     space.assert_same_as_a_full_build()
 
 
-@pytest.mark.parametrize("seed", range(3))
+# 100, 102 and 105 removed a translation and found a share card left behind (a review, 2026-12-05).
+@pytest.mark.parametrize("seed", [0, 1, 2, 100, 102, 105])
 def test_random_edits_match_full_builds(tmp_path: Path, capsys, seed: int) -> None:
     space = Workspace(tmp_path)
     space.build(capsys)
