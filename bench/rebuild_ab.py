@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Two checkouts of eventsite, side by side, on one kind of command-line rebuild (A/B).
 
-    python bench/rebuild_ab.py OLD_CHECKOUT NEW_CHECKOUT [--edit time|text] [--runs 7]
+    python bench/rebuild_ab.py OLD_CHECKOUT NEW_CHECKOUT [--edit time|text|full|cold] [--runs 7]
 
 On a shared machine one rebuild's wall time varies by ±20 %: comparing
 medians measured minutes apart says little about a 0.3 s change. This runs
@@ -12,7 +12,9 @@ and their children).
 
 Each run puts the edited session back as it was (a rebuild, untimed), then
 edits it (``time``: its start and end an hour later; ``text``: a sentence
-appended) and times the rebuild that follows. ``PYTHONDONTWRITEBYTECODE``
+appended) and times the rebuild that follows. ``full`` times a whole build
+instead (the output deleted first, untimed; the cache folder warm), ``cold``
+the same with ``--no-cache``. ``PYTHONDONTWRITEBYTECODE``
 is removed from the environment: a user's install has its bytecode.
 """
 
@@ -21,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -34,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("checkouts", nargs=2, type=Path, help="two folders with build.py (A, then B)")
-    parser.add_argument("--edit", choices=("time", "text"), default="time")
+    parser.add_argument("--edit", choices=("time", "text", "full", "cold"), default="time")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--sessions", type=int, default=300)
     parser.add_argument("--languages", type=int, default=10)
@@ -58,7 +61,7 @@ def main() -> int:
         def build(label: str) -> tuple[float, float]:
             # Each checkout with its own output; its cache folder is its own (below the checkout).
             command = [sys.executable, str(variants[label] / "build.py"), "--content", str(content),
-                       "--out", str(work / f"site-{label}"), "--no-search"]
+                       "--out", str(work / f"site-{label}"), "--no-search", *(["--no-cache"] if args.edit == "cold" else [])]
             before_wall, before = time.perf_counter(), os.times()
             subprocess.run(command, cwd=work, env=environment, check=True, capture_output=True)
             after = os.times()
@@ -69,11 +72,16 @@ def main() -> int:
             build(label)
         for _ in range(args.runs):
             for label in variants:
+                if args.edit in ("full", "cold"):
+                    shutil.rmtree(work / f"site-{label}", ignore_errors=True)
+                    samples[label].append(build(label))
+                    continue
                 session.write_text(original, encoding="utf-8")
                 build(label)
                 session.write_text(edited, encoding="utf-8")
                 samples[label].append(build(label))
-    print(f"\none session's {args.edit}, {args.sessions} sessions × {args.languages} languages, {args.runs} runs each, "
+    what = {"full": "a full build (warm cache)", "cold": "a full build (--no-cache)"}.get(args.edit, f"one session's {args.edit}")
+    print(f"\n{what}, {args.sessions} sessions × {args.languages} languages, {args.runs} runs each, "
           f"interleaved, {os.cpu_count()} cores\n")
     print("| checkout | wall min (s) | wall median (s) | CPU min (s) | CPU median (s) |")
     print("| --- | ---: | ---: | ---: | ---: |")

@@ -31,7 +31,8 @@ from .model import ModelMemo, build_model
 from .parallel import default_workers, render_routes
 from .progress import Progress
 from .project import BuildOptions, Project
-from .publish import Finished, run_post_build
+from .fingerprint import ASSETS
+from .publish import Finished, page_finisher, prepare_assets, run_post_build
 from .render import Renderer, SharedBytecodeCache
 from .routes import PageKind, RoutePlan, plan_routes
 from .sourcelinks import source_link_problems
@@ -247,20 +248,29 @@ def build_site(
         settle(options)
 
     staged = StagedOutput(project.output)
+    # Disk caches only when this build uses them (`check` builds with memory caches and leaves no folder).
+    disk_cache = project.cache if caches.markdown is not None else None
+    problems: list[Problem] = []
+    finished = Finished(site, plan, staged.root, options, problems, renderer=renderer, cache=disk_cache)
     try:
-        workers = options.workers or default_workers(len(plan.routes))
+        # The static assets first: their final bytes name them (fingerprints), and the pages link to those names.
+        asset_routes = [route for route in plan.routes if route.output_path.startswith(ASSETS + "/")]
+        page_routes = [route for route in plan.routes if not route.output_path.startswith(ASSETS + "/")]
+        workers = options.workers or default_workers(len(page_routes))
         with progress.phase("render", total=len(plan.routes)):
-            rendering = render_routes(
-                renderer, plan.routes, staged, record=record_dependencies, workers=workers, advance=progress.advance
-            )
-        problems, dependencies = rendering.problems, rendering.dependencies
+            rendering = render_routes(renderer, asset_routes, staged, record=record_dependencies, workers=1, advance=progress.advance)
+            copy_assets(site, project, staged, problems)
+            prepare_assets(finished)
+            rendering.update(render_routes(
+                renderer, page_routes, staged, record=record_dependencies, workers=workers, advance=progress.advance,
+                finish=page_finisher(finished),
+            ))
+        dependencies = rendering.dependencies
+        problems.extend(rendering.problems)
         problems.extend(anchor_problems(staged.root, rendering.claims))
         problems.extend(images.problems)
         with progress.phase("copy"):
-            copy_files(site, project, staged, problems, images)
-        # Disk caches only when this build uses them (`check` builds with memory caches and leaves no folder).
-        disk_cache = project.cache if caches.markdown is not None else None
-        finished = Finished(site, plan, staged.root, options, problems, renderer=renderer, cache=disk_cache)
+            copy_media(site, project, staged, problems, images)
         with progress.phase("publish"):
             run_post_build(finished)
         errors = [problem for problem in problems if problem.severity == "error"]
@@ -284,10 +294,10 @@ def build_site(
     )
 
 
-def copy_files(
+def copy_media(
     site: Site, project: Project, staged: StagedOutput, problems: list[Problem], images: ImageCatalog | None = None
 ) -> None:
-    """Media as they are, thumbnails of raster images (eventsite/images.py), and the theme's static assets."""
+    """Media as they are, and thumbnails of raster images (eventsite/images.py)."""
     images = images if images is not None else scan_images(site, IMAGE_FIELDS)
     cache = thumbnail_cache(project.cache)
     for media in site.media.values():
@@ -298,12 +308,16 @@ def copy_files(
             problems.extend(thumbnail_problems)
             for relative, data in made:
                 staged.write(f"media/{relative}", data)
+
+
+def copy_assets(site: Site, project: Project, staged: StagedOutput, problems: list[Problem]) -> None:
+    """The theme's static assets, and the flags the pages show."""
     for code in sorted(site.countries_named):  # only the flags pages show
         flag = project.theme.flag_file(code)
         if flag is not None:
-            staged.copy("static/" + flag_path(code), flag)
+            staged.copy(f"{ASSETS}/{flag_path(code)}", flag)
     for relative, source in project.theme.static_files().items():
         if source.is_symlink():
             problems.append(Problem(display_path(source, project.theme.templates), 0, "symbolic links are not copied"))
             continue
-        staged.copy("static/" + relative, source)
+        staged.copy(f"{ASSETS}/{relative}", source)

@@ -6,9 +6,10 @@ post-build step for published builds only: the dev server keeps the plain
 names, so its incremental updates (which run no post-build step) stay right.
 
 Every file below ``static/`` is renamed (the hash is of its bytes, so the
-build stays reproducible), then every ``href``/``src`` attribute of every
-HTML page whose URL resolves to a renamed file — relative (``../../static/``),
-path-absolute below base_url (the 404 pages) or absolute — gets the new name.
+build stays reproducible) before the pages are rendered; then, as each page
+is written, every ``href``/``src`` attribute whose URL resolves to a renamed
+file — relative (``../../static/``), path-absolute below base_url (the 404
+pages) or absolute — gets the new name. Media are published as they are.
 Assets that name other assets (a ``url()`` in CSS, a path in a script) would
 need the same rewrite; the theme has none, and a test says so.
 """
@@ -31,23 +32,17 @@ _VALUE_START = (b'"', b"'", b"=", b" ", b"\n", b"\t")
 _VALUE_END = (b'"', b"'", b" ", b">", b"\n", b"\t")
 
 
+ASSETS = "static"  # the folder below the output root whose files are named by their bytes
+
+
 def fingerprint_assets(finished: "Finished") -> None:
-    root = finished.root
-    renamed = rename_assets(root)
-    finished.assets = renamed
-    if not renamed:
-        return
-    base = finished.site.config.base_url
-    for page in sorted(root.rglob("*.html")):
-        relative = page.relative_to(root).as_posix()
-        data = page.read_bytes()
-        rewritten = rewrite_references(data, relative, renamed, base)
-        if rewritten != data:
-            page.write_bytes(rewritten)
+    """Rename the static assets, before any page is rendered: each page then links to the new names as it is
+    written (:func:`fingerprint_page`)."""
+    finished.assets = rename_assets(finished.root)
 
 
 def fingerprint_page(finished: "Finished", relative: str, data: bytes) -> bytes:
-    """One page of a rebuild, its asset links renamed as the last full build renamed them."""
+    """One page, its asset links renamed (a rebuild's pages: as the last full build renamed them)."""
     if not finished.assets or not relative.endswith(".html"):
         return data
     return rewrite_references(data, relative, finished.assets, finished.site.config.base_url)
@@ -55,7 +50,7 @@ def fingerprint_page(finished: "Finished", relative: str, data: bytes) -> bytes:
 
 def rename_assets(root: Path) -> dict[str, str]:
     """Rename every file below static/; old → new path below the root."""
-    static = root / "static"
+    static = root / ASSETS
     renamed: dict[str, str] = {}
     if not static.is_dir():
         return renamed

@@ -12,13 +12,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .fingerprint import ASSETS
+
 if TYPE_CHECKING:
     from .publish import Finished
 
 INSTALL_HINT = "pip install minify-html"
 
 
-def minify_output(finished: "Finished") -> None:
+def minify_assets(finished: "Finished") -> None:
+    """The stylesheets below static/, before their fingerprints; pages are minified as they are rendered
+    (:func:`minify_page`). Media are published as they are."""
     if not finished.options.minify:
         return
     try:
@@ -29,21 +33,24 @@ def minify_output(finished: "Finished") -> None:
         finished.problems.append(Problem("--minify", 0, f"minify-html is not installed ({INSTALL_HINT})"))
         return
     saved = 0
-    for path in sorted(finished.root.rglob("*")):
+    for path in sorted((finished.root / ASSETS).rglob("*")):
         if path.suffix not in (".html", ".css") or not path.is_file():
             continue
         before = path.read_bytes()
         data = _minified(minify_html, path.suffix, before)
         saved += len(before) - len(data)
         path.write_bytes(data)
-    finished.notes.append(f"minify: {saved / 1024:.0f} KiB saved")
+    finished.notes.append(f"minify: {saved / 1024:.0f} KiB saved on the stylesheets; pages minified as they were written")
 
 
 def minify_page(finished: "Finished", relative: str, data: bytes) -> bytes:
-    """One page of a rebuild, minified as the full build minifies it."""
+    """One rendered page (or stylesheet), minified as it is written."""
     if not finished.options.minify or not relative.endswith((".html", ".css")):
         return data
-    import minify_html  # the full build that made the state had it
+    try:
+        import minify_html
+    except ImportError:  # minify_assets said so, once
+        return data
 
     return _minified(minify_html, "." + relative.rsplit(".", 1)[-1], data)
 

@@ -117,6 +117,12 @@ class Rendering:
             sources = {paths.get(source) or paths.setdefault(source, Path(source)) for source in outcome.sources}
             self.dependencies[route.output_path] = Recorder(sources, set(outcome.facts), outcome.fragments)
 
+    def update(self, other: "Rendering") -> None:
+        """Take in what rendering other routes gave (each output path is one route's)."""
+        self.problems_of.update(other.problems_of)
+        self.claims_of.update(other.claims_of)
+        self.dependencies.update(other.dependencies)
+
     @property
     def problems(self) -> list[Problem]:
         return sorted(problem for found in self.problems_of.values() for problem in found)

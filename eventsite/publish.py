@@ -1,10 +1,17 @@
 """Stage 6b, publish: steps that run over the whole staged output before it is swapped in.
 
-Things that need every page to exist first — a search index, asset
-fingerprints, host configuration files — are steps in one table,
+Things that need every page to exist first — a search index, the offline
+worker, host configuration files — are steps in one table,
 :data:`POST_BUILD_STEPS`, run in order by :func:`run_post_build`. Each step
 works on the staged folder only, so a failing step leaves the live output
 untouched like any other build error.
+
+Two steps change the pages themselves (minify, asset fingerprints). They
+have a per-page form that the render stage applies to each page as it is
+written (:func:`page_finisher`), in full builds and rebuilds alike, after
+their whole-folder form has run over the static assets alone
+(:func:`prepare_assets`): reading every page back and writing it again was a
+second write of the whole site.
 """
 
 from __future__ import annotations
@@ -19,12 +26,13 @@ from .errors import Problem
 from .project import BuildOptions
 from .fingerprint import fingerprint_assets, fingerprint_page
 from .hosting import HOST_FILES, write_host_files
-from .minify import minify_output, minify_page
+from .minify import minify_assets, minify_page
 from .offline import WORKER, publish_offline
 from .routes import RoutePlan
 from .search import BUNDLE, index_site
 
 if TYPE_CHECKING:
+    from .parallel import Finish
     from .render import Renderer
 
 
@@ -52,11 +60,14 @@ class Finished:
 @dataclass(frozen=True)
 class PostBuildStep:
     name: str
+    # Over the staged folder once every page is written; for a step with a page form, over the
+    # static assets only, before any page is rendered (the pages link to the names it gives them).
     run: Callable[[Finished], None]
     in_dev: bool = True  # also run by the dev server's full builds
-    # A rebuild (eventsite/rebuild.py) renders a few pages again into a copy of the last output.
-    # A step with a per-page form applies it to those pages only; any other step runs
-    # again over the whole folder, after the files it writes (``writes``; folders end in '/') are removed.
+    # The step's work on one rendered file (output path, bytes → bytes), applied as it is written.
+    # A rebuild (eventsite/rebuild.py) renders a few pages again: it applies the page forms to those
+    # pages only, and runs every other step again over the whole folder, after the files it writes
+    # (``writes``; folders end in '/') are removed.
     page: Callable[[Finished, str, bytes], bytes] | None = None
     writes: tuple[str, ...] = ()
     # Whether a rebuild may run the step again over the live output, after the new pages are in:
@@ -68,7 +79,7 @@ class PostBuildStep:
 
 POST_BUILD_STEPS: tuple[PostBuildStep, ...] = (
     # Published builds only: the dev server's incremental updates run no step, so its output must not need them.
-    PostBuildStep("minify", minify_output, in_dev=False, page=minify_page),  # eventsite/minify.py: --minify only; before the hashes
+    PostBuildStep("minify", minify_assets, in_dev=False, page=minify_page),  # eventsite/minify.py: --minify only; before the hashes
     PostBuildStep("fingerprint", fingerprint_assets, in_dev=False, page=fingerprint_page),  # eventsite/fingerprint.py: hashes final bytes
     # After minify and fingerprint: the worker's version is a digest of the pages and assets as published.
     # Also in the dev server, which gets manifests and a worker that keeps nothing (eventsite/offline.py).
@@ -85,8 +96,34 @@ POST_BUILD_STEPS: tuple[PostBuildStep, ...] = (
 )
 
 
+def steps_of(options: BuildOptions) -> list[PostBuildStep]:
+    """The steps a build with these options runs (the dev server's skip the published-only ones)."""
+    return [step for step in POST_BUILD_STEPS if step.in_dev or not options.dev]
+
+
+def prepare_assets(finished: Finished) -> None:
+    """The page-changing steps' work on the static assets, before any page is rendered."""
+    for step in steps_of(finished.options):
+        if step.page is not None:
+            step.run(finished)
+
+
+def page_finisher(finished: Finished) -> Finish | None:
+    """What the render stage applies to each file it writes: the page forms of the steps, in order."""
+    forms = [step.page for step in steps_of(finished.options) if step.page is not None]
+    if not forms:
+        return None
+
+    def finish(output_path: str, data: bytes) -> bytes:
+        for form in forms:
+            data = form(finished, output_path, data)
+        return data
+
+    return finish
+
+
 def run_post_build(finished: Finished) -> None:
-    for step in POST_BUILD_STEPS:
-        if finished.options.dev and not step.in_dev:
-            continue
-        step.run(finished)
+    """The steps that need every page written: all but the page-changing ones (run as the pages were rendered)."""
+    for step in steps_of(finished.options):
+        if step.page is None:
+            step.run(finished)

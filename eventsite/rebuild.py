@@ -45,7 +45,7 @@ from .routes import route_changes
 from .paths import is_below
 from .progress import Progress
 from .project import BuildOptions, Project
-from .publish import POST_BUILD_STEPS, Finished, PostBuildStep
+from .publish import Finished, PostBuildStep, page_finisher, steps_of
 from .render import Renderer
 from .write import PatchedOutput, StagedOutput, check_output_folder, count_files
 
@@ -122,8 +122,7 @@ def rebuild_site(
     removed = urls_before - urls
     kept_urls = urls - stale_urls
 
-    steps = [step for step in POST_BUILD_STEPS if not (options.dev and not step.in_dev)]
-    whole_site_steps = [step for step in steps if step.page is None]
+    whole_site_steps = [step for step in steps_of(options) if step.page is None]
     rewritten = stale or removed
     replaced = {state.pages[url].output for url in (stale_urls & urls_before) | removed}
     gone = {state.pages[url].output for url in removed} - {route.output_path for route in plan.routes}  # files to delete
@@ -155,17 +154,9 @@ def rebuild_site(
             kept = [name for name in state.outputs if name not in replaced and not (rewritten and _written_by(name, whole_site_steps))]
             staged.keep(kept)
             finished.root = staged.root
-        page_steps = [step for step in steps if step.page is not None]
-
-        def finish(output_path: str, data: bytes) -> bytes:
-            for step in page_steps:
-                assert step.page is not None
-                data = step.page(finished, output_path, data)
-            return data
-
         workers = options.workers or default_workers(weight(stale, sum(len(items) for items in site.entries.values())))
         with progress.phase("render", total=len(stale)):
-            rendering = render_routes(renderer, stale, staged, record=True, workers=workers, advance=progress.advance, finish=finish)
+            rendering = render_routes(renderer, stale, staged, record=True, workers=workers, advance=progress.advance, finish=page_finisher(finished))
         page_problems.update(rendering.problems_of)
         claims.update(rendering.claims_of)
         records.update(rendering.dependencies)

@@ -179,6 +179,22 @@ def test_minify_is_off_by_default_and_keeps_pages_valid(built: Path, tmp_path: P
     assert not report.errors, format_messages(report.errors)
 
 
+def test_media_are_published_as_they_are_while_pages_are_minified_and_fingerprinted(tmp_path: Path) -> None:
+    """Minify and fingerprints change the rendered pages and the theme's assets, as they are written; an
+    HTML or CSS file in media/ (a handout) is the editor's file, byte for byte, whatever it links to."""
+    handout = '<!doctype html>\n<html lang="en">\n  <head>\n    <link rel="stylesheet" href="../static/style.css">\n  </head>\n</html>\n'
+    sheet = "body {\n  color: black;\n}\n"
+    content = write_site(tmp_path, {"media/handout.html": handout, "media/print.css": sheet})
+    out = tmp_path / "site"
+    assert main(["build", "--content", str(content), "--out", str(out), "--minify"], root=PROJECT_ROOT) == 0
+    assert (out / "media" / "handout.html").read_text(encoding="utf-8") == handout
+    assert (out / "media" / "print.css").read_text(encoding="utf-8") == sheet
+    page = (out / "en" / "sessions" / "opening" / "index.html").read_text(encoding="utf-8")
+    assert "\n  <" not in page
+    stylesheet = parse_html(out / "en" / "sessions" / "opening" / "index.html").xpath("//link[@rel='stylesheet']/@href")
+    assert stylesheet and all(HASHED.search(href) for href in stylesheet)
+
+
 # --- deploy -----------------------------------------------------------------------------------
 
 
