@@ -130,6 +130,9 @@ class Previous:
     checked: int = 0  # files compared
     seconds: float = 0.0
     outputs: dict[str, list[int]] | None = None  # the output folder listed (when it matched the state): path → [size, mtime_ns]
+    # ``changed`` lists every input changed since the last build, which had this build's key: its parsed
+    # content can be reused (eventsite/contentcache.py) even when its output cannot (deleted or edited).
+    compared: bool = False
 
     @property
     def up_to_date(self) -> bool:
@@ -255,16 +258,6 @@ def compare(project: Project, options: BuildOptions) -> Previous:
     if state.key != build_key(project, options):
         reason = "the last build used other options or another version of eventsite, Python or a library"
         return Previous(None, reason, inputs=_signed(inputs, {}, clock))
-    outputs = scan_outputs(project.output)
-    if not outputs:
-        where = project.output.name or str(project.output)
-        return Previous(None, f"{where}/ is empty or missing", inputs=_signed(inputs, {}, clock))
-    if outputs != state.outputs:
-        differ = len(outputs.keys() ^ state.outputs.keys()) + sum(
-            1 for name in outputs.keys() & state.outputs.keys() if outputs[name] != state.outputs[name]
-        )
-        where = project.output.name or str(project.output)
-        return Previous(None, f"{where}/ was changed since the last build ({differ:,} files differ)", inputs=_signed(inputs, {}, clock))
     changed: set[Path] = set()
     for path in inputs.keys() | state.inputs.keys():
         now, before = inputs.get(path), state.inputs.get(path)
@@ -274,10 +267,22 @@ def compare(project: Project, options: BuildOptions) -> Previous:
             # Same size, other time: touched or checked out again, or edited; the bytes tell.
             if now[0] != before[0] or _digest(path) != before[2]:
                 changed.add(Path(path))
+    outputs = scan_outputs(project.output)
+    where = project.output.name or str(project.output)
+    unusable = None
+    if not outputs:
+        unusable = f"{where}/ is empty or missing"
+    elif outputs != state.outputs:
+        differ = len(outputs.keys() ^ state.outputs.keys()) + sum(
+            1 for name in outputs.keys() & state.outputs.keys() if outputs[name] != state.outputs[name]
+        )
+        unusable = f"{where}/ was changed since the last build ({differ:,} files differ)"
+    if unusable is not None:  # a full build, which may still reuse what the unchanged inputs parsed to
+        return Previous(None, unusable, changed, _signed(inputs, state.inputs, clock), compared=True)
     seconds = time.perf_counter() - started
     if not changed:
-        return Previous(state, None, changed, inputs, len(inputs) + len(outputs), seconds, outputs)
-    return Previous(state, None, changed, _signed(inputs, state.inputs, clock), len(inputs) + len(outputs), seconds, outputs)
+        return Previous(state, None, changed, inputs, len(inputs) + len(outputs), seconds, outputs, compared=True)
+    return Previous(state, None, changed, _signed(inputs, state.inputs, clock), len(inputs) + len(outputs), seconds, outputs, compared=True)
 
 
 # A file written this close before the scan may be written again within the

@@ -62,10 +62,10 @@ def build_with_state(project: Project, options: BuildOptions, previous: Previous
     forget_resolved_paths()
     folder = fragment_folder(project)
     fragments = FragmentStore(folder, FragmentStore.new_stamp()) if folder is not None else None  # reusing none yet
-    if previous.state is not None and reason is None:
+    if previous.compared:  # also for a full build after the output was deleted: the inputs were compared
         caches = contentcache.restore(project, key, previous.changed)  # the files parsed last time, where unchanged
     else:
-        caches = Caches.for_project(project)  # with no usable state, nothing says which files changed
+        caches = Caches.for_project(project)  # with no state of this key, nothing says which files changed
     try:
         if previous.state is not None and reason is None:
             try:

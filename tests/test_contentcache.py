@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import pickle
 import random
+import shutil
 import time
 from pathlib import Path
 
@@ -73,6 +74,38 @@ def test_a_rebuild_parses_only_the_file_that_changed(tmp_path: Path, capsys, mon
     assert read == ["talk.md"]
     assert "Talk (moved)" in (space.output / "en" / "sessions" / "talk" / "index.html").read_text(encoding="utf-8")
     space.assert_same_as_a_full_build()
+
+
+@pytest.mark.parametrize("output", ["deleted", "edited"])
+def test_a_full_build_after_the_output_was_deleted_or_edited_parses_only_what_changed(
+    tmp_path: Path, capsys, monkeypatch, output: str
+) -> None:
+    """The output cannot be reused, so every page is made again; the parsed content still can."""
+    space = Workspace(tmp_path)
+    settle(space.content)
+    assert space.build(capsys)[0] == 0
+    if output == "deleted":
+        shutil.rmtree(space.output)
+    else:
+        (space.output / "en" / "index.html").write_text("edited by hand", encoding="utf-8")
+    read = count_reads(monkeypatch)
+    apply(space.content / "sessions" / "talk.md", session_text("Talk (moved)", 6, 15, room="hall-b"))
+    code, out, err = space.build(capsys)
+    assert code == 0 and out.startswith("wrote "), err
+    assert "full build: site/ is empty or missing" in out or "full build: site/ was changed" in out, out
+    assert read == ["talk.md"]
+    space.assert_same_as_a_full_build()
+
+
+def test_a_full_build_with_another_key_parses_everything(tmp_path: Path, capsys, monkeypatch) -> None:
+    """Other options (here --base-url) make another build key: nothing of the last build is trusted."""
+    space = Workspace(tmp_path)
+    settle(space.content)
+    assert space.build(capsys)[0] == 0
+    read = count_reads(monkeypatch)
+    code, out, err = space.build(capsys, "--base-url", "https://elsewhere.example.org/")
+    assert code == 0 and out.startswith("wrote "), err
+    assert len(read) == sum(1 for path in space.content.rglob("*.md")) + 1
 
 
 def test_files_changed_just_before_a_build_are_not_kept(tmp_path: Path, capsys) -> None:
