@@ -29,7 +29,8 @@ from markdown.extensions.toc import unique
 _OUTSIDE = re.compile(r"[<&\\`_\t\r\x00-\x08\x0b-\x1f\x7f\u2028\u2029]|!\[|\]:| \n| $|\n\n\n")
 # A line that could start a construct other than a paragraph line.
 # A '*' before a letter is emphasis; before a space or another '*' it could start a list or a rule.
-_SPECIAL_START = re.compile(r"^(?:[ #>+\-=|:~]|\*(?!\*?[^\s*])|\d+[.)])", re.MULTILINE)
+# Any whitespace first (not only ' '): Python-Markdown strips a paragraph's leading no-break or ideographic space.
+_SPECIAL_START = re.compile(r"^(?:[\s#>+\-=|:~]|\*(?!\*?[^\s*])|\d+[.)])", re.MULTILINE)
 _HEADING = re.compile(r"(#{1,6}) ([^#\s](?:[^#\n]*[^#\s])?)")
 # A letter or a link first: anything else could start a block inside the item.
 _BULLET = re.compile(r"- ((?:[^\W\d_]|\[|\*\*?(?=[^\s*]))[^\n]*)")

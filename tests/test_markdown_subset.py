@@ -94,6 +94,7 @@ def test_the_benchmark_bodies_are_all_in_the_subset() -> None:
         "Text (with parentheses) and [a link](https://example.org/a-b/c.html?x=1#top).",
         "\n\nLeading and trailing blank lines\n\n",
         "ก่อน\nหลัง",
+        "text\xa0\n\n## Title\u3000two\n\n- item\xa0\n\n| a\xa0 | b |\n| --- | --- |\n| \u3000c | d |",
     ],
 )
 def test_constructs_in_the_subset(text: str) -> None:
@@ -130,6 +131,8 @@ def test_constructs_in_the_subset(text: str) -> None:
         "- # heading in an item",
         "a\n\n\n\nb",
         "tab\there",
+        "\xa0no-break space first",  # Python-Markdown strips it: found by comparing, once
+        "a\n\u3000b",
     ],
 )
 def test_constructs_outside_the_subset_go_to_python_markdown(text: str) -> None:
@@ -137,11 +140,16 @@ def test_constructs_outside_the_subset_go_to_python_markdown(text: str) -> None:
     assert MarkdownRenderer().render(text, resolve) == reference(text)
 
 
+# Python's str.strip() and Python-Markdown's lstrip() take these for spaces; the subset's ' ' checks do not.
+_UNICODE_SPACES = ["\xa0", "\u3000", "\u2003", "\x85", "\u200b", "\u202f", "\x1c"]
 _INLINE = st.sampled_from([
     "a", "b", "Word", " ", " ", "ก", "ា", "ß", "Σ", "9", ".", ":", "(", ")", "*", "**", ">", "#", "-", "=", "!",
     "[", "]", "](", "/x/", "[a](/x/)", "[b c](/missing/#q)", "**b**", "*c*", "\"", "'", "|", "+", "  ",
+    *_UNICODE_SPACES,
 ])
-_BLOCK_START = st.sampled_from(["", "", "", "# ", "## ", "###### ", "####### ", "#", "- ", "1. ", "2. ", "-  ", "| ", "> ", " "])
+_BLOCK_START = st.sampled_from([
+    "", "", "", "# ", "## ", "###### ", "####### ", "#", "- ", "1. ", "2. ", "-  ", "| ", "> ", " ", *_UNICODE_SPACES,
+])
 
 
 @st.composite
