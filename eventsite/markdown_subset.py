@@ -101,7 +101,6 @@ class _Converter:
         self.slugify = slugify
         self.resolve = resolve
         self.used_ids: set[str] = set()
-        self.id_counters: dict[str, int] = {}
         self.unresolved: list[str] = []
         self.anchored: list[tuple[str, str]] = []
 
@@ -126,7 +125,8 @@ class _Converter:
         if self.slugify is None:
             return f"<{tag}>{inline}</{tag}>"
         name = " ".join(_TAGS.sub("", inline).split()).replace("&gt;", ">")
-        heading_id = unique(self.slugify(name, "-"), self.used_ids, self.id_counters)
+        # No counters cache: Markdown 3.6 (our lowest) takes two arguments, and the cache changes no id.
+        heading_id = unique(self.slugify(name, "-"), self.used_ids)
         return f'<{tag} id="{_attribute(heading_id)}">{inline}</{tag}>'
 
     def list(self, kind: str, block: str) -> str | None:
