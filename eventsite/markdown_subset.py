@@ -40,6 +40,9 @@ _SEPARATOR_CELL = re.compile(r" *-{3,} *")
 # An inline link without title, nested brackets or parentheses; its target has no space, quote or parenthesis.
 _LINK = re.compile(r"\[([^\[\]\n*\s](?:[^\[\]\n*]*[^\[\]\n*\s])?)\]\(([^\s()<>\"'*\[\]]+)\)")
 _EMPHASIS = re.compile(r"(?<!\*)(\*\*|\*)(?=[^\s*])([^*\n]*?[^\s*])\1(?!\*)")
+_TAGS = re.compile(r"<[^>]*>")
+_LISTS = ("bullets", "numbered")
+_PLACEHOLDER = re.compile("\x02([0-9]+)\x03")
 
 
 @dataclass
@@ -203,20 +206,27 @@ class _Converter:
         return _PLACEHOLDER.sub(lambda match: links[int(match[1])], marked)
 
     def target(self, target: str) -> str:
-        if self.resolve is None or not target.startswith("/") or target.startswith("//"):
-            return target
-        resolved = self.resolve(target)
-        if resolved is None:
-            self.unresolved.append(target)
-            return target
-        if "#" in target:
-            self.anchored.append((target, resolved))
-        return resolved
+        return rewrite_site_link(target, self.resolve, self.unresolved, self.anchored)
 
 
-_TAGS = re.compile(r"<[^>]*>")
-_LISTS = ("bullets", "numbered")
-_PLACEHOLDER = re.compile("\x02([0-9]+)\x03")
+def rewrite_site_link(
+    target: str, resolve: LinkResolver | None, unresolved: list[str], anchored: list[tuple[str, str]]
+) -> str:
+    """A site-relative ``target`` resolved (noted in ``unresolved`` or, with a #fragment, ``anchored``); others as written.
+
+    Shared with markup.py's tree processor, so both converters rewrite links by one rule.
+    """
+    if resolve is None or not target.startswith("/") or target.startswith("//"):
+        return target
+    resolved = resolve(target)
+    if resolved is None:
+        unresolved.append(target)
+        return target
+    if "#" in target:
+        anchored.append((target, resolved))
+    return resolved
+
+
 
 
 def _emphasis(text: str) -> str | None:

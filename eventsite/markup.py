@@ -47,7 +47,7 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 # Embeds are allowed only from these hosts (video players that honour privacy).
 IFRAME_HOSTS = {"www.youtube-nocookie.com", "player.vimeo.com"}
 
-LinkResolver = Callable[[str], "str | None"]
+LinkResolver = markdown_subset.LinkResolver
 # A site-relative link target and the recorder of the facts its resolution read → a relative URL, or None.
 FactResolver = Callable[[str, "FactRecorder"], "str | None"]
 
@@ -89,14 +89,9 @@ class _LinkRewriter(Treeprocessor):
             if attribute is None:
                 continue
             target = element.get(attribute, "")
-            if target.startswith("/") and not target.startswith("//") and self.state.resolve is not None:
-                resolved = self.state.resolve(target)
-                if resolved is None:
-                    self.state.unresolved.append(target)
-                else:
-                    element.set(attribute, resolved)
-                    if "#" in target:
-                        self.state.anchored.append((target, resolved))
+            rewritten = markdown_subset.rewrite_site_link(target, self.state.resolve, self.state.unresolved, self.state.anchored)
+            if rewritten != target:
+                element.set(attribute, rewritten)
             if element.tag == "img" and not element.get("loading"):
                 element.set("loading", "lazy")
         return None
