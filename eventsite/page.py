@@ -51,6 +51,20 @@ class Formatters:
         return found
 
 
+class FlagFiles:
+    """The theme's flag of each country, looked up once per build: a page names its countries many times
+    (7,500 lookups of two file checks each were ~1.5 % of the synthetic 1,000-item benchmark build)."""
+
+    def __init__(self, theme: Theme) -> None:
+        self._theme = theme
+        self._found: dict[str, Path | None] = {}
+
+    def __call__(self, code: str) -> Path | None:
+        if code not in self._found:
+            self._found[code] = self._theme.flag_file(code)
+        return self._found[code]
+
+
 @dataclass(frozen=True)
 class RenderContext:
     """What every page of one build shares."""
@@ -65,6 +79,10 @@ class RenderContext:
     kinds: "KindTable"  # the content kinds (eventsite/kinds/), for what views look up by kind
     cache_folder: Path | None = None  # the project's cache (share cards are kept there between builds)
     fragments: "KeptParts | None" = None  # parts of pages kept between builds (eventsite/fragments.py)
+
+    @cached_property  # on the instance's own __dict__: allowed on a frozen dataclass
+    def flag_file(self) -> FlagFiles:
+        return FlagFiles(self.theme)
 
 
 @dataclass

@@ -387,7 +387,7 @@ class CountryView(RelatedLists):
 
         Pictures, not emoji: Windows shows no flag emoji, and Khmer fonts turn them into letter pairs."""
         relative = flag_path(self.code)
-        if self._page.context.theme.flag_file(self.code) is None:
+        if self._page.context.flag_file(self.code) is None:
             return None
         return self._page.links.asset(relative)
 
