@@ -55,6 +55,7 @@ from markupsafe import Markup
 
 from .cache import seal, unseal
 from .depends import Reads
+from .links import LinkTrace
 from .structured import JSONText
 from .views import EntryView
 
@@ -280,8 +281,16 @@ def keep(page: "Page", key: Key, make: Callable[[], T], views: tuple[EntryView, 
 
 def keep_macro(page: "Page", entry: EntryView | None, macro: Any, *arguments: Any) -> Markup:
     """The template function ``keep(macro, *arguments)``: a macro call kept as a fragment (see the module's text)."""
+    key, views = _macro_key(macro, arguments)
+    if entry is not None:
+        views = (entry, *views)
+    return keep(page, key, lambda: Markup(macro(*arguments)), views)
+
+
+def _macro_key(macro: Any, arguments: tuple[Any, ...]) -> tuple[Key, tuple[EntryView, ...]]:
+    """A kept macro call's key on its page, and the views among its arguments."""
     key: list[Any] = ["macro", macro.name]
-    views: list[EntryView] = [entry] if entry is not None else []
+    views: list[EntryView] = []
     for argument in arguments:
         if isinstance(argument, EntryView):
             key.append((argument.kind, argument.id))
@@ -292,4 +301,88 @@ def keep_macro(page: "Page", entry: EntryView | None, macro: Any, *arguments: An
             key.append((type(argument).__name__, str(argument)))
         else:
             raise TemplateRuntimeError(f"keep({macro.name}, …): a {type(argument).__name__} cannot name a kept fragment; pass views, strings or numbers")
-    return keep(page, tuple(key), lambda: Markup(macro(*arguments)), tuple(views))
+    return tuple(key), tuple(views)
+
+
+def keep_shared_macro(shared: "SharedParts", page: "Page", entry: EntryView | None, macro: Any, *arguments: Any) -> Markup:
+    """The template function ``keep_shared(macro, *arguments)``: :func:`keep_macro`, and made once for the pages
+    of a folder (:class:`SharedParts`). On a page of an entry, only kept: what the part reads of it is not known."""
+    if entry is not None:
+        return keep_macro(page, entry, macro, *arguments)
+    return shared.keep(page, macro, arguments)
+
+
+# --- parts shared by the pages of one folder -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SharedPart:
+    """A part made on one page, with what it read and the links it made there."""
+
+    value: Markup
+    reads: Reads
+    links: tuple[tuple[str, str], ...]  # (target, link) as that page wrote them
+
+
+class SharedParts:
+    """Parts that the pages of one folder show alike, made once per build (per worker process).
+
+    Ten country pages in a language each show the cards of the sessions their delegates take part
+    in; a roundtable with every delegation was made ten times, the same bytes each time. A template
+    asks for it with ``keep_shared(macro, *arguments)`` where the part reads only its arguments,
+    ``site``, ``links`` and the translations: never ``page`` beyond its language, nor ``entry``.
+    A part made on one page is taken on another page of the same kind, language and folder
+    (``/en/countries/kr/`` and ``/en/countries/th/``) when every link it made is the same from
+    there: a link into the first page's own folder is not. A part that showed a body (its links were
+    made for its page's URL, perhaps by the cache, untraced), reported a problem or a link to an
+    anchor is made on every page. tests/test_fragments.py compares with the parts made on each page.
+    """
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[Any, ...], list[SharedPart]] = {}
+        self.reused = 0  # for tests and timings
+
+    def keep(self, page: "Page", macro: Any, arguments: tuple[Any, ...]) -> Markup:
+        key, views = _macro_key(macro, arguments)
+        fragments = page.fragments
+        recorder = page.recorder
+        earlier = fragments.earlier.get(key) if fragments is not None else None
+        if earlier is not None:  # kept from the last build, as keep() takes it
+            return keep(page, key, lambda: Markup(macro(*arguments)), views)
+        route = page.route
+        where = (route.kind.name, page.lang, route.url.rstrip("/").rsplit("/", 1)[0], key)
+        links = page.links
+        for part in self._made.get(where, ()):
+            if all(links.url(target) == link for target, link in part.links):
+                recorder.replay(part.reads)
+                if fragments is not None and recorder.active:
+                    fragments.now[key] = Fragment(part.value, part.reads)
+                self.reused += 1
+                return part.value
+        problems, claims = len(page.problems), len(page.claims)
+        trace = LinkTrace()
+        outer, links.trace = links.trace, trace
+        try:
+            with recorder.capture() as captured:
+                for view in views:
+                    view.record_again()
+                value = Markup(macro(*arguments))
+        finally:
+            links.trace = outer
+            if outer is not None:  # a shared part inside another: the outer one made these links too
+                outer.links.extend(trace.links)
+                outer.shareable = outer.shareable and trace.shareable
+        if len(page.problems) == problems and len(page.claims) == claims:
+            reads = captured.reads()
+            if fragments is not None and recorder.active:
+                fragments.now[key] = Fragment(value, reads)
+            made = self._made.setdefault(where, [])
+            # A link into this page's own folder is made alike from no other page; and a part made anew on
+            # page after page is not worth comparing with every earlier one.
+            own = route.url if route.url.endswith("/") else "\0"
+            if trace.shareable and len(made) < MOST_VARIANTS and not any(target.startswith(own) for target, _ in trace.links):
+                made.append(SharedPart(value, reads, tuple(dict.fromkeys(trace.links))))
+        return value
+
+
+MOST_VARIANTS = 4  # kept of one part in one folder: more means it links to each page's own folder

@@ -27,6 +27,15 @@ class FactRecorder(Protocol):
     def record_fact(self, fact: str) -> None: ...
 
 
+class LinkTrace:
+    """The links a part of a page made, while it is made: whether another page may show the same part
+    (eventsite/fragments.py, ``keep_shared``) depends on making the same links from there."""
+
+    def __init__(self) -> None:
+        self.links: list[tuple[str, str]] = []  # (site-absolute target, the link written)
+        self.shareable = True  # False once the part showed something made for this page's own URL (a body)
+
+
 class Links:
     """The links of one page."""
 
@@ -34,13 +43,18 @@ class Links:
         self._page = page
         self._route = page.route
         self._plan = page.context.plan
+        self.trace: LinkTrace | None = None  # set while a shared part is made
 
     def url(self, target: str) -> str:
         """A site-absolute URL ('/en/schedule/') as a link relative to this page."""
         if self._route.kind.served_anywhere:
             # A 404 page is served at the missing URL, whatever its depth: relative links would break.
-            return self.base_path + target.lstrip("/")
-        return relative_url(self._route.url, target)
+            link = self.base_path + target.lstrip("/")
+        else:
+            link = relative_url(self._route.url, target)
+        if self.trace is not None:
+            self.trace.links.append((target, link))
+        return link
 
     @cached_property
     def base_path(self) -> str:

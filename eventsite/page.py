@@ -197,6 +197,8 @@ class Page:
     def markdown(self, text: str, document: Document) -> Markup:
         """A body as safe HTML with its site links resolved for this page; problems are located in ``document``."""
         links = self.links
+        if links.trace is not None:  # its links may come from the cache, made for this page's URL, untraced
+            links.trace.shareable = False
         try:
             rendered, facts_read = self.context.conversions.convert(
                 text, self.route.kind.url(self.route.key), links.resolve, links.fact_holds

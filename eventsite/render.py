@@ -25,7 +25,7 @@ from .depends import Recorder
 from .entries import Site
 from .errors import Problem, display_path
 from .formats import atom, c3voc, changes, frab, ics, robots, sitemap, tracks
-from .fragments import KeptParts, keep_macro
+from .fragments import KeptParts, SharedParts, keep_macro, keep_shared_macro
 from .images import ImageCatalog, scan_images
 from .kinds import IMAGE_FIELDS, TABLE
 from .kinds.base import KindTable
@@ -79,6 +79,7 @@ class Renderer:
             cache_folder=cache_folder,
             fragments=fragments,
         )
+        self.shared_parts = SharedParts()  # made once for the pages of a folder (keep_shared), this build only
         self._bytecode = bytecode or SharedBytecodeCache()
         self._environments: dict[str, jinja2.Environment] = {}
         self._template_files: dict[str, frozenset[Path]] = {}
@@ -195,6 +196,7 @@ def render_html(page: Page, renderer: Renderer, **extra: object) -> bytes:
         json_ld=structured.json_ld(page, site, entry_view, card.url if card is not None else None),
         og_image=card,
         keep=lambda macro, *arguments: keep_macro(page, entry_view, macro, *arguments),
+        keep_shared=lambda macro, *arguments: keep_shared_macro(renderer.shared_parts, page, entry_view, macro, *arguments),
         **extra,
     )
     return html.encode("utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import marshal
+from collections import Counter
 import random
 import shutil
 from pathlib import Path
@@ -18,6 +19,7 @@ from eventsite.errors import Problem
 from eventsite.fragments import Fragment, FragmentStore, PageFragments, keep, keep_macro
 
 from .test_incremental import EDITS, apply, session_text
+from .sitekit import snapshot
 from .test_rebuild import Workspace
 
 
@@ -371,3 +373,167 @@ def test_paths_are_resolved_afresh_for_each_build(tmp_path: Path) -> None:
     fragments_module.forget_resolved_paths()  # as rebuild.build_with_state does first
     assert fragments_module.normal_path(link / "new.md") == str(second.resolve() / "new.md")
     assert fragments_module.normal_path(link / "a.md") == str(second.resolve() / "a.md")
+
+
+# --- parts shared by the pages of a folder (keep_shared) ---------------------------------
+
+
+def count_shared(monkeypatch) -> Counter:
+    """How many shared parts of each macro were made and how many taken from another page (with --workers 1)."""
+    counts: Counter = Counter()
+    original = fragments_module.SharedParts.keep
+
+    def counting(self, page, macro, arguments):
+        before = self.reused
+        value = original(self, page, macro, arguments)
+        counts[macro.name, "reused" if self.reused > before else "made"] += 1
+        return value
+
+    monkeypatch.setattr(fragments_module.SharedParts, "keep", counting)
+    return counts
+
+
+def country_page(output: Path, lang: str, code: str):
+    return lxml_html.fromstring((output / lang / "countries" / code / "index.html").read_bytes())
+
+
+def test_country_pages_share_session_cards_with_the_bytes_of_cards_made_on_each_page(tmp_path: Path, capsys, monkeypatch) -> None:
+    """The talk (Thailand, Norway) is on two country pages per language: made on one, taken on the other."""
+    shared = Workspace(tmp_path / "shared")
+    counts = count_shared(monkeypatch)
+    code, _, err = shared.build(capsys, "--workers", "1", "--no-cache")
+    assert code == 0, err
+    assert counts["session_item", "reused"] >= 3, counts  # the talk's card in en, ko and th
+    each = Workspace(tmp_path / "each")
+    country = each.templates / "country.html"
+    source = country.read_text(encoding="utf-8")
+    assert "keep_shared(session_item, session)" in source
+    country.write_text(source.replace("keep_shared(session_item, session)", "keep(session_item, session)"), encoding="utf-8")
+    code, _, err = each.build(capsys, "--workers", "1", "--no-cache")
+    assert code == 0, err
+    assert snapshot(shared.output) == snapshot(each.output)
+    for code in ("th", "no"):
+        titles = country_page(shared.output, "en", code).xpath("//article[@id='session-talk']//a/@href")
+        assert titles[0] == "../../sessions/talk/"
+
+
+def add_to_country_page(space: Workspace, macro: str, call: str) -> None:
+    country = space.templates / "country.html"
+    source = country.read_text(encoding="utf-8")
+    source = source.replace('{% block main %}', '{% block main %}\n' + macro + '\n' + call, 1)
+    country.write_text(source, encoding="utf-8")
+
+
+def test_a_shared_part_linking_into_its_pages_own_folder_is_made_again_where_the_link_differs(tmp_path: Path, capsys, monkeypatch) -> None:
+    space = Workspace(tmp_path)
+    add_to_country_page(
+        space,
+        '{% macro to_thailand() %}<a class="to-th" href="{{ links.to(\'country\', \'th\') }}">TH</a>{% endmacro %}',
+        "{{ keep_shared(to_thailand) }}",
+    )
+    counts = count_shared(monkeypatch)
+    code, _, err = space.build(capsys, "--workers", "1")
+    assert code == 0, err
+    links = {code: country_page(space.output, "en", code).xpath("//a[@class='to-th']/@href") for code in ("kr", "th", "no")}
+    assert links == {"kr": ["../th/"], "th": ["./"], "no": ["../th/"]}
+    assert counts["to_thailand", "reused"] == 3, counts  # kr and no make the same link (en, ko, th): one took it from the other
+    assert counts["to_thailand", "made"] == 6, counts
+
+
+def test_a_shared_part_that_shows_a_body_is_made_on_every_page(tmp_path: Path, capsys, monkeypatch) -> None:
+    """A body's links are made for its page's URL, and may come from the cache untraced: never shared."""
+    space = Workspace(tmp_path, {"sessions/talk.md": session_text("Talk", 6, 14, speakers="[]", room="hall-b").replace(
+        "[About](/about/)", "[Thailand](/countries/th/)").replace("kind: plenary", "kind: plenary\ncountries: [TH, NO]")})
+    add_to_country_page(space, "{% macro talk_body(session) %}<div class=\"talk-body\">{{ session.body }}</div>{% endmacro %}",
+                        "{% for session in country.sessions %}{{ keep_shared(talk_body, session) }}{% endfor %}")
+    counts = count_shared(monkeypatch)
+    code, _, err = space.build(capsys, "--workers", "1")
+    assert code == 0, err
+    for lang in ("en", "ko", "th"):  # ko and th convert the body as en did, from the conversions' cache
+        links = {code: country_page(space.output, lang, code).xpath("//div[@class='talk-body']//a/@href") for code in ("th", "no")}
+        assert links == {"th": ["./"], "no": ["../th/"]}, lang
+    # The talk on th and no, the opening on kr, in three languages: each made on its page.
+    assert counts["talk_body", "made"] == 9 and not counts["talk_body", "reused"], counts
+    assert counts["session_item", "reused"] >= 3, counts  # the cards beside them still are
+
+
+def test_a_page_that_took_a_shared_part_is_stale_when_what_the_part_read_changes(tmp_path: Path, capsys) -> None:
+    space = Workspace(tmp_path)
+    code, _, err = space.build(capsys, "--workers", "1")
+    assert code == 0, err
+    talk = space.content / "sessions" / "talk.md"
+    apply(talk, talk.read_text(encoding="utf-8").replace("Talk on smart traffic", "Talk on smart buses"))
+    code, out, err = space.build(capsys, "--workers", "1")
+    assert code == 0 and out.startswith("updated "), err
+    for code in ("th", "no"):
+        titles = country_page(space.output, "en", code).xpath("//article[@id='session-talk']//a/text()")
+        assert "Talk on smart buses" in titles, code
+    space.assert_same_as_a_full_build()
+
+
+class SharingPage(FakePage):
+    """A page at ``url`` with the links and route a shared part looks at."""
+
+    def __init__(self, url: str, lang: str = "en", kind: str = "country") -> None:
+        from types import SimpleNamespace
+
+        from eventsite.links import LinkTrace
+        from eventsite.paths import relative_url
+
+        super().__init__(PageFragments())
+        self.lang = lang
+        self.route = SimpleNamespace(url=url, kind=SimpleNamespace(name=kind))
+        page = self
+
+        class Links:
+            trace: LinkTrace | None = None
+
+            def url(self, target: str) -> str:
+                link = relative_url(page.route.url, target)
+                if self.trace is not None:
+                    self.trace.links.append((target, link))
+                return link
+
+        self.links = Links()
+
+
+class CardMacro:
+    """A macro as Jinja gives it: called with its arguments alone, on the page it was rendered for."""
+
+    name = "card"
+
+    def __init__(self, page: SharingPage, calls: list[str]) -> None:
+        self.page, self.calls = page, calls
+
+    def __call__(self, person: str) -> str:
+        page = self.page
+        self.calls.append(page.route.url)
+        page.recorder.record(Path(f"/people/{person}.md"))
+        page.recorder.record_fact(f"route:/en/people/{person}/")
+        return f'<a href="{page.links.url(f"/en/people/{person}/")}">{person}</a>'
+
+
+def test_a_part_taken_from_another_page_records_what_it_read_there() -> None:
+    """The page that takes a part must be stale when what the part read changes, as if it had made it."""
+    shared = fragments_module.SharedParts()
+    calls: list[str] = []
+    first, second = SharingPage("/en/countries/kr/"), SharingPage("/en/countries/th/")
+    made = shared.keep(first, CardMacro(first, calls), ("ana",))  # type: ignore[arg-type]
+    taken = shared.keep(second, CardMacro(second, calls), ("ana",))  # type: ignore[arg-type]
+    assert made == taken == '<a href="../../people/ana/">ana</a>'
+    assert calls == ["/en/countries/kr/"] and shared.reused == 1
+    for page in (first, second):
+        assert page.recorder.sources == {Path("/people/ana.md")} and page.recorder.facts == {"route:/en/people/ana/"}
+        assert page.fragments is not None and page.fragments.now[("macro", "card", "ana")].value == made  # kept for the next build too
+
+
+def test_a_part_is_not_taken_across_languages_folders_or_kinds() -> None:
+    shared = fragments_module.SharedParts()
+    calls: list[str] = []
+    pages = (
+        SharingPage("/en/countries/kr/"), SharingPage("/ko/countries/th/", "ko"), SharingPage("/en/speakers/ana/"),
+        SharingPage("/en/countries/th/", kind="country-map"),
+    )
+    for page in pages:  # the same links from each (../../people/ana/), but another language, folder or kind
+        shared.keep(page, CardMacro(page, calls), ("ana",))  # type: ignore[arg-type]
+    assert shared.reused == 0 and len(calls) == 4
