@@ -12,6 +12,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Callable
 
 import jinja2
 
@@ -225,10 +226,13 @@ def build_site(
     options: BuildOptions | None = None,
     progress: Progress | None = None,
     fragments: FragmentStore | None = None,
+    reuse_fragments: Callable[[Site, RoutePlan], FragmentStore] | None = None,
 ) -> BuildResult:
     """Load → validate → model → plan routes → render → write; all or nothing.
 
     ``fragments``: where to keep the parts of pages a later rebuild may reuse (eventsite/fragments.py).
+    ``reuse_fragments``: that store, told (once the content is loaded) which kept parts of the last build
+    this one may take.
     """
     started = time.perf_counter()
     caches = caches or Caches.for_project(project)
@@ -238,6 +242,8 @@ def build_site(
     with progress.phase("load"):
         prepared = prepare(project, caches, options)
         site, plan, images = prepared.site, prepared.plan, prepared.images
+        if reuse_fragments is not None:
+            fragments = reuse_fragments(site, plan)
         settle(options)
     with progress.phase("plan"):
         translations = load_translations(project.theme.locale_folders, site.languages, site.fallback_chains)

@@ -133,6 +133,9 @@ class Previous:
     # ``changed`` lists every input changed since the last build, which had this build's key: its parsed
     # content can be reused (eventsite/contentcache.py) even when its output cannot (deleted or edited).
     compared: bool = False
+    # The last build's state when only its output cannot be used (deleted or edited): the parts of pages it
+    # kept (eventsite/fragments.py) can still be, where nothing they read changed.
+    earlier: BuildState | None = None
 
     @property
     def up_to_date(self) -> bool:
@@ -278,7 +281,7 @@ def compare(project: Project, options: BuildOptions) -> Previous:
         )
         unusable = f"{where}/ was changed since the last build ({differ:,} files differ)"
     if unusable is not None:  # a full build, which may still reuse what the unchanged inputs parsed to
-        return Previous(None, unusable, changed, _signed(inputs, state.inputs, clock), compared=True)
+        return Previous(None, unusable, changed, _signed(inputs, state.inputs, clock), compared=True, earlier=state)
     seconds = time.perf_counter() - started
     if not changed:
         return Previous(state, None, changed, inputs, len(inputs) + len(outputs), seconds, outputs, compared=True)

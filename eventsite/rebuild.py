@@ -28,6 +28,7 @@ import time
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
+from typing import Callable, Iterable
 
 from . import contentcache
 from .anchors import AnchorClaim, anchor_problems
@@ -41,7 +42,8 @@ from .incremental import affected_sources, site_facts
 from .l10n import load_translations
 from .load import MEDIA_FOLDER, SITE_FILE
 from .parallel import default_workers, render_routes, weight
-from .routes import route_changes
+from .entries import Site
+from .routes import RoutePlan, route_changes
 from .paths import is_below
 from .progress import Progress
 from .project import BuildOptions, Project
@@ -73,7 +75,10 @@ def build_with_state(project: Project, options: BuildOptions, previous: Previous
             except FullBuildNeeded as needed:
                 reason = str(needed)
         if result is None:
-            result = build_site(project, options=options, progress=progress, record_dependencies=True, caches=caches, fragments=fragments)
+            result = build_site(
+                project, options=options, progress=progress, record_dependencies=True, caches=caches, fragments=fragments,
+                reuse_fragments=kept_for_full_build(project, previous, fragments) if previous.state is None else None,  # not when a rebuild could not trace the change
+            )
             if reason:
                 result.notes.insert(0, f"full build: {reason}")
     finally:
@@ -104,21 +109,12 @@ def rebuild_site(
     if sorted(site.countries_named) != state.flags:
         raise FullBuildNeeded("the countries the pages show changed (their flags are published with the site)")
 
-    facts = {name: fact_digest(value) for name, value in site_facts(site).items()}
-    changed_facts = {name for name in facts.keys() | state.facts.keys() if facts.get(name) != state.facts.get(name)}
+    changed_facts = facts_changed(state, site, plan)
     urls, urls_before = plan.by_url.keys(), state.pages.keys()
-    changed_facts |= route_changes(urls, urls_before)
     stale_urls = (urls - urls_before) | (index.readers(affected_sources(previous.changed, content), changed_facts) & urls)
     stale = [route for route in plan.routes if route.url in stale_urls]
     if fragments is not None:  # the parts of stale pages whose reads did not change are reused
-        templates = [folder.resolve() for folder in project.theme.template_folders]
-        fragments = replace(
-            fragments,
-            expected={url: state.pages[url].fragments for url in stale_urls & urls_before if state.pages[url].fragments},
-            changed_sources=frozenset(normal_path(path) for path in previous.changed),
-            changed_facts=frozenset(changed_facts),
-            reusable=not any(is_below(path, folder) for path in previous.changed for folder in templates),
-        )
+        fragments = reusing(fragments, project, state, previous.changed, changed_facts, stale_urls & urls_before)
     removed = urls_before - urls
     kept_urls = urls - stale_urls
 
@@ -216,6 +212,40 @@ def rebuild_site(
         notes=notes, content=prepared.raw, output=project.output, files=files,
         page_problems=page_problems, claims=claims, assets=dict(state.assets), rewritten=written, removed=len(removed),
         reused=frozenset(kept_urls), outputs=outputs,
+    )
+
+
+def facts_changed(state: BuildState, site: Site, plan: RoutePlan) -> set[str]:
+    """The facts that differ from the last build's, pages that appeared or went included."""
+    facts = {name: fact_digest(value) for name, value in site_facts(site).items()}
+    changed = {name for name in facts.keys() | state.facts.keys() if facts.get(name) != state.facts.get(name)}
+    return changed | route_changes(plan.by_url.keys(), state.pages.keys())
+
+
+def reusing(
+    fragments: FragmentStore, project: Project, state: BuildState, changed: set[Path], changed_facts: set[str], urls: Iterable[str],
+) -> FragmentStore:
+    """The store, told which fragments of the last build the pages ``urls`` may take: those whose reads did not
+    change, none after a template changed (a fragment's record does not name the templates)."""
+    templates = [folder.resolve() for folder in project.theme.template_folders]
+    return replace(
+        fragments,
+        expected={url: state.pages[url].fragments for url in urls if state.pages[url].fragments},
+        changed_sources=frozenset(normal_path(path) for path in changed),
+        changed_facts=frozenset(changed_facts),
+        reusable=not any(is_below(path, folder) for path in changed for folder in templates),
+    )
+
+
+def kept_for_full_build(project: Project, previous: Previous, fragments: FragmentStore | None) -> Callable[[Site, RoutePlan], FragmentStore] | None:
+    """After the output was deleted or edited, a full build may still take the last build's kept parts of
+    pages, as a rebuild would: when its state is whole and only content documents changed since."""
+    earlier = previous.earlier
+    if fragments is None or earlier is None or full_build_reason(project, previous.changed, SavedIndex(earlier)) is not None:
+        return None
+    store = fragments
+    return lambda site, plan: reusing(
+        store, project, earlier, previous.changed, facts_changed(earlier, site, plan), earlier.pages.keys() & plan.by_url.keys()
     )
 
 

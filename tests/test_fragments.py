@@ -299,6 +299,60 @@ def test_moving_one_item_reuses_the_other_cards_and_matches_a_full_build(tmp_pat
     space.assert_same_as_a_full_build()
 
 
+def count_kept(monkeypatch) -> dict[str, list[int]]:
+    """Fragments taken from the last build and made anew (builds run with --workers 1, in this process)."""
+    counts: dict[str, list[int]] = {"reused": [], "made": []}
+    original = fragments_module.keep
+
+    def counting(page, key, make, views=()):
+        fragments = page.fragments
+        before = fragments.reused if fragments is not None else 0
+        value = original(page, key, make, views)
+        counts["reused" if fragments is not None and fragments.reused > before else "made"].append(1)
+        return value
+
+    monkeypatch.setattr(fragments_module, "keep", counting)
+    return counts
+
+
+def test_a_full_build_after_the_output_was_deleted_takes_the_kept_parts_that_are_still_true(tmp_path: Path, capsys, monkeypatch) -> None:
+    space = Workspace(tmp_path)
+    code, _, err = space.build(capsys)
+    assert code == 0, err
+    shutil.rmtree(space.output)
+    apply(space.content / "sessions" / "talk.md", session_text("Talk", 6, 16, speakers="[]", room="hall-b"))
+    counts = count_kept(monkeypatch)
+    code, out, err = space.build(capsys, "--workers", "1")
+    assert code == 0 and "full build: site/ is empty or missing" in out, out + err
+    assert counts["reused"], "no kept fragment was taken"
+    assert counts["made"], "the moved item's parts were not made again"
+    assert programme_times(space.output)["session-talk"].startswith("2019-11-26T16:00")
+    space.assert_same_as_a_full_build()
+
+
+@pytest.mark.parametrize("change", ["site.yaml", "template"])
+def test_a_full_build_after_the_output_was_deleted_takes_no_part_once_site_yaml_or_a_template_changed(
+    tmp_path: Path, capsys, monkeypatch, change: str
+) -> None:
+    space = Workspace(tmp_path)
+    code, _, err = space.build(capsys)
+    assert code == 0, err
+    shutil.rmtree(space.output)
+    if change == "site.yaml":  # what site.yaml says is not in a fragment's record
+        site_yaml = space.content / "site.yaml"
+        site_yaml.write_text(site_yaml.read_text(encoding="utf-8").replace("hall-b: {name: Hall B}", "hall-b: {name: Hall C}"), encoding="utf-8")
+    else:  # nor are the templates
+        macros = space.templates / "_macros.html"
+        macros.write_text(macros.read_text(encoding="utf-8").replace('<span class="room">', '<span class="room venue-room">'), encoding="utf-8")
+    counts = count_kept(monkeypatch)
+    code, out, err = space.build(capsys, "--workers", "1")
+    assert code == 0, out + err
+    assert counts["made"] and not counts["reused"], counts
+    schedule = (space.output / "en" / "schedule" / "index.html").read_text(encoding="utf-8")
+    assert ("Hall C" in schedule) if change == "site.yaml" else ('class="room venue-room"' in schedule)
+    space.assert_same_as_a_full_build()
+
+
 def calendar_cache_entries(root: Path) -> dict[Path, bytes]:
     """The programme calendars' cache entries (formats/ics.py _EventBlocks): JSON objects of VEVENT lines, more than one
     (an item's own calendar has one event, made again whenever the item changes)."""
@@ -318,9 +372,14 @@ def test_a_rebuild_takes_kept_events_with_their_lines_and_leaves_the_calendars_c
     space.assert_same_as_a_full_build()
     assert calendar_cache_entries(tmp_path) == entries  # neither read nor written: the kept events carry their lines
     # A build that makes every event again, with that (now lagging) entry: the moved event is made, the rest found.
+    # Without the saved state (a build after the output alone was deleted would take the kept events).
     shutil.rmtree(space.output)
+    states = list((tmp_path / ".cache").rglob("*.state"))
+    assert states
+    for state in states:
+        state.unlink()
     code, out, err = space.build(capsys)
-    assert code == 0 and "full build" in out, out
+    assert code == 0 and out.startswith("wrote "), out
     space.assert_same_as_a_full_build()
     assert calendar_cache_entries(tmp_path) != entries  # brought up to date
 
