@@ -278,24 +278,13 @@ def programme_times(output: Path) -> dict[str, str]:
 def test_moving_one_item_reuses_the_other_cards_and_matches_a_full_build(tmp_path: Path, capsys, monkeypatch) -> None:
     space = Workspace(tmp_path)
     space.build(capsys)
-    reused: list[int] = []
-    made: list[int] = []
-    original = fragments_module.keep
-
-    def counting(page, key, make, views=()):
-        fragments = page.fragments
-        before = fragments.reused if fragments is not None else 0
-        value = original(page, key, make, views)
-        (reused if fragments is not None and fragments.reused > before else made).append(1)
-        return value
-
-    monkeypatch.setattr(fragments_module, "keep", counting)
+    counts = count_kept(monkeypatch)
     apply(space.content / "sessions" / "talk.md", session_text("Talk", 6, 16, speakers="[]", room="hall-b"))
     code, out, err = space.build(capsys, "--workers", "1")  # in this process, where keep is counted
     assert code == 0 and out.startswith("updated "), err
     assert programme_times(space.output)["session-talk"].startswith("2019-11-26T16:00")
-    assert reused, "no kept fragment was reused"
-    assert made, "the moved item's card was not made again"
+    assert counts["reused"], "no kept fragment was reused"
+    assert counts["made"], "the moved item's card was not made again"
     space.assert_same_as_a_full_build()
 
 
