@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
-from PIL import Image, features
+from PIL import Image, ImageDraw, features
 
 from eventsite import fonts, og
 from eventsite.build import Caches, build_site
@@ -200,3 +200,65 @@ def test_dev_builds_draw_no_cards_but_keep_the_meta(tmp_path: Path) -> None:
     assert not list((tmp_path / "site").rglob("og.png"))
     page = parse_html(tmp_path / "site" / "en" / "sessions" / "opening" / "index.html")
     assert meta(page, "og:image") == [f"{BASE}en/sessions/opening/og.png"]  # the published site's URL
+
+
+# Lines in the scripts of the Busan editions, with marks above and below the letters (Thai tone marks,
+# Khmer and Myanmar stacked consonants) that reach outside a line's nominal height.
+REPEATED_LINES = {
+    "en": "Room 203, BEXCO Convention Hall",
+    "ko": "25일(월) 오후 2:00 – 오후 3:30 · 컨벤션홀 203호",
+    "th": "ห้องประชุม ๒๐๓ ศูนย์ประชุมเบ็กซ์โก้ ปูซาน",
+    "km": "សាលប្រជុំ ២០៣ មជ្ឈមណ្ឌលសន្និសីទ",
+    "my": "အစည်းအဝေးခန်းမ ၂၀၃ ဘူဆန်မြို့",
+}
+
+
+def repeated_line(lang: str) -> og.Line:
+    text = REPEATED_LINES[lang]
+    face = fonts.font_for(text, (lang,))
+    if face is None:
+        pytest.skip(f"no font on this machine covers {lang}")
+    return og.Line(text, lang, face, 30)
+
+
+@pytest.mark.parametrize("lang", sorted(REPEATED_LINES))
+@pytest.mark.parametrize("y", [400, 0, 610, -12])  # in the card, at the top edge, cut by the bottom and the top
+def test_a_copied_line_has_the_pixels_of_a_drawn_one(lang: str, y: int) -> None:
+    line = repeated_line(lang)
+    drawn, copied = (Image.new("L", (og.WIDTH, og.HEIGHT), 0) for _ in range(2))
+    after_drawn = og._text(ImageDraw.Draw(drawn), line, line.text, y, og.DIM, og.MARGIN, og.WIDTH - og.MARGIN)
+    for _ in range(2):  # the second time from the kept strip
+        copied.paste(0, (0, 0, og.WIDTH, og.HEIGHT))
+        after_copied = og._repeated_text(copied, ImageDraw.Draw(copied), line, line.text, y, og.DIM, og.MARGIN, og.WIDTH - og.MARGIN)
+        assert after_copied == after_drawn
+        assert copied.tobytes() == drawn.tobytes()
+    assert drawn.getbbox() is not None  # something was drawn at all
+
+
+@pytest.mark.parametrize("lang", ["th", "my"])
+def test_a_line_over_drawn_pixels_is_drawn_not_copied(lang: str) -> None:
+    """Drawing blends glyphs with what is under them; a copied strip would wipe it out."""
+    line = repeated_line(lang)
+    images = [Image.new("L", (og.WIDTH, og.HEIGHT), 0) for _ in range(2)]
+    for image in images:
+        ImageDraw.Draw(image).rectangle((0, 395, og.WIDTH, 405), fill=120)  # something already there
+    og._text(ImageDraw.Draw(images[0]), line, line.text, 380, 255, og.MARGIN, og.WIDTH - og.MARGIN)
+    og._repeated_text(images[1], ImageDraw.Draw(images[1]), line, line.text, 380, 255, og.MARGIN, og.WIDTH - og.MARGIN)
+    assert images[1].tobytes() == images[0].tobytes()
+    assert images[1].getpixel((5, 400)) == 120  # the rectangle outside the glyphs survives
+
+
+def test_cards_sharing_a_room_still_differ_by_their_titles() -> None:
+    """The copied line goes only where it belongs: two cards with one room keep their own titles."""
+    room = repeated_line("th")
+    title_face = fonts.font_for("Opening ceremony", ("en",), bold=True)
+    assert title_face is not None
+    cards = [
+        og.Card("u", "p", "a", None, og.Line(title, "en", title_face, og.TITLE_SIZES[0], True), None, room)
+        for title in ("Opening ceremony", "Closing ceremony")
+    ]
+    first, second = (Image.open(io.BytesIO(og.draw(card))) for card in cards)
+    assert first.tobytes() != second.tobytes()
+    # The bottom lines (the room) are the same pixels on both.
+    bottom = (0, og.HEIGHT - og.MARGIN - 60, og.WIDTH, og.HEIGHT)
+    assert first.crop(bottom).tobytes() == second.crop(bottom).tobytes()
