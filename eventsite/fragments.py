@@ -30,10 +30,13 @@ What a kept part may read, so that its record is whole:
 - never a loop counter or a variable set around it: pass it as an argument.
 
 A part that reported a problem or a link to an anchor is not kept (those are
-the page's, reported each time it renders). The fragments of a page are one
-file in the cache folder, named after its URL and stamped with the build
+the page's, reported each time it renders). The fragments of a page are a
+file in the cache folder, named after its URL and the stamp of the build
 that wrote it; the build state names the stamp each page's record goes with,
-so a file written by a failed build is never read. The file is written with
+so a file written by a failed build is never read. A rendering that took
+most of its parts again from the page's last full file writes only the
+others and the keys of those it took, over that file (a moved programme
+item rewrote ~50 MB of parts for one changed card per page). The file is written with
 :mod:`marshal` (a programme page's is ~1 MB: pickle took twice as long each
 way), a value as its kind and its text: HTML, a serialized JSON-LD node or a
 plain string; a part with any other value is made again on each rendering.
@@ -44,6 +47,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import re
 import secrets
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -62,9 +66,14 @@ from .views import EntryView
 if TYPE_CHECKING:
     from .page import Page
 
-FORMAT = 4  # bump when the file's layout or its values change (2: JSON-LD nodes kept serialized; 3: marshal; 4: sealed)
+# Bump when the file's layout or its values change (2: JSON-LD nodes kept serialized; 3: marshal; 4: sealed;
+# 5: a file per build, listing only the new parts over the page's last full file).
+FORMAT = 5
 MAGIC = b"eventsite-fragments\n"  # a stray or foreign file is not decoded at all
 Key = tuple[Any, ...]
+Entry = tuple[str, str, frozenset[str], frozenset[str]]  # a part as stored: kind, text, files and facts read
+NEW_PARTS_AT_MOST = 0.25  # of a page's parts, for a file that lists only them over the page's full file
+_STAMP = re.compile(r"[A-Za-z0-9-]{1,64}")  # a stamp is part of a file name
 T = TypeVar("T")
 
 
@@ -81,6 +90,8 @@ class PageFragments:
     earlier: dict[Key, Fragment] = field(default_factory=dict)
     now: dict[Key, Fragment] = field(default_factory=dict)
     reused: int = 0
+    base: str = ""  # the stamp of the page's full file ``earlier`` was read from ("": none)
+    in_base: frozenset[Key] = frozenset()  # the keys of ``earlier`` as that file has them
 
 
 @lru_cache(maxsize=1 << 14)
@@ -117,49 +128,84 @@ class FragmentStore:
     def new_stamp() -> str:
         return secrets.token_hex(8)
 
-    def file(self, url: str) -> Path:
-        digest = hashlib.sha256(url.encode("utf-8")).hexdigest()
-        return self.folder / digest[:2] / f"{digest}.fragments"
+    def file(self, url: str, stamp: str = "") -> Path:
+        """The page's file written by the build ``stamp`` (this one by default)."""
+        digest = _url_digest(url)
+        return self.folder / digest[:2] / f"{digest}-{stamp or self.stamp}.fragments"
 
     def for_page(self, url: str) -> PageFragments:
         """The page's fragments of the last build whose reads are unchanged (none if they cannot be trusted)."""
         stamp = self.expected.get(url, "")
-        if not self.reusable or not stamp:
+        if not self.reusable or not _STAMP.fullmatch(stamp):
             return PageFragments()
+        found = self._read(url, stamp)
+        if found is None:
+            return PageFragments()
+        entries, base, taken = found
         try:
-            with open(self.file(url), "rb") as stream:
-                data = stream.read()
-            version, saved_stamp, saved_url, entries = marshal.loads(unseal(MAGIC, data))  # checked before marshal reads it
-        except (OSError, ValueError, TypeError, EOFError):  # unreadable, cut or damaged: made again
-            return PageFragments()
-        if version != FORMAT or saved_stamp != stamp or saved_url != url or not isinstance(entries, dict):
-            return PageFragments()
-        earlier: dict[Key, Fragment] = {}
-        paths: dict[str, Path] = {}  # parts of a page share most of the files they read
-        try:
-            for key, (kind, text, sources, facts) in entries.items():
-                if type(text) is not str:
-                    raise TypeError("a kept value is text")
-                if self.changed_sources.isdisjoint(sources) and self.changed_facts.isdisjoint(facts):
-                    read = frozenset(paths.get(source) or paths.setdefault(source, Path(source)) for source in sources)
-                    earlier[key] = Fragment(_VALUE_OF[kind](text), Reads(read, frozenset(facts)))
+            if base:  # the new parts of that build, over the page's full file
+                under = self._read(url, base)
+                if under is None or under[1]:  # gone, damaged, or not a full file
+                    return PageFragments()
+                merged = {key: under[0][key] for key in taken}
+                in_base = frozenset(merged) - entries.keys()
+                merged.update(entries)
+                entries = merged
+            else:
+                base, in_base = stamp, frozenset(entries)
+            earlier = self._fresh(entries)
         except (ValueError, TypeError, KeyError, AttributeError):  # a damaged entry: trust none of the file
             return PageFragments()
-        return PageFragments(earlier)
+        return PageFragments(earlier, base=base, in_base=in_base)
+
+    def _read(self, url: str, stamp: str) -> tuple[dict[Key, Entry], str, tuple[Key, ...]] | None:
+        """A file's parts, the stamp of the full file it lists them over ("": it is one) and the keys it
+        takes from that file; None when it is missing, damaged or another page's."""
+        try:
+            with open(self.file(url, stamp), "rb") as stream:
+                data = stream.read()
+            version, saved_stamp, saved_url, entries, base, taken = marshal.loads(unseal(MAGIC, data))  # checked first
+        except (OSError, ValueError, TypeError, EOFError):  # unreadable, cut or damaged: made again
+            return None
+        if version != FORMAT or saved_stamp != stamp or saved_url != url or not isinstance(entries, dict):
+            return None
+        if type(base) is not str or (base and not _STAMP.fullmatch(base)) or type(taken) is not tuple:
+            return None
+        return entries, base, taken
+
+    def _fresh(self, entries: dict[Key, Entry]) -> dict[Key, Fragment]:
+        """The parts none of whose reads changed."""
+        earlier: dict[Key, Fragment] = {}
+        paths: dict[str, Path] = {}  # parts of a page share most of the files they read
+        for key, (kind, text, sources, facts) in entries.items():
+            if type(text) is not str:
+                raise TypeError("a kept value is text")
+            if self.changed_sources.isdisjoint(sources) and self.changed_facts.isdisjoint(facts):
+                read = frozenset(paths.get(source) or paths.setdefault(source, Path(source)) for source in sources)
+                earlier[key] = Fragment(_VALUE_OF[kind](text), Reads(read, frozenset(facts)))
+        return earlier
 
     def save(self, url: str, fragments: PageFragments) -> str:
-        """Keep the fragments this rendering used; the stamp to record with the page ("" when there are none)."""
-        if not fragments.now:
+        """Keep the fragments this rendering used; the stamp to record with the page ("" when there are none).
+
+        Where the rendering took most of its parts as the page's full file has them, the file lists only
+        the others and the keys of those; the full file is kept for it, older files of the page removed.
+        """
+        now = fragments.now
+        if not now:
             return ""
-        entries = {}
-        for key, fragment in fragments.now.items():
+        taken = tuple(key for key, fragment in now.items() if key in fragments.in_base and fragments.earlier.get(key) is fragment)
+        over = fragments.base if fragments.base and len(now) - len(taken) <= NEW_PARTS_AT_MOST * len(now) else ""
+        skipped = frozenset(taken) if over else frozenset()
+        entries: dict[Key, Entry] = {}
+        for key, fragment in now.items():
             kind = _kind_of(fragment.value)
-            if kind is not None:
+            if kind is not None and key not in skipped:
                 sources = frozenset(normal_path(source) for source in fragment.reads.sources)
                 entries[key] = (kind, _text_of(fragment.value), sources, frozenset(fragment.reads.facts))
         target = self.file(url)
         try:
-            data = seal(MAGIC, marshal.dumps((FORMAT, self.stamp, url, entries)))
+            data = seal(MAGIC, marshal.dumps((FORMAT, self.stamp, url, entries, over, taken if over else ())))
         except ValueError:  # a key marshal cannot write: keep_macro allows none, a direct keep() might
             return ""
         try:
@@ -169,7 +215,28 @@ class FragmentStore:
             temporary.replace(target)
         except OSError:
             return ""  # a read-only cache only costs time
+        self._remove_others(url, {target.name, self.file(url, over).name if over else ""})
         return self.stamp
+
+    def _remove_others(self, url: str, kept: set[str]) -> None:
+        """The page's other files: those of earlier builds (their stamps are no longer recorded), a killed
+        build's temporary one, one of an earlier format."""
+        digest = _url_digest(url)
+        folder = self.folder / digest[:2]
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            return
+        for name in names:
+            if name.startswith(digest) and name not in kept:
+                try:
+                    os.unlink(folder / name)
+                except OSError:
+                    pass
+
+
+def _url_digest(url: str) -> str:
+    return hashlib.sha256(url.encode("utf-8")).hexdigest()
 
 
 class KeptParts(Protocol):

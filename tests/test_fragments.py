@@ -132,12 +132,17 @@ def test_fragments_are_not_trusted_from_another_build_a_template_change_or_a_dam
         fragments_module.MAGIC + b"\xff\x00garbage",  # damaged after the header
         good[len(fragments_module.MAGIC):],  # no header: a file of another kind
         sealed(marshal.dumps({"a": 1})),
-        sealed(marshal.dumps((99, stamp, "/en/schedule/", {}))),  # another format
-        sealed(marshal.dumps((fragments_module.FORMAT, stamp, "/en/other/", {}))),  # another page's
-        sealed(marshal.dumps((fragments_module.FORMAT, stamp, "/en/schedule/", {key: ("html", "<p>a</p>")}))),
-        sealed(marshal.dumps((fragments_module.FORMAT, stamp, "/en/schedule/", {key: ("pdf", "x", frozenset(), frozenset())}))),
-        sealed(marshal.dumps((fragments_module.FORMAT, stamp, "/en/schedule/", {key: ("html", 7, frozenset(), frozenset())}))),
-        sealed(marshal.dumps((fragments_module.FORMAT, stamp, "/en/schedule/", {key: ("html", "x", 5, frozenset())}))),
+        sealed(marshal.dumps((99, stamp, "/en/schedule/", {}, "", ()))),  # another format
+        sealed(marshal.dumps((fragments_module.FORMAT, stamp, "/en/other/", {}, "", ()))),  # another page's
+        sealed(marshal.dumps((fragments_module.FORMAT, stamp, "/en/schedule/", {}))),  # the layout of format 4
+        sealed(marshal.dumps((fragments_module.FORMAT, stamp, "/en/schedule/", {key: ("html", "<p>a</p>")}, "", ()))),
+        sealed(marshal.dumps((fragments_module.FORMAT, stamp, "/en/schedule/", {key: ("pdf", "x", frozenset(), frozenset())}, "", ()))),
+        sealed(marshal.dumps((fragments_module.FORMAT, stamp, "/en/schedule/", {key: ("html", 7, frozenset(), frozenset())}, "", ()))),
+        sealed(marshal.dumps((fragments_module.FORMAT, stamp, "/en/schedule/", {key: ("html", "x", 5, frozenset())}, "", ()))),
+        sealed(marshal.dumps((fragments_module.FORMAT, stamp, "/en/schedule/", {}, 5, ()))),  # no stamp of a full file
+        sealed(marshal.dumps((fragments_module.FORMAT, stamp, "/en/schedule/", {}, "../x", ()))),
+        sealed(marshal.dumps((fragments_module.FORMAT, stamp, "/en/schedule/", {}, stamp, [key]))),
+        sealed(marshal.dumps((fragments_module.FORMAT, stamp, "/en/schedule/", {}, stamp, (key,)))),  # over itself
     ]
     for damage in damages:
         file.write_bytes(damage)
@@ -190,6 +195,101 @@ def test_a_page_with_nothing_kept_saves_no_file(tmp_path: Path) -> None:
     store = FragmentStore(tmp_path, "stamp")
     assert store.save("/en/", PageFragments()) == ""
     assert not any(tmp_path.iterdir())
+
+
+
+def page_parts(tmp_path: Path, count: int) -> tuple[dict[tuple, Fragment], list[Path]]:
+    """``count`` cards, each having read its own file."""
+    sources = [tmp_path / f"s{number}.md" for number in range(count)]
+    made = {("macro", "card", ("session", f"s{number}")): Fragment(Markup(f"<p>{number}</p>" + "x" * 200), Reads(frozenset({source})))
+            for number, source in enumerate(sources)}
+    return made, sources
+
+
+def stored_parts(store: FragmentStore, url: str) -> tuple[dict, str, tuple]:
+    """What the file of ``store``'s build holds: its own parts, the full file they go over, the keys taken from it."""
+    _, _, _, entries, over, taken = marshal.loads(fragments_module.unseal(fragments_module.MAGIC, store.file(url).read_bytes()))
+    return entries, over, taken
+
+
+def rendered_again(store: FragmentStore, url: str, remade: dict[tuple, Fragment]) -> PageFragments:
+    """A rendering that takes every part still fresh and makes ``remade`` again, as keep() does."""
+    page = store.for_page(url)
+    for key, found in page.earlier.items():
+        page.now[key] = found
+    page.now.update(remade)
+    return page
+
+
+def test_a_page_that_takes_most_parts_again_writes_only_the_others_over_its_full_file(tmp_path: Path) -> None:
+    url = "/en/schedule/"
+    made, sources = page_parts(tmp_path, 8)
+    keys = list(made)
+    assert FragmentStore(tmp_path, "s1").save(url, PageFragments(now=dict(made))) == "s1"
+    assert stored_parts(FragmentStore(tmp_path, "s1"), url)[1:] == ("", ())  # the first file is a full one
+
+    changed = {keys[3]: Fragment(Markup("<p>moved</p>"), Reads(frozenset({sources[3]})))}
+    second = FragmentStore(tmp_path, "s2", {url: "s1"}, frozenset({fragments_module.normal_path(sources[3])}))
+    page = rendered_again(second, url, changed)
+    assert len(page.earlier) == 7 and page.base == "s1"
+    assert second.save(url, page) == "s2"
+    entries, over, taken = stored_parts(second, url)
+    assert list(entries) == [keys[3]] and over == "s1" and set(taken) == set(keys) - {keys[3]}
+    assert FragmentStore(tmp_path, "s1").file(url).is_file()  # kept: the new file goes over it
+
+    third = FragmentStore(tmp_path, "s3", {url: "s2"})
+    found = third.for_page(url)
+    assert set(found.earlier) == set(keys) and found.base == "s1"
+    assert found.earlier[keys[3]].value == "<p>moved</p>" and found.earlier[keys[0]].value == made[keys[0]].value
+    assert found.earlier[keys[5]].reads.sources == {Path(fragments_module.normal_path(sources[5]))}
+    assert third.save(url, rendered_again(third, url, {})) == "s3"
+    entries, over, taken = stored_parts(third, url)
+    assert list(entries) == [keys[3]] and over == "s1"  # the part from the second build is listed again
+    names = sorted(path.name.rsplit("-", 1)[1] for path in tmp_path.rglob("*.fragments"))
+    assert names == ["s1.fragments", "s3.fragments"]  # the second build's file is gone: no record names it now
+    assert set(FragmentStore(tmp_path, "s4", {url: "s3"}).for_page(url).earlier) == set(keys)
+
+
+def test_a_page_with_many_new_parts_writes_a_full_file_and_drops_the_older_ones(tmp_path: Path) -> None:
+    url = "/en/schedule/"
+    made, sources = page_parts(tmp_path, 8)
+    keys = list(made)
+    FragmentStore(tmp_path, "s1").save(url, PageFragments(now=dict(made)))
+    stale = frozenset(fragments_module.normal_path(source) for source in sources[:3])
+    second = FragmentStore(tmp_path, "s2", {url: "s1"}, stale)
+    remade = {key: Fragment(Markup(f"<p>new {key[2][1]}</p>"), made[key].reads) for key in keys[:3]}
+    assert second.save(url, rendered_again(second, url, remade)) == "s2"
+    entries, over, taken = stored_parts(second, url)
+    assert set(entries) == set(keys) and over == "" and taken == ()
+    assert [path.name.rsplit("-", 1)[1] for path in tmp_path.rglob("*.fragments")] == ["s2.fragments"]
+    found = FragmentStore(tmp_path, "s3", {url: "s2"}).for_page(url).earlier
+    assert found[keys[0]].value == "<p>new s0</p>" and found[keys[7]].value == made[keys[7]].value
+
+
+def test_parts_over_a_full_file_that_is_gone_damaged_or_not_full_are_not_trusted(tmp_path: Path) -> None:
+    url = "/en/schedule/"
+    made, sources = page_parts(tmp_path, 8)
+    keys = list(made)
+    FragmentStore(tmp_path, "s1").save(url, PageFragments(now=dict(made)))
+    second = FragmentStore(tmp_path, "s2", {url: "s1"}, frozenset({fragments_module.normal_path(sources[0])}))
+    second.save(url, rendered_again(second, url, {keys[0]: made[keys[0]]}))
+    assert stored_parts(second, url)[1] == "s1"
+    full = FragmentStore(tmp_path, "s1").file(url)
+    good = full.read_bytes()
+    assert len(FragmentStore(tmp_path, "s3", {url: "s2"}).for_page(url).earlier) == 8
+
+    full.write_bytes(good[:-1] + bytes([good[-1] ^ 1]))  # damaged
+    assert FragmentStore(tmp_path, "s3", {url: "s2"}).for_page(url).earlier == {}
+    full.unlink()  # gone
+    assert FragmentStore(tmp_path, "s3", {url: "s2"}).for_page(url).earlier == {}
+
+    # A file naming as its full file one that lists parts over another (though it has them all): one step only.
+    _, _, _, entries, _, _ = marshal.loads(fragments_module.unseal(fragments_module.MAGIC, good))
+    over_over = seal(fragments_module.MAGIC, marshal.dumps((fragments_module.FORMAT, "s1", url, entries, "s0", ())))
+    full.write_bytes(over_over)
+    assert FragmentStore(tmp_path, "s3", {url: "s2"}).for_page(url).earlier == {}
+    # A stamp that is not a file name's part is never opened.
+    assert FragmentStore(tmp_path, "s3", {url: "../s1"}).for_page(url).earlier == {}
 
 
 # --- keep(): reuse, records, parts that report problems ------------------------------------
