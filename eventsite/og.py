@@ -336,10 +336,15 @@ def _fit(line: Line, width: int, most: int) -> tuple[str, ...]:
 
 def _text(canvas: ImageDraw.ImageDraw, line: Line, text: str, y: int, fill: int, left: int, right: int) -> int:
     """Draw one line at ``y`` (its top) between ``left`` and ``right``; the y of the next line."""
-    rtl = _direction(line) == "rtl"
-    direction, language = _layout(line)
-    canvas.text((right if rtl else left, y), text, font=_font(line), fill=fill, anchor="ra" if rtl else "la", direction=direction, language=language)
+    anchor, direction, language = _placement(line)
+    canvas.text((right if anchor == "ra" else left, y), text, font=_font(line), fill=fill, anchor=anchor, direction=direction, language=language)
     return y + _line_height(line)
+
+
+def _placement(line: Line) -> tuple[str, str | None, str | None]:
+    """(anchor, direction, language): a line starts at the right edge in a right-to-left script."""
+    direction, language = _layout(line)
+    return ("ra" if _direction(line) == "rtl" else "la"), direction, language
 
 
 def _repeated_text(image: Image.Image, canvas: ImageDraw.ImageDraw, line: Line, text: str, y: int, fill: int, left: int, right: int) -> int:
@@ -361,9 +366,7 @@ def _repeated_text(image: Image.Image, canvas: ImageDraw.ImageDraw, line: Line, 
 def _line_strip(line: Line, text: str, fill: int, left: int, right: int, width: int) -> tuple[Image.Image, int]:
     """The line drawn at y = 0 on a blank strip as wide as the card and as tall as its glyphs; and the
     strip's top relative to that y (negative where marks rise above the ascender)."""
-    rtl = _direction(line) == "rtl"
-    direction, language = _layout(line)
-    anchor = "ra" if rtl else "la"
+    anchor, direction, language = _placement(line)
     _, above, _, below = _font(line).getbbox(text, anchor=anchor, direction=direction, language=language)
     top, bottom = min(math.floor(above), 0), max(math.ceil(below), 1)
     strip = Image.new("L", (width, bottom - top), 0)
