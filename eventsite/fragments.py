@@ -215,22 +215,22 @@ class FragmentStore:
             temporary.replace(target)
         except OSError:
             return ""  # a read-only cache only costs time
-        self._remove_others(url, {target.name, self.file(url, over).name if over else ""})
+        self._remove_others(target, (self.stamp, over))
         return self.stamp
 
-    def _remove_others(self, url: str, kept: set[str]) -> None:
-        """The page's other files: those of earlier builds (their stamps are no longer recorded), a killed
-        build's temporary one, one of an earlier format."""
-        digest = _url_digest(url)
-        folder = self.folder / digest[:2]
+    def _remove_others(self, written: Path, stamps: tuple[str, ...]) -> None:
+        """The page's other files beside ``written``: those of earlier builds (their stamps are no longer
+        recorded), a killed build's temporary one, one of an earlier format."""
+        digest = written.name.split("-", 1)[0]
+        kept = {f"{digest}-{stamp}.fragments" for stamp in stamps if stamp}
         try:
-            names = os.listdir(folder)
+            names = os.listdir(written.parent)
         except OSError:
             return
         for name in names:
             if name.startswith(digest) and name not in kept:
                 try:
-                    os.unlink(folder / name)
+                    os.unlink(written.parent / name)
                 except OSError:
                     pass
 
