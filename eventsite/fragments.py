@@ -20,7 +20,9 @@ tests/test_rebuild.py check it).
 What a kept part may read, so that its record is whole:
 
 - its arguments: views (recorded again when kept, :meth:`EntryView.record_again`),
-  strings, numbers, booleans and None, which are its key on the page;
+  strings, numbers, booleans and None, which are its key on the page, and
+  groups of views that name themselves (:class:`KeptGroup`: a programme day
+  by its date and the ids of its items);
 - ``site``, ``page``, ``links``, ``entry`` and the translations of the page's
   template context. Values the views compute once and cache record what they
   read on every later read (views.recorded_property), so a list made before
@@ -52,7 +54,7 @@ import secrets
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Protocol, TypeVar, runtime_checkable
 
 from jinja2 import TemplateRuntimeError
 from markupsafe import Markup
@@ -354,6 +356,16 @@ def keep_macro(page: "Page", entry: EntryView | None, macro: Any, *arguments: An
     return keep(page, key, lambda: Markup(macro(*arguments)), views)
 
 
+@runtime_checkable
+class KeptGroup(Protocol):
+    """A value made outside a kept part that names it: a programme day, by its date and its items."""
+
+    def fragment_key(self) -> tuple[Any, tuple[EntryView, ...]]:
+        """Its key (strings and numbers; it must change whenever which items it groups does) and those items'
+        views, recorded again when the part is kept."""
+        ...
+
+
 def _macro_key(macro: Any, arguments: tuple[Any, ...]) -> tuple[Key, tuple[EntryView, ...]]:
     """A kept macro call's key on its page, and the views among its arguments."""
     key: list[Any] = ["macro", macro.name]
@@ -364,10 +376,14 @@ def _macro_key(macro: Any, arguments: tuple[Any, ...]) -> tuple[Key, tuple[Entry
             views.append(argument)
         elif argument is None or type(argument) in (str, int, float, bool):
             key.append(argument)
+        elif isinstance(argument, KeptGroup):
+            group_key, group_views = argument.fragment_key()
+            key.append(group_key)
+            views.extend(group_views)
         elif isinstance(argument, str):  # Markup: its own kind of key (it renders unescaped), and one marshal can write
             key.append((type(argument).__name__, str(argument)))
         else:
-            raise TemplateRuntimeError(f"keep({macro.name}, …): a {type(argument).__name__} cannot name a kept fragment; pass views, strings or numbers")
+            raise TemplateRuntimeError(f"keep({macro.name}, …): a {type(argument).__name__} cannot name a kept fragment; pass views, strings, numbers or days")
     return tuple(key), tuple(views)
 
 

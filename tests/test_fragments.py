@@ -361,7 +361,7 @@ def test_a_markup_argument_names_its_own_fragment_and_the_page_is_still_saved(tm
 def test_keep_in_a_template_refuses_an_argument_that_cannot_name_a_fragment(tmp_path: Path, capsys) -> None:
     space = Workspace(tmp_path)
     schedule = space.templates / "schedule.html"
-    schedule.write_text(schedule.read_text(encoding="utf-8").replace("keep(session_item, session)", "keep(session_item, day)"), encoding="utf-8")
+    schedule.write_text(schedule.read_text(encoding="utf-8").replace("keep(session_item, session)", "keep(session_item, day.date)"), encoding="utf-8")
     code, _, err = space.build(capsys)
     assert code == 1
     assert "schedule.html:" in err and "cannot name a kept fragment" in err
@@ -385,6 +385,45 @@ def test_moving_one_item_reuses_the_other_cards_and_matches_a_full_build(tmp_pat
     assert programme_times(space.output)["session-talk"].startswith("2019-11-26T16:00")
     assert counts["reused"], "no kept fragment was reused"
     assert counts["made"], "the moved item's card was not made again"
+    space.assert_same_as_a_full_build()
+
+
+def test_a_moved_item_makes_again_only_the_room_grid_of_its_day(tmp_path: Path, capsys, monkeypatch) -> None:
+    space = Workspace(tmp_path)
+    sessions = space.content / "sessions"
+    apply(sessions / "beside-opening.md", session_text("Beside the opening", 5, 9, speakers="[]", room="hall-b"))
+    apply(sessions / "beside-talk.md", session_text("Beside the talk", 6, 14, speakers="[]", room="hall-a"))
+    apply(sessions / "talk.md", session_text("Talk", 6, 14, speakers="[]", room="hall-b"))
+    code, _, err = space.build(capsys)
+    assert code == 0, err
+    grids: list[tuple[str, bool]] = []  # (day, taken from the last build)
+    original = fragments_module.keep
+
+    def counting(page, key, make, views=()):
+        fragments = page.fragments
+        before = fragments.reused if fragments is not None else 0
+        value = original(page, key, make, views)
+        if key[:2] == ("macro", "room_grid") and page.route.url == "/en/schedule/":
+            grids.append((key[2][1], fragments is not None and fragments.reused > before))
+        return value
+
+    monkeypatch.setattr(fragments_module, "keep", counting)
+    later = session_text("Beside the talk", 6, 14, speakers="[]", room="hall-a").replace("14:00", "14:15").replace("14:45", "15:00")
+    apply(sessions / "beside-talk.md", later)  # a quarter of an hour later, still beside the talk
+    code, out, err = space.build(capsys, "--workers", "1")
+    assert code == 0 and out.startswith("updated "), err
+    assert dict(grids) == {"2019-11-25": True, "2019-11-26": False}, grids
+    page = lxml_html.fromstring((space.output / "en" / "schedule" / "index.html").read_bytes())
+    moved = page.xpath('//section[@id="day-2019-11-26"]//table[@class="room-grid"]//td[a[contains(., "Beside the talk")]]//span[@class="grid-time"]')
+    assert [cell.text_content() for cell in moved] == ["2:15\u2009\u2013\u20093:00\u202fPM"]
+    space.assert_same_as_a_full_build()
+
+    # Moved to the other day: both days group other items now, and both grids are made again.
+    grids.clear()
+    apply(sessions / "beside-talk.md", session_text("Beside the talk", 5, 9, speakers="[]", room="hall-a"))
+    code, out, err = space.build(capsys, "--workers", "1")
+    assert code == 0, err
+    assert sorted(grids) == [("2019-11-25", False), ("2019-11-26", False)], grids
     space.assert_same_as_a_full_build()
 
 

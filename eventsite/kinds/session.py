@@ -434,6 +434,11 @@ class DayView:
     def time(self, moment: dt.datetime) -> str:
         return self.page.formatter.time(moment)
 
+    def fragment_key(self) -> tuple[tuple[str, ...], tuple[SessionView, ...]]:
+        """As a kept part's argument (fragments.KeptGroup): the date and which items; what the items say is
+        recorded by their views."""
+        return ("day", self.date.isoformat(), *(view.id for view in self.sessions)), tuple(self.sessions)
+
 
 # --- what changed -----------------------------------------------------------------------
 
