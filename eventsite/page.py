@@ -13,7 +13,7 @@ import gettext as gettext_module
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Hashable, Mapping, TypeVar
 from urllib.parse import unquote, urljoin
 
 from markupsafe import Markup
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from .fragments import KeptParts, PageFragments
     from .kinds.base import KindTable
 
+V = TypeVar("V")
 
 class Formatters:
     """One CLDR formatter per language, made on first use."""
@@ -65,6 +66,32 @@ class FlagFiles:
         return self._found[code]
 
 
+class SharedValues:
+    """Values that several pages of one build make alike (the programme exports' schedule), made once per
+    process with what making them read, which is recorded again into every page that takes them.
+
+    Only for values that depend on nothing of the page but what their key names; PageKind.rendered_with
+    puts the pages that share one in the same worker.
+    """
+
+    def __init__(self) -> None:
+        self._made: dict[Hashable, tuple[Any, Items]] = {}
+
+    def get(self, page: "Page", key: Hashable, make: Callable[[], V]) -> V:
+        recorder = page.recorder
+        found = self._made.get(key)
+        if found is not None:
+            recorder.replay_items(found[1])
+            return found[0]
+        mark = recorder.begin()
+        try:
+            value = make()
+        finally:
+            items = recorder.end(mark)
+        self._made[key] = (value, items)
+        return value
+
+
 @dataclass(frozen=True)
 class RenderContext:
     """What every page of one build shares."""
@@ -83,6 +110,10 @@ class RenderContext:
     @cached_property  # on the instance's own __dict__: allowed on a frozen dataclass
     def flag_file(self) -> FlagFiles:
         return FlagFiles(self.theme)
+
+    @cached_property
+    def shared_values(self) -> SharedValues:
+        return SharedValues()
 
 
 @dataclass

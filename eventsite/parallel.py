@@ -136,11 +136,19 @@ def plan_chunks(routes: Sequence[Route]) -> list[list[int]]:
     """Route numbers in the order workers take them: the whole-site pages first, one per chunk.
 
     A programme, feed or sitemap costs as much as a hundred single pages on a large site; queued
-    last, two of them on one worker kept the other one idle at the end.
+    last, two of them on one worker kept the other one idle at the end. Pages whose kinds are
+    rendered together (PageKind.rendered_with) share one chunk, so the second takes what the
+    first made.
     """
-    whole = [index for index, route in enumerate(routes) if route.key is None]
-    single = [index for index, route in enumerate(routes) if route.key is not None]
-    return [[index] for index in whole] + [single[start:start + CHUNK] for start in range(0, len(single), CHUNK)]
+    whole: dict[tuple[str, int], list[int]] = {}
+    single = []
+    for index, route in enumerate(routes):
+        if route.key is not None:
+            single.append(index)
+        else:
+            group = route.kind.rendered_with
+            whole.setdefault((group, -1) if group else ("", index), []).append(index)
+    return list(whole.values()) + [single[start:start + CHUNK] for start in range(0, len(single), CHUNK)]
 
 
 _routes: list[Route] = []

@@ -33,6 +33,9 @@ class PageKind:
     json_ld: Callable[[Any, Any, Any], list[dict]] | None = None
     # The texts of the page's share card (eventsite/og.py; page → views.ShareText); None: no card.
     share_card: Callable[[Any], Any] | None = None
+    # Pages of kinds with the same group are rendered one after the other by one worker, where they take what
+    # they make alike from the first (page.SharedValues: the programme exports' schedule). "": none.
+    rendered_with: str = ""
 
 
 def single(site: Site) -> Iterable[None]:

@@ -66,3 +66,43 @@ def test_a_damaged_entry_is_parsed_again(tmp_path: Path, monkeypatch, damage: by
 def test_without_a_cache_folder_nothing_is_kept(tmp_path: Path) -> None:
     renderer_for(tmp_path, None).template_files("session.html")
     assert not (tmp_path / "cache").exists()
+
+
+# --- values several pages make alike (page.SharedValues) ------------------------------
+
+
+def test_the_programme_exports_make_their_schedule_once_and_each_records_what_it_read(tmp_path: Path, monkeypatch) -> None:
+    from eventsite import formats
+    from eventsite.depends import Recorder
+    from eventsite.parallel import plan_chunks
+    from eventsite.render import render_route
+
+    made: list[str] = []
+    original = formats._schedule_of
+
+    def counting(page):
+        made.append(page.route.url)
+        return original(page)
+
+    monkeypatch.setattr(formats, "_schedule_of", counting)
+    routes = {route.kind.name: route for route in renderer_for(tmp_path, None).plan.routes if route.kind.name in ("schedule-xml", "schedule-json")}
+    assert set(routes) == {"schedule-xml", "schedule-json"}
+
+    def render(renderer: Renderer, name: str) -> tuple[bytes | None, Recorder]:
+        recorder = Recorder()
+        return render_route(renderer, routes[name], recorder).data, recorder
+
+    alone = {name: render(renderer_for(tmp_path, None), name) for name in routes}  # each with its own renderer
+    assert len(made) == 2
+    shared = renderer_for(tmp_path, None)
+    together = {name: render(shared, name) for name in ("schedule-xml", "schedule-json")}
+    assert len(made) == 3, "the second export made the schedule again"
+    for name in routes:
+        assert together[name][0] == alone[name][0]
+        assert together[name][1].sources == alone[name][1].sources and together[name][1].facts == alone[name][1].facts
+        assert any(fact.startswith("collection:") for fact in together[name][1].facts)
+
+    # One worker renders both: they are one chunk of the parallel build.
+    plan = list(shared.plan.routes)
+    numbers = {plan.index(route) for route in routes.values()}
+    assert numbers in [set(chunk) for chunk in plan_chunks(plan)]

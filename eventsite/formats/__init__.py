@@ -263,7 +263,16 @@ class Schedule:
 
 
 def schedule_of(page: Page) -> Schedule:
-    """The whole programme in the page's language (the default one for the feeds), from the same views as the pages."""
+    """The whole programme in the page's language (the default one for the feeds), from the same views as the pages.
+
+    Made once for schedule.xml and schedule.json (rendered together: their kinds' ``rendered_with``). What it
+    holds depends only on the page's language and folder: links in bodies are made absolute from there.
+    """
+    folder = page.route.url.rsplit("/", 1)[0]
+    return page.context.shared_values.get(page, ("schedule", page.lang, folder), lambda: _schedule_of(page))
+
+
+def _schedule_of(page: Page) -> Schedule:
     site = page.site
     site_view = SiteView(page)
     acronym = acronym_of(site)
