@@ -11,15 +11,17 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, Callable, Iterator, NamedTuple, TypeVar
 
 V = TypeVar("V")
 Items = tuple[Path | str, ...]  # what a part read, in order: files (Path) and facts (str)
 
 
-@dataclass(frozen=True)
-class Reads:
-    """What one part of a page read (a kept fragment, a view's cached value): recorded again when reused."""
+class Reads(NamedTuple):
+    """What one part of a page read (a kept fragment, a view's cached value): recorded again when reused.
+
+    A named tuple, not a frozen dataclass: a rebuild makes one for each of ~40,000 kept parts it reads,
+    and a tuple is made five times faster."""
 
     sources: frozenset[Path] = frozenset()
     facts: frozenset[str] = frozenset()

@@ -54,7 +54,7 @@ import secrets
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, NamedTuple, Protocol, TypeVar, runtime_checkable
 
 from jinja2 import TemplateRuntimeError
 from markupsafe import Markup
@@ -79,8 +79,7 @@ _STAMP = re.compile(r"[A-Za-z0-9-]{1,64}")  # a stamp is part of a file name
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class Fragment:
+class Fragment(NamedTuple):  # a tuple for the same reason as Reads
     value: Any  # HTML (Markup) or plain data (a serialized JSON-LD node): never changed once made
     reads: Reads
 
@@ -125,6 +124,8 @@ class FragmentStore:
     changed_sources: frozenset[str] = frozenset()  # normal_path of every file changed since the last build
     changed_facts: frozenset[str] = frozenset()
     reusable: bool = True  # False when a template changed: a kept part's record does not name the templates
+    # One Path per file read, for all the pages a process renders: they read mostly the same files.
+    _paths: dict[str, Path] = field(default_factory=dict, compare=False, repr=False)
 
     @staticmethod
     def new_stamp() -> str:
@@ -178,7 +179,7 @@ class FragmentStore:
     def _fresh(self, entries: dict[Key, Entry]) -> dict[Key, Fragment]:
         """The parts none of whose reads changed."""
         earlier: dict[Key, Fragment] = {}
-        paths: dict[str, Path] = {}  # parts of a page share most of the files they read
+        paths = self._paths
         for key, (kind, text, sources, facts) in entries.items():
             if type(text) is not str:
                 raise TypeError("a kept value is text")
