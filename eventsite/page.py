@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 V = TypeVar("V")
 
+
 class Formatters:
     """One CLDR formatter per language, made on first use."""
 
