@@ -12,7 +12,7 @@ import pytest
 from lxml import html as lxml_html
 from markupsafe import Markup, escape
 
-from eventsite import fragments as fragments_module
+from eventsite import formats, fragments as fragments_module
 from eventsite.cache import seal
 from eventsite.depends import NullRecorder, Reads, Recorder
 from eventsite.errors import Problem
@@ -424,6 +424,34 @@ def test_a_moved_item_makes_again_only_the_room_grid_of_its_day(tmp_path: Path, 
     code, out, err = space.build(capsys, "--workers", "1")
     assert code == 0, err
     assert sorted(grids) == [("2019-11-25", False), ("2019-11-26", False)], grids
+    space.assert_same_as_a_full_build()
+
+
+def test_the_programme_exports_keep_each_description_and_make_the_edited_one_again(tmp_path: Path, capsys, monkeypatch) -> None:
+    space = Workspace(tmp_path)
+    code, _, err = space.build(capsys)
+    assert code == 0, err
+    descriptions: list[tuple[str, bool]] = []  # (item, taken from the last build)
+    original = fragments_module.keep
+
+    def counting(page, key, make, views=()):
+        fragments = page.fragments
+        before = fragments.reused if fragments is not None else 0
+        value = original(page, key, make, views)
+        if key[0] == "description":
+            descriptions.append((key[1], fragments is not None and fragments.reused > before))
+        return value
+
+    monkeypatch.setattr(formats, "keep", counting)
+    talk = space.content / "sessions" / "talk.md"
+    apply(talk, talk.read_text(encoding="utf-8").replace("Traffic.", "A new body for the talk."))
+    code, out, err = space.build(capsys, "--workers", "1")
+    assert code == 0 and out.startswith("updated "), err
+    taken = dict(descriptions)
+    assert taken["talk"] is False and taken["opening"] is True, descriptions
+    assert len(descriptions) == len(taken), "the second export made the schedule again"
+    xml = lxml_html.fromstring((space.output / "schedule.xml").read_bytes())
+    assert any("A new body for the talk." in (text or "") for text in xml.xpath("//description/text()"))
     space.assert_same_as_a_full_build()
 
 

@@ -36,6 +36,7 @@ from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 from ..entries import Site, Text
+from ..fragments import keep
 from ..ids import entry_guid, room_guid, stable_numbers
 from ..kinds.session import SessionView
 from ..page import Page
@@ -313,7 +314,7 @@ def _schedule_of(page: Page) -> Schedule:
             room=rooms[session.room.id] if session.room else pseudo_room,
             title=session.title or Text(session.id, site.default_language),  # type: ignore[arg-type]
             abstract=summary.value if summary else "",
-            description=plain_body(page, session).value,
+            description=_kept_description(page, session),
             track=tracks[session.id].name,
             type=session.kind_id,
             persons=persons_of(session),
@@ -355,6 +356,12 @@ def _schedule_of(page: Page) -> Schedule:
         days=days,
         version=_version(events),
     )
+
+
+def _kept_description(page: Page, session: SessionView) -> str:
+    """The body as plain text, kept between builds with what it read (eventsite/fragments.py): converting
+    300 bodies, each from its own cache file, was half of making the schedule again after an item moved."""
+    return keep(page, ("description", session.id), lambda: plain_body(page, session).value, (session,))
 
 
 def _timeslot_minutes(events: list[ScheduleEvent]) -> int:
