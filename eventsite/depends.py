@@ -106,6 +106,15 @@ class Recorder:
                 self.sources.add(item)
         self._log.extend(items)
 
+    def reading(self, compute: Callable[[], V]) -> tuple[V, Items]:
+        """``compute()`` and what it read (recorded into the page and the parts being made as well)."""
+        mark = self.begin()
+        try:
+            value = compute()
+        finally:
+            items = self.end(mark)
+        return value, items
+
     def memo(self, store: dict[Any, tuple[V, Items]], key: Any, compute: Callable[[], V], keep: Callable[[V], bool] = lambda value: True) -> V:
         """``store[key]``, made by ``compute()`` the first time (and kept if ``keep`` says so).
 
@@ -119,11 +128,7 @@ class Recorder:
             if self._open:
                 self.replay_items(found[1])
             return found[0]
-        mark = self.begin()
-        try:
-            value = compute()
-        finally:
-            items = self.end(mark)
+        value, items = self.reading(compute)
         if keep(value):
             store[key] = (value, items)
         return value

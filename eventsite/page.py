@@ -84,11 +84,7 @@ class SharedValues:
         if found is not None:
             recorder.replay_items(found[1])
             return found[0]
-        mark = recorder.begin()
-        try:
-            value = make()
-        finally:
-            items = recorder.end(mark)
+        value, items = recorder.reading(make)
         self._made[key] = (value, items)
         return value
 

@@ -46,11 +46,7 @@ def remembered(holder: Any, page: Page, name: str, compute: Callable[[], V], kee
         if recorder.capturing:
             recorder.replay_items(found[1])
         return found[0]
-    mark = recorder.begin()
-    try:
-        value = compute()
-    finally:
-        items = recorder.end(mark)
+    value, items = recorder.reading(compute)
     if keep(value):
         holder.__dict__[slot if items else name] = (value, items) if items else value
     return value
