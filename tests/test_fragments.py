@@ -396,34 +396,27 @@ def test_a_moved_item_makes_again_only_the_room_grid_of_its_day(tmp_path: Path, 
     apply(sessions / "talk.md", session_text("Talk", 6, 14, speakers="[]", room="hall-b"))
     code, _, err = space.build(capsys)
     assert code == 0, err
-    grids: list[tuple[str, bool]] = []  # (day, taken from the last build)
-    original = fragments_module.keep
+    calls = kept_calls(monkeypatch, fragments_module)
 
-    def counting(page, key, make, views=()):
-        fragments = page.fragments
-        before = fragments.reused if fragments is not None else 0
-        value = original(page, key, make, views)
-        if key[:2] == ("macro", "room_grid") and page.route.url == "/en/schedule/":
-            grids.append((key[2][1], fragments is not None and fragments.reused > before))
-        return value
+    def grids() -> list[tuple[str, bool]]:  # (day, taken from the last build) on the English programme
+        return [(key[2][1], taken) for url, key, taken in calls if key[:2] == ("macro", "room_grid") and url == "/en/schedule/"]
 
-    monkeypatch.setattr(fragments_module, "keep", counting)
     later = session_text("Beside the talk", 6, 14, speakers="[]", room="hall-a").replace("14:00", "14:15").replace("14:45", "15:00")
     apply(sessions / "beside-talk.md", later)  # a quarter of an hour later, still beside the talk
     code, out, err = space.build(capsys, "--workers", "1")
     assert code == 0 and out.startswith("updated "), err
-    assert dict(grids) == {"2019-11-25": True, "2019-11-26": False}, grids
+    assert dict(grids()) == {"2019-11-25": True, "2019-11-26": False}, grids()
     page = lxml_html.fromstring((space.output / "en" / "schedule" / "index.html").read_bytes())
     moved = page.xpath('//section[@id="day-2019-11-26"]//table[@class="room-grid"]//td[a[contains(., "Beside the talk")]]//span[@class="grid-time"]')
     assert [cell.text_content() for cell in moved] == ["2:15\u2009\u2013\u20093:00\u202fPM"]
     space.assert_same_as_a_full_build()
 
     # Moved to the other day: both days group other items now, and both grids are made again.
-    grids.clear()
+    calls.clear()
     apply(sessions / "beside-talk.md", session_text("Beside the talk", 5, 9, speakers="[]", room="hall-a"))
     code, out, err = space.build(capsys, "--workers", "1")
     assert code == 0, err
-    assert sorted(grids) == [("2019-11-25", False), ("2019-11-26", False)], grids
+    assert sorted(grids()) == [("2019-11-25", False), ("2019-11-26", False)], grids()
     space.assert_same_as_a_full_build()
 
 
@@ -431,28 +424,35 @@ def test_the_programme_exports_keep_each_description_and_make_the_edited_one_aga
     space = Workspace(tmp_path)
     code, _, err = space.build(capsys)
     assert code == 0, err
-    descriptions: list[tuple[str, bool]] = []  # (item, taken from the last build)
-    original = fragments_module.keep
-
-    def counting(page, key, make, views=()):
-        fragments = page.fragments
-        before = fragments.reused if fragments is not None else 0
-        value = original(page, key, make, views)
-        if key[0] == "description":
-            descriptions.append((key[1], fragments is not None and fragments.reused > before))
-        return value
-
-    monkeypatch.setattr(formats, "keep", counting)
+    calls = kept_calls(monkeypatch, formats)
     talk = space.content / "sessions" / "talk.md"
     apply(talk, talk.read_text(encoding="utf-8").replace("Traffic.", "A new body for the talk."))
     code, out, err = space.build(capsys, "--workers", "1")
     assert code == 0 and out.startswith("updated "), err
+    descriptions = [(key[1], taken) for _, key, taken in calls if key[0] == "description"]  # (item, taken from the last build)
     taken = dict(descriptions)
     assert taken["talk"] is False and taken["opening"] is True, descriptions
     assert len(descriptions) == len(taken), "the second export made the schedule again"
     xml = lxml_html.fromstring((space.output / "schedule.xml").read_bytes())
     assert any("A new body for the talk." in (text or "") for text in xml.xpath("//description/text()"))
     space.assert_same_as_a_full_build()
+
+
+def kept_calls(monkeypatch, module) -> list[tuple[str, tuple, bool]]:
+    """Every ``keep`` call made through ``module`` (builds run with --workers 1, in this process):
+    (the page's URL, the part's key, whether it was taken from the last build)."""
+    calls: list[tuple[str, tuple, bool]] = []
+    original = module.keep
+
+    def counting(page, key, make, views=()):
+        fragments = page.fragments
+        before = fragments.reused if fragments is not None else 0
+        value = original(page, key, make, views)
+        calls.append((page.route.url, key, fragments is not None and fragments.reused > before))
+        return value
+
+    monkeypatch.setattr(module, "keep", counting)
+    return calls
 
 
 def count_kept(monkeypatch) -> dict[str, list[int]]:
