@@ -191,7 +191,8 @@ def rebuild_site(
         if errors:
             raise BuildError(errors)
         if not in_place:
-            written = len(staged.written) - len(kept)
+            # The workers' writes are not in this process's list: count what is in the copy but was not kept.
+            written = count_files(staged.root) - len(kept)
             with progress.phase("swap"):
                 staged.commit()
         outputs = None

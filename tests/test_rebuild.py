@@ -349,3 +349,16 @@ def test_an_edit_in_the_same_clock_tick_is_not_missed(tmp_path: Path, capsys) ->
     _, out, _ = space.build(capsys)
     assert out.startswith("updated "), out
     space.assert_same_as_a_full_build()
+
+
+def test_the_summary_counts_the_files_a_rebuild_wrote_in_workers_too(tmp_path: Path, capsys) -> None:
+    """With search (a whole copy of the output) and a pool, the pages are written by the workers: the count
+    of files written again is still the files that are new (not hard links to the last build's)."""
+    space = Workspace(tmp_path, search=True)
+    space.flags += ["--workers", "2"]
+    space.build(capsys)
+    out, rewritten, total = space.rewritten_by_appending(capsys, "sessions/opening.md", "\nOne more sentence.\n")
+    counted = re.search(r"in [0-9.]+ s: ([0-9,]+) of ([0-9,]+) files written again", out)
+    assert counted is not None, out
+    assert "en/sessions/opening/index.html" in rewritten
+    assert (int(counted[1].replace(",", "")), int(counted[2].replace(",", ""))) == (len(rewritten), total), sorted(rewritten)
