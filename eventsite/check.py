@@ -22,6 +22,7 @@ import re
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -260,6 +261,17 @@ def _srcset(value: str) -> list[str]:
 
 def _resolve(page: str, url: str) -> tuple[str, str] | None:
     """(site path, fragment) of an internal link from ``page``; None when external."""
+    if url and url[0] not in "#?":  # the page's own name matters only to these: others resolve alike in its folder
+        return _resolve_in(page.rpartition("/")[0], url)
+    return _resolve_uncached(page, url)
+
+
+@lru_cache(maxsize=1 << 16)  # the navigation's links are the same on every page of a folder
+def _resolve_in(folder: str, url: str) -> tuple[str, str] | None:
+    return _resolve_uncached(folder + "/" if folder else "", url)
+
+
+def _resolve_uncached(page: str, url: str) -> tuple[str, str] | None:
     parts = urlsplit(url)
     if parts.scheme or parts.netloc:
         return None  # other sites, mailto:, data: — no network in check

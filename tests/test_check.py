@@ -375,3 +375,18 @@ def test_no_cache_checks_without_the_cache_folder(tmp_path: Path, capsys) -> Non
     code, lines = run_check(capsys, content, "--no-cache", root=tmp_path)
     assert code == 0 and lines[-1].startswith("0 errors, "), lines
     assert [p.name for p in tmp_path.iterdir()] == ["content"]
+
+
+@pytest.mark.parametrize("page", ["index.html", "en/index.html", "en/sessions/opening/index.html", "en/guide.html", "404.html"])
+@pytest.mark.parametrize("url", ["", "#top", "#x", "?q=1", "?q=1#x", "x", "../x/", "./", "../../a.html#b", "/en/",
+                                 "//example.org/a", "https://example.org/", "mailto:a@example.org", "caf%C3%A9/#%C3%A9"])
+def test_links_resolve_the_same_through_the_folder_memo(page: str, url: str) -> None:
+    """check._resolve keys its memo by the page's folder: only links that start with # or ? depend on the page's name."""
+    from urllib.parse import unquote, urljoin, urlsplit
+
+    from eventsite.check import _resolve
+
+    parts = urlsplit(url)
+    expected = None if parts.scheme or parts.netloc else (unquote(urlsplit(urljoin("/" + page, url)).path), unquote(parts.fragment))
+    assert _resolve(page, url) == expected
+    assert _resolve(page, url) == expected  # from the memo

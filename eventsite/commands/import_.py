@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from . import add_project_arguments, project_from
@@ -24,7 +25,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, root: Path) -> int:
-    from ..build import Project
     from ..check import check_project
     from ..exchange import importer
 
@@ -45,7 +45,9 @@ def run(args: argparse.Namespace, root: Path) -> int:
 
     def errors_of(folder: Path) -> list:
         # What `check` would say: the content, and the pages a build makes of it (links, anchors).
-        trial = Project(content=folder, output=folder.parent / "site", theme=project.theme)
+        # With the project's cache folder: what it keeps never changes a build, and four builds of the
+        # site without it (before and after, each import) made every thumbnail and card again.
+        trial = replace(project, content=folder, output=folder.parent / "site")
         return list(check_project(trial).errors)
 
     importer.write_import(content, outcome, errors_of)
