@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.support.axe import format_violations, run_axe
+from tests.support.axe import format_violations, preload_axe, run_axe
 from tests.support.vnu import check_html, format_messages, html_files_under
 
 from .sitekit import build, write_site
@@ -52,6 +52,7 @@ def test_every_fixture_page_is_valid_html(tmp_path: Path) -> None:
 
 
 def test_axe_finds_nothing_on_rtl_pages(busan_rtl_site: Path, serve, page) -> None:
+    preload_axe(page)
     base = serve(busan_rtl_site)
     failures = []
     for path in AXE_PAGES:
@@ -92,6 +93,7 @@ def test_gates_fail_on_a_broken_page(tmp_path: Path, serve, page) -> None:
 
 def test_axe_finds_nothing_on_any_busan_page(busan_site: Path, serve, page) -> None:
     """Every HTML page in every language, not only one per kind: a translation can break contrast or names too."""
+    preload_axe(page)
     base = serve(busan_site, "/busan2019/")
     files = html_files_under(busan_site)
     assert len(files) > 500

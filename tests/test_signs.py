@@ -22,7 +22,7 @@ from eventsite.build import Project, build_site
 from eventsite.errors import BuildError
 from eventsite.incremental import IncrementalBuilder
 from eventsite.publish import BuildOptions
-from tests.support.axe import format_violations, run_axe
+from tests.support.axe import format_violations, preload_axe, run_axe
 from tests.support.vnu import check_html, format_messages
 
 from .sitekit import PROJECT_ROOT, build, parse_html, snapshot, text_of, write_site
@@ -278,6 +278,7 @@ def test_every_sign_prints_on_one_a4_page(busan_site: Path, serve, browser) -> N
 
 
 def test_axe_finds_nothing_on_the_signs(busan_site: Path, serve, page) -> None:
+    preload_axe(page)
     base = serve(busan_site, "/busan2019/")
     failures = []
     for lang in ("en", "ko", "th", "km", "my"):

@@ -126,6 +126,13 @@ def axe_check(
     )
 
 
+def preload_axe(page: Page) -> None:
+    """Load axe into every document ``page`` opens from now on (a DevTools init script, which page CSP does
+    not govern either), so that :func:`run_axe` finds it there. Over hundreds of pages this saves a quarter
+    of the time: evaluating axe's 500 kB after each load compiled it again every time."""
+    page.add_init_script(_axe_source())
+
+
 def format_violations(violations: Sequence[Violation], *, max_nodes: int = 5) -> str:
     """Readable multi-line summary for assertion messages."""
     lines: list[str] = []
