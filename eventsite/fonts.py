@@ -13,13 +13,14 @@ import mmap
 import shutil
 import struct
 import subprocess
+import threading
 import unicodedata
+from bisect import bisect_right
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain
 from pathlib import Path
-from typing import Iterable, TypeGuard
+from typing import AbstractSet, Iterable, Sequence, TypeGuard
 
 from .cache import DiskCache
 
@@ -59,7 +60,7 @@ def font_for(text: str, languages: tuple[str, ...], bold: bool = False) -> Face 
     """The first font that covers ``text``: fontconfig's choice for each language in turn, then Noto."""
     needed = _needed(text)
     for face in candidates(languages, bold):
-        if needed <= coverage(face):
+        if coverage(face).covers(needed):
             return face
     return None
 
@@ -82,6 +83,20 @@ def candidates(languages: tuple[str, ...], bold: bool) -> tuple[Face, ...]:
 
 def prefetch(languages: tuple[str, ...]) -> None:
     """Ask fontconfig about every language at once (one process each, in parallel), then from the cache."""
+    while _asking:  # what prefetch_soon started: its answers, not a second round of processes
+        _asking.pop().join()
+    _ask(languages)
+
+
+def prefetch_soon(languages: tuple[str, ...]) -> None:
+    """Start asking fontconfig now, on a thread: its processes run on another core while the build goes on
+    (a rebuild spent ~0.1 s waiting for them before its workers forked). :func:`prefetch` waits for them."""
+    thread = threading.Thread(target=_ask, args=(languages,), name="fontconfig", daemon=True)
+    thread.start()
+    _asking.append(thread)
+
+
+def _ask(languages: tuple[str, ...]) -> None:
     patterns = [f":lang={lang}" + bold for lang in languages for bold in ("", ":weight=bold")]
     missing = [pattern for pattern in patterns if pattern not in _prefetched]
     if missing:
@@ -91,6 +106,7 @@ def prefetch(languages: tuple[str, ...]) -> None:
 
 
 _prefetched: dict[str, Face | None] = {}
+_asking: list[threading.Thread] = []  # started by prefetch_soon, joined by prefetch (before any fork)
 
 
 @lru_cache(maxsize=None)
@@ -120,15 +136,54 @@ def _needed(text: str) -> frozenset[int]:
     return frozenset(ord(c) for c in text if not c.isspace() and unicodedata.category(c) not in ("Cf", "Cc", "Zs"))
 
 
-def coverage(face: Face) -> frozenset[int]:
-    """Every code point the font maps to a glyph (empty for a file that is not a readable font)."""
+class Coverage:
+    """The code points a font maps to a glyph, as sorted [first, end) runs: a CJK font's 45,000 code points
+    are ~1,000 runs, and making a set of them from the cache cost more than every lookup of a build."""
+
+    __slots__ = ("_firsts", "_ends")
+
+    def __init__(self, runs: Iterable[Sequence[int]]):
+        self._firsts = [first for first, _ in runs]
+        self._ends = [end for _, end in runs]
+
+    @classmethod
+    def of(cls, code_points: Iterable[int]) -> "Coverage":
+        return cls(_runs(code_points))
+
+    @property
+    def runs(self) -> list[list[int]]:
+        return [[first, end] for first, end in zip(self._firsts, self._ends)]
+
+    def __contains__(self, code: object) -> bool:
+        if not isinstance(code, int):
+            return False
+        at = bisect_right(self._firsts, code) - 1
+        return at >= 0 and code < self._ends[at]
+
+    def covers(self, code_points: Iterable[int]) -> bool:
+        return all(code in self for code in code_points)
+
+    def __ge__(self, code_points: AbstractSet[int]) -> bool:  # ``needed <= coverage`` reads as a set's would
+        return self.covers(code_points)
+
+    def __len__(self) -> int:
+        return sum(end - first for first, end in zip(self._firsts, self._ends))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Coverage) and (self._firsts, self._ends) == (other._firsts, other._ends)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def coverage(face: Face) -> Coverage:
+    """Every code point the font maps to a glyph (none for a file that is not a readable font)."""
     found = _coverages.get(face)
     if found is None:
-        found = _coverages[face] = _read_coverage(face)
+        found = _coverages[face] = Coverage.of(_read_coverage(face))
     return found
 
 
-_coverages: dict[Face, frozenset[int]] = {}  # fonts do not change while a build runs
+_coverages: dict[Face, Coverage] = {}  # fonts do not change while a build runs
 
 CMAP_VERSION = "1"  # bump when _cmap reads a font differently: kept coverages then stop matching
 
@@ -146,15 +201,17 @@ def remember_coverages(faces: Iterable[Face], cache: DiskCache | None) -> None:
             key = None
         kept = cache.get(key) if cache is not None and key is not None else None
         if _are_runs(kept):
-            _coverages[face] = frozenset(chain.from_iterable(range(first, end) for first, end in kept))
+            _coverages[face] = Coverage(kept)
             continue
         found = coverage(face)
         if cache is not None and key is not None:
-            cache.put(key, _runs(found))
+            cache.put(key, found.runs)
 
 
-def _runs(code_points: frozenset[int]) -> list[list[int]]:
+def _runs(code_points: Iterable[int] | Coverage) -> list[list[int]]:
     """[first, end) ranges of consecutive code points: a CJK font's 45,000 in ~1,000 pairs."""
+    if isinstance(code_points, Coverage):
+        return code_points.runs
     runs: list[list[int]] = []
     for code in sorted(code_points):
         if runs and runs[-1][1] == code:
@@ -165,10 +222,17 @@ def _runs(code_points: frozenset[int]) -> list[list[int]]:
 
 
 def _are_runs(value: object) -> TypeGuard[list[list[int]]]:
-    return isinstance(value, list) and all(
-        isinstance(pair, list) and len(pair) == 2 and all(isinstance(number, int) for number in pair) and pair[0] < pair[1]
-        for pair in value
-    )
+    """Pairs of ints, each run non-empty and after the one before (what :class:`Coverage` looks up in)."""
+    if not isinstance(value, list):
+        return False
+    end = -1
+    for pair in value:
+        if not (isinstance(pair, list) and len(pair) == 2 and type(pair[0]) is int and type(pair[1]) is int):
+            return False
+        if not end <= pair[0] < pair[1]:
+            return False
+        end = pair[1]
+    return True
 
 
 def _read_coverage(face: Face) -> frozenset[int]:

@@ -80,6 +80,8 @@ class Renderer:
             fragments=fragments,
         )
         self.shared_parts = SharedParts()  # made once for the pages of a folder (keep_shared), this build only
+        if any(kind.share_card is not None for kind in plan.kinds.values()):
+            og.start_warm_up(site.languages)  # fontconfig's processes run while the build gets to its pages
         self._bytecode = bytecode or SharedBytecodeCache()
         self._environments: dict[str, jinja2.Environment] = {}
         self._template_files: dict[str, frozenset[Path]] = {}

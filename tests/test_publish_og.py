@@ -262,3 +262,45 @@ def test_cards_sharing_a_room_still_differ_by_their_titles() -> None:
     # The bottom lines (the room) are the same pixels on both.
     bottom = (0, og.HEIGHT - og.MARGIN - 60, og.WIDTH, og.HEIGHT)
     assert first.crop(bottom).tobytes() == second.crop(bottom).tobytes()
+
+
+def test_a_coverage_answers_as_the_set_of_its_code_points_would() -> None:
+    """fonts.Coverage keeps runs and looks code points up by bisection: the same answers as a set."""
+    import random
+
+    generator = random.Random(19)
+    for _ in range(200):
+        points = frozenset(generator.sample(range(0, 400), generator.randint(0, 120)))
+        covered = fonts.Coverage.of(points)
+        assert len(covered) == len(points)
+        assert covered == fonts.Coverage(fonts._runs(points)) and fonts._are_runs(covered.runs)
+        for code in range(-2, 402):
+            assert (code in covered) == (code in points), code
+        needed = frozenset(generator.sample(range(0, 400), generator.randint(0, 5)))
+        assert covered.covers(needed) == (needed <= points) == (needed <= covered)
+    # A cache entry is taken only as runs bisection can look up in: in order, not overlapping, not empty.
+    assert fonts._are_runs([[5, 9], [9, 12]]) and [code for code in range(15) if code in fonts.Coverage([[5, 9], [9, 12]])] == list(range(5, 12))
+    assert not fonts._are_runs([[10, 12], [1, 3]]) and not fonts._are_runs([[1, 5], [4, 8]])
+    assert not fonts._are_runs([[3, 3]]) and not fonts._are_runs([[1, True]]) and not fonts._are_runs({"1": 2})
+
+
+def test_fontconfig_asked_early_on_a_thread_is_asked_once(monkeypatch) -> None:
+    """Renderer starts fonts.prefetch_soon; prefetch (before workers fork) waits for it instead of asking again."""
+    import threading
+
+    asked: list[str] = []
+    release = threading.Event()
+
+    def slow_match(pattern: str) -> fonts.Face | None:
+        release.wait(5)
+        asked.append(pattern)
+        return None
+
+    monkeypatch.setattr(fonts, "_prefetched", {})
+    monkeypatch.setattr(fonts, "fc_match", slow_match)
+    fonts.prefetch_soon(("th", "km"))
+    assert len(fonts._asking) == 1 and asked == []  # still asking
+    release.set()
+    fonts.prefetch(("th", "km"))
+    assert sorted(asked) == [":lang=km", ":lang=km:weight=bold", ":lang=th", ":lang=th:weight=bold"]
+    assert fonts._asking == [] and set(fonts._prefetched) == set(asked)
