@@ -83,9 +83,14 @@ def candidates(languages: tuple[str, ...], bold: bool) -> tuple[Face, ...]:
 
 def prefetch(languages: tuple[str, ...]) -> None:
     """Ask fontconfig about every language at once (one process each, in parallel), then from the cache."""
-    while _asking:  # what prefetch_soon started: its answers, not a second round of processes
-        _asking.pop().join()
+    finish_prefetching()  # what prefetch_soon started: its answers, not a second round of processes
     _ask(languages)
+
+
+def finish_prefetching() -> None:
+    """Wait for the threads :func:`prefetch_soon` started (also before forking: a child must not inherit one midway)."""
+    while _asking:
+        _asking.pop().join()
 
 
 def prefetch_soon(languages: tuple[str, ...]) -> None:

@@ -80,8 +80,6 @@ class Renderer:
             fragments=fragments,
         )
         self.shared_parts = SharedParts()  # made once for the pages of a folder (keep_shared), this build only
-        if any(kind.share_card is not None for kind in plan.kinds.values()):
-            og.start_warm_up(site.languages)  # fontconfig's processes run while the build gets to its pages
         self._bytecode = bytecode or SharedBytecodeCache()
         self._environments: dict[str, jinja2.Environment] = {}
         self._template_files: dict[str, frozenset[Path]] = {}
@@ -169,7 +167,9 @@ class Renderer:
 
     def warm_up(self, routes: Sequence[Route]) -> None:
         """What every worker would look up the same way: the fonts of share cards (fontconfig runs one
-        process per language and style, ~50 ms; then each font's characters)."""
+        process per language and style, ~50 ms; then each font's characters). No thread of this process
+        is left running: the workers fork next."""
+        og.finish_warm_up()
         if any(route.kind.share_card is not None for route in routes):
             og.warm_up(self.site.languages, self.context.cache_folder)
 
