@@ -183,8 +183,6 @@ def prepare(
         raise BuildError(examined.problems)
     site = examined.site
     plan = plan_routes(site, page_kinds(options), previous=previous)
-    if any(kind.share_card is not None for kind in plan.kinds.values()):
-        og.start_warm_up(site.languages)  # fontconfig's processes run on another core while the build goes on
     warnings = tuple(problem for problem in examined.problems if problem.severity == "warning")
     return Prepared(examined.raw, site, plan, scan_images(site, IMAGE_FIELDS, caches.images), warnings)
 

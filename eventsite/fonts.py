@@ -13,7 +13,6 @@ import mmap
 import shutil
 import struct
 import subprocess
-import threading
 import unicodedata
 from bisect import bisect_right
 from concurrent.futures import ThreadPoolExecutor
@@ -83,25 +82,6 @@ def candidates(languages: tuple[str, ...], bold: bool) -> tuple[Face, ...]:
 
 def prefetch(languages: tuple[str, ...]) -> None:
     """Ask fontconfig about every language at once (one process each, in parallel), then from the cache."""
-    finish_prefetching()  # what prefetch_soon started: its answers, not a second round of processes
-    _ask(languages)
-
-
-def finish_prefetching() -> None:
-    """Wait for the threads :func:`prefetch_soon` started (also before forking: a child must not inherit one midway)."""
-    while _asking:
-        _asking.pop().join()
-
-
-def prefetch_soon(languages: tuple[str, ...]) -> None:
-    """Start asking fontconfig now, on a thread: its processes run on another core while the build goes on
-    (a rebuild spent ~0.1 s waiting for them before its workers forked). :func:`prefetch` waits for them."""
-    thread = threading.Thread(target=_ask, args=(languages,), name="fontconfig", daemon=True)
-    thread.start()
-    _asking.append(thread)
-
-
-def _ask(languages: tuple[str, ...]) -> None:
     patterns = [f":lang={lang}" + bold for lang in languages for bold in ("", ":weight=bold")]
     missing = [pattern for pattern in patterns if pattern not in _prefetched]
     if missing:
@@ -111,7 +91,6 @@ def _ask(languages: tuple[str, ...]) -> None:
 
 
 _prefetched: dict[str, Face | None] = {}
-_asking: list[threading.Thread] = []  # started by prefetch_soon, joined by prefetch (before any fork)
 
 
 @lru_cache(maxsize=None)

@@ -38,7 +38,7 @@ from PIL import Image, ImageDraw, ImageFont, features
 
 from .cache import DiskCache
 from .config import focal_point
-from .fonts import Face, candidates, coverage, finish_prefetching, font_for, prefetch, prefetch_soon, remember_coverages
+from .fonts import Face, candidates, coverage, font_for, prefetch, remember_coverages
 from .page import Page
 from .routes import PageKind
 from .views import CountryView, ShareText, Shown, SiteView, listing_card
@@ -144,16 +144,6 @@ def card(page: Page) -> Card | None:
     title_line = lines[1]
     assert title_line is not None
     return Card(url, path, alt, lines[0], title_line, lines[2], lines[3], background, _picture(page, texts))
-
-
-def start_warm_up(languages: tuple[str, ...]) -> None:
-    """Ask fontconfig about every language on a thread now, so that :func:`warm_up` finds the answers."""
-    prefetch_soon(languages)
-
-
-def finish_warm_up() -> None:
-    """Wait for what :func:`start_warm_up` started (before worker processes fork, whatever they render)."""
-    finish_prefetching()
 
 
 def warm_up(languages: tuple[str, ...], cache_folder: Path | None = None) -> None:

@@ -167,9 +167,7 @@ class Renderer:
 
     def warm_up(self, routes: Sequence[Route]) -> None:
         """What every worker would look up the same way: the fonts of share cards (fontconfig runs one
-        process per language and style, ~50 ms; then each font's characters). No thread of this process
-        is left running: the workers fork next."""
-        og.finish_warm_up()
+        process per language and style, ~50 ms; then each font's characters)."""
         if any(route.kind.share_card is not None for route in routes):
             og.warm_up(self.site.languages, self.context.cache_folder)
 

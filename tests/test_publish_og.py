@@ -283,24 +283,3 @@ def test_a_coverage_answers_as_the_set_of_its_code_points_would() -> None:
     assert not fonts._are_runs([[10, 12], [1, 3]]) and not fonts._are_runs([[1, 5], [4, 8]])
     assert not fonts._are_runs([[3, 3]]) and not fonts._are_runs([[1, True]]) and not fonts._are_runs({"1": 2})
 
-
-def test_fontconfig_asked_early_on_a_thread_is_asked_once(monkeypatch) -> None:
-    """Renderer starts fonts.prefetch_soon; prefetch (before workers fork) waits for it instead of asking again."""
-    import threading
-
-    asked: list[str] = []
-    release = threading.Event()
-
-    def slow_match(pattern: str) -> fonts.Face | None:
-        release.wait(5)
-        asked.append(pattern)
-        return None
-
-    monkeypatch.setattr(fonts, "_prefetched", {})
-    monkeypatch.setattr(fonts, "fc_match", slow_match)
-    fonts.prefetch_soon(("th", "km"))
-    assert len(fonts._asking) == 1 and asked == []  # still asking
-    release.set()
-    fonts.prefetch(("th", "km"))
-    assert sorted(asked) == [":lang=km", ":lang=km:weight=bold", ":lang=th", ":lang=th:weight=bold"]
-    assert fonts._asking == [] and set(fonts._prefetched) == set(asked)
