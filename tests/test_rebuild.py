@@ -362,3 +362,33 @@ def test_the_summary_counts_the_files_a_rebuild_wrote_in_workers_too(tmp_path: P
     assert counted is not None, out
     assert "en/sessions/opening/index.html" in rewritten
     assert (int(counted[1].replace(",", "")), int(counted[2].replace(",", ""))) == (len(rewritten), total), sorted(rewritten)
+
+
+def test_the_output_folder_is_listed_by_a_child_process_or_here_when_that_fails(tmp_path: Path, monkeypatch) -> None:
+    """buildstate.OutputListing: after an edit the listing is made by a forked child while the build imports;
+    the same listing as scan_outputs, and made here when the child cannot give it."""
+    from eventsite import buildstate
+
+    folder = tmp_path / "site"
+    for relative in ("index.html", "en/index.html", "en/sessions/opening/index.html", "static/style.css"):
+        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+        (folder / relative).write_text(relative, encoding="utf-8")
+    expected = scan_outputs(folder)
+    assert len(expected) == 4
+
+    listing = buildstate.OutputListing.start(folder, elsewhere=True)
+    assert listing._child is not None  # forked
+    assert listing.result() == expected and listing.seconds == 0.0
+
+    parent = os.getpid()
+    real = buildstate.scan_outputs
+
+    def fails_in_the_child(output: Path) -> dict[str, list[int]]:
+        if os.getpid() != parent:
+            raise OSError("the child cannot list")
+        return real(output)
+
+    monkeypatch.setattr(buildstate, "scan_outputs", fails_in_the_child)
+    listing = buildstate.OutputListing.start(folder, elsewhere=True)
+    assert listing.result() == expected and listing.seconds > 0  # listed here instead
+    assert buildstate.OutputListing.start(folder, elsewhere=False)._child is None  # nothing changed: listed at once

@@ -42,8 +42,9 @@ def run(args: argparse.Namespace, root: Path) -> int:
             normalize_base_url(project.base_url)
         except ValueError as error:
             raise BuildError([Problem("--base-url", 0, str(error))]) from None
-    previous = compare(project, options) if project.cache is not None else None
-    if previous is not None and previous.up_to_date:
+    comparison = compare(project, options) if project.cache is not None else None
+    if comparison is not None and comparison.up_to_date:
+        previous = comparison.previous()
         # Checked before anything heavy is imported: this is the common case of a build run again.
         print(f"nothing changed since the last build: {relative_to_cwd(project.output)}/ is up to date "
               f"({previous.checked:,} files compared in {previous.seconds:.2f} s; --no-cache builds everything)")
@@ -54,10 +55,10 @@ def run(args: argparse.Namespace, root: Path) -> int:
     from ..rebuild import build_with_state
 
     progress = stderr_progress()
-    if previous is None:
+    if comparison is None:
         result = build_site(project, options=options, progress=progress)
-    else:
-        result = build_with_state(project, options, previous, progress)
+    else:  # the output folder's listing is taken now: it was made while the modules above were imported
+        result = build_with_state(project, options, comparison.previous(), progress)
     for warning in result.warnings:
         print(warning.format(), file=sys.stderr)
     print(result.summary())
