@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Two checkouts of eventsite, side by side, on one kind of command-line rebuild (A/B).
 
-    python bench/rebuild_ab.py OLD_CHECKOUT NEW_CHECKOUT [--edit time|text|full|cold] [--runs 7]
+    python bench/rebuild_ab.py OLD_CHECKOUT NEW_CHECKOUT [--edit time|text|full|cold|decide] [--runs 7]
 
 On a shared machine one rebuild's wall time varies by ±20 %: comparing
 medians measured minutes apart says little about a 0.3 s change. This runs
@@ -14,7 +14,10 @@ Each run puts the edited session back as it was (a rebuild, untimed), then
 edits it (``time``: its start and end an hour later; ``text``: a sentence
 appended) and times the rebuild that follows. ``full`` times a whole build
 instead (the output deleted first, untimed; the cache folder warm), ``cold``
-the same with ``--no-cache``. ``PYTHONDONTWRITEBYTECODE``
+the same with ``--no-cache``. ``decide`` appends a sentence once and times,
+again and again, only what a rebuild does before it renders: comparing with
+the saved state, importing, and the decision between a rebuild and a full
+build (:data:`DECIDE`, run in each checkout). ``PYTHONDONTWRITEBYTECODE``
 is removed from the environment: a user's install has its bytecode.
 """
 
@@ -33,11 +36,31 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# What build.py does up to the rebuild's decision (eventsite/commands/build.py), timed from the start of the
+# process; the checkout, the output folder. An older checkout's compare() gives the decision at once.
+DECIDE = """
+import argparse, sys, time
+started = time.perf_counter()
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+from eventsite.buildstate import compare
+from eventsite.commands import project_from
+from eventsite.project import BuildOptions
+args = argparse.Namespace(content=Path("content"), out=Path(sys.argv[2]), no_cache=False, base_url=None)
+comparison = compare(project_from(args, Path(sys.argv[1])), BuildOptions(search=False, one_shot=True))
+from eventsite.build import build_site
+from eventsite.progress import stderr_progress
+from eventsite.rebuild import build_with_state
+previous = comparison.previous() if hasattr(comparison, "previous") else comparison
+assert previous.state is not None and previous.changed, previous.reason
+print(time.perf_counter() - started)
+"""
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("checkouts", nargs=2, type=Path, help="two folders with build.py (A, then B)")
-    parser.add_argument("--edit", choices=("time", "text", "full", "cold"), default="time")
+    parser.add_argument("--edit", choices=("time", "text", "full", "cold", "decide"), default="time")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--sessions", type=int, default=300)
     parser.add_argument("--languages", type=int, default=10)
@@ -68,10 +91,22 @@ def main() -> int:
             cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
             return time.perf_counter() - before_wall, cpu
 
+        def decide(label: str) -> tuple[float, float]:
+            before = os.times()
+            done = subprocess.run([sys.executable, "-c", DECIDE, str(variants[label]), f"site-{label}"], cwd=work,
+                                  env=environment, check=True, capture_output=True, text=True)
+            after = os.times()
+            return float(done.stdout), (after.children_user - before.children_user) + (after.children_system - before.children_system)
+
         for label in variants:  # the first, full builds, untimed
             build(label)
+        if args.edit == "decide":
+            session.write_text(edited, encoding="utf-8")
         for _ in range(args.runs):
             for label in variants:
+                if args.edit == "decide":
+                    samples[label].append(decide(label))
+                    continue
                 if args.edit in ("full", "cold"):
                     shutil.rmtree(work / f"site-{label}", ignore_errors=True)
                     samples[label].append(build(label))
@@ -80,7 +115,8 @@ def main() -> int:
                 build(label)
                 session.write_text(edited, encoding="utf-8")
                 samples[label].append(build(label))
-    what = {"full": "a full build (warm cache)", "cold": "a full build (--no-cache)"}.get(args.edit, f"one session's {args.edit}")
+    what = {"full": "a full build (warm cache)", "cold": "a full build (--no-cache)",
+            "decide": "up to a rebuild's decision (one session's text)"}.get(args.edit, f"one session's {args.edit}")
     print(f"\n{what}, {args.sessions} sessions × {args.languages} languages, {args.runs} runs each, "
           f"interleaved, {os.cpu_count()} cores\n")
     print("| checkout | wall min (s) | wall median (s) | CPU min (s) | CPU median (s) |")
