@@ -246,13 +246,14 @@ def _walk(folder: Path) -> Iterator[tuple[str, str, os.stat_result]]:
 class Comparison:
     """What :func:`compare` found: the decision (:meth:`previous`) may wait for the output folder's listing."""
 
-    def __init__(self, decide: Callable[[], Previous]):
+    def __init__(self, decide: Callable[[], Previous], inputs_changed: bool):
         self._decide = decide
         self._previous: Previous | None = None
+        self.inputs_changed = inputs_changed
 
     @classmethod
     def settled(cls, previous: Previous) -> "Comparison":
-        return cls(lambda: previous)
+        return cls(lambda: previous, bool(previous.changed))
 
     def previous(self) -> Previous:
         if self._previous is None:
@@ -261,7 +262,8 @@ class Comparison:
 
     @property
     def up_to_date(self) -> bool:
-        return self.previous().up_to_date
+        """Answered without waiting for the listing when inputs changed (then it is not)."""
+        return not self.inputs_changed and self.previous().up_to_date
 
 
 def compare(project: Project, options: BuildOptions) -> Comparison:
@@ -314,7 +316,7 @@ def compare(project: Project, options: BuildOptions) -> Comparison:
             return Previous(None, unusable, changed, signed, compared=True, earlier=state)
         return Previous(state, None, changed, inputs, len(inputs) + len(outputs), seconds + listing.seconds, outputs, compared=True)
 
-    return Comparison(decide)
+    return Comparison(decide, bool(changed))
 
 
 class OutputListing:

@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import AbstractSet, Iterable, Sequence, TypeGuard
+from typing import Iterable, Sequence, TypeGuard
 
 from .cache import DiskCache
 
@@ -127,8 +127,9 @@ class Coverage:
     __slots__ = ("_firsts", "_ends")
 
     def __init__(self, runs: Iterable[Sequence[int]]):
-        self._firsts = [first for first, _ in runs]
-        self._ends = [end for _, end in runs]
+        pairs = list(runs)
+        self._firsts = [first for first, _ in pairs]
+        self._ends = [end for _, end in pairs]
 
     @classmethod
     def of(cls, code_points: Iterable[int]) -> "Coverage":
@@ -146,9 +147,6 @@ class Coverage:
 
     def covers(self, code_points: Iterable[int]) -> bool:
         return all(code in self for code in code_points)
-
-    def __ge__(self, code_points: AbstractSet[int]) -> bool:  # ``needed <= coverage`` reads as a set's would
-        return self.covers(code_points)
 
     def __len__(self) -> int:
         return sum(end - first for first, end in zip(self._firsts, self._ends))
@@ -192,10 +190,8 @@ def remember_coverages(faces: Iterable[Face], cache: DiskCache | None) -> None:
             cache.put(key, found.runs)
 
 
-def _runs(code_points: Iterable[int] | Coverage) -> list[list[int]]:
+def _runs(code_points: Iterable[int]) -> list[list[int]]:
     """[first, end) ranges of consecutive code points: a CJK font's 45,000 in ~1,000 pairs."""
-    if isinstance(code_points, Coverage):
-        return code_points.runs
     runs: list[list[int]] = []
     for code in sorted(code_points):
         if runs and runs[-1][1] == code:

@@ -392,3 +392,23 @@ def test_the_output_folder_is_listed_by_a_child_process_or_here_when_that_fails(
     listing = buildstate.OutputListing.start(folder, elsewhere=True)
     assert listing.result() == expected and listing.seconds > 0  # listed here instead
     assert buildstate.OutputListing.start(folder, elsewhere=False)._child is None  # nothing changed: listed at once
+
+
+def test_after_an_edit_the_build_does_not_wait_for_the_listing_to_know_it_is_not_up_to_date(tmp_path: Path, capsys) -> None:
+    """commands/build.py asks Comparison.up_to_date before its imports: with an input changed the answer
+    is no, without waiting for the child that lists the output; the decision comes after."""
+    from eventsite.buildstate import compare
+    from eventsite.project import BuildOptions
+
+    space = Workspace(tmp_path)
+    assert space.build(capsys)[0] == 0
+    project = Project(space.content, space.output, Theme(space.templates, PROJECT_ROOT / "locales"), cache=space.root / ".cache" / "eventsite")
+    options = BuildOptions(search=False, one_shot=True)  # as the command line builds (the state's key)
+    assert compare(project, options).up_to_date
+    page = space.content / "news" / "launch.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    comparison = compare(project, options)
+    assert not comparison.up_to_date and comparison._previous is None  # not decided yet: the listing may still run
+    previous = comparison.previous()
+    assert previous.state is not None and previous.reason is None and previous.changed == {page.resolve()}
+    assert previous.outputs == scan_outputs(space.output)
