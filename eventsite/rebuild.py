@@ -190,9 +190,11 @@ def rebuild_site(
         errors = [problem for problem in problems if problem.severity == "error"]
         if errors:
             raise BuildError(errors)
+        files: int | None = None
         if not in_place:
             # The workers' writes are not in this process's list: count what is in the copy but was not kept.
-            written = count_files(staged.root) - len(kept)
+            files = count_files(staged.root)  # once: the copy becomes the output
+            written = files - len(kept)
             with progress.phase("swap"):
                 staged.commit()
         outputs = None
@@ -200,7 +202,8 @@ def rebuild_site(
         if in_place and previous.outputs is not None:
             listed = finished.listing if finished.listing is not None else previous.outputs
             outputs = updated_outputs(project.output, listed, [*moved, *gone, *(name for step in whole_site_steps for name in step.writes)])
-        files = len(outputs) if outputs is not None else count_files(project.output)
+        if files is None:
+            files = len(outputs) if outputs is not None else count_files(project.output)
     except BaseException:
         staged.abort()
         raise
