@@ -69,9 +69,13 @@ class Workspace:
         assert saved.outputs == scan_outputs(self.output)
 
     @property
+    def project(self) -> Project:
+        """As the command line makes it (its cache folder below the root)."""
+        return Project(self.content, self.output, Theme(self.templates, PROJECT_ROOT / "locales"), cache=self.root / ".cache" / "eventsite")
+
+    @property
     def state(self) -> Path:
-        project = Project(self.content, self.output, Theme(self.templates, PROJECT_ROOT / "locales"), cache=self.root / ".cache" / "eventsite")
-        found = state_file(project)
+        found = state_file(self.project)
         assert found is not None
         return found
 
@@ -402,7 +406,7 @@ def test_after_an_edit_the_build_does_not_wait_for_the_listing_to_know_it_is_not
 
     space = Workspace(tmp_path)
     assert space.build(capsys)[0] == 0
-    project = Project(space.content, space.output, Theme(space.templates, PROJECT_ROOT / "locales"), cache=space.root / ".cache" / "eventsite")
+    project = space.project
     options = BuildOptions(search=False, one_shot=True)  # as the command line builds (the state's key)
     assert compare(project, options).up_to_date
     page = space.content / "news" / "launch.md"
