@@ -12,6 +12,7 @@ pool costs more than it saves below :data:`THRESHOLD` routes.
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 from dataclasses import dataclass, field
 import os
@@ -33,6 +34,12 @@ CHUNK = 64
 
 # Set in each worker by _start_worker (the pool initializer): process-local, never shared.
 _worker: tuple[Renderer, StagedOutput] | None = None
+_rendered = 0  # routes this worker rendered, for its collection schedule (_collect)
+
+# A worker collects cycles itself, after each route (see _collect): the young generation after every one, the
+# middle one after this many, everything after that many.
+COLLECT_MIDDLE_EVERY = 50
+COLLECT_ALL_EVERY = 1000
 
 
 ITEMS_PER_PAGE = 30  # a listing (programme, feed, home page) costs about one single page per 30 items it shows
@@ -159,11 +166,13 @@ _finish: Finish | None = None
 def _start_worker(
     renderer: Renderer, staged: StagedOutput, routes: list[Route], record: bool, finish: Finish | None, parent: int | None = None
 ) -> None:
-    global _worker, _routes, _record, _finish
+    global _worker, _routes, _record, _finish, _rendered
     if parent is not None:
         _die_with(parent)
     _worker = (renderer, staged)
     _routes, _record, _finish = routes, record, finish
+    _rendered = 0
+    gc.disable()  # the worker process is ours: _collect runs the collector between routes instead
 
 
 def _die_with(parent: int) -> None:
@@ -183,7 +192,26 @@ def _die_with(parent: int) -> None:
 def _render_chunk(indexes: list[int]) -> list[Outcome]:
     assert _worker is not None
     renderer, staged = _worker
-    return [_render_one(renderer, staged, _routes[index], index, _record, _finish) for index in indexes]
+    outcomes = []
+    for index in indexes:
+        outcomes.append(_render_one(renderer, staged, _routes[index], index, _record, _finish))
+        _collect()
+    return outcomes
+
+
+def _collect() -> None:
+    """Collect the cycles a route left, once it is rendered.
+
+    Every page leaves a few hundred objects in reference cycles (Jinja's macros and their context, a page and
+    its views), so the collector must run. Left to itself it ran every 700 allocations, in the middle of a
+    page, and scanned the page's live objects, again in older generations once they survived: ~1 s of a
+    worker's 10 s in a full build at 10 × 300. Between routes, the young generation holds only what the
+    last route left: its cycles and what it added to the worker's caches (docs/performance.md, thirteenth
+    round).
+    """
+    global _rendered
+    _rendered += 1
+    gc.collect(2 if _rendered % COLLECT_ALL_EVERY == 0 else 1 if _rendered % COLLECT_MIDDLE_EVERY == 0 else 0)
 
 
 def _render_one(renderer: Renderer, staged: StagedOutput, route: Route, index: int, record: bool, finish: Finish | None) -> Outcome:

@@ -1,0 +1,74 @@
+"""eventsite/parallel.py: how a worker collects the cycles its routes leave (the rest: test_render.py, test_write.py)."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from typing import Any, Iterator
+
+import pytest
+
+from eventsite import parallel
+
+
+class Node:
+    """Stands for a page's objects: made in a cycle, as Jinja's macros and their context are."""
+
+    def __init__(self) -> None:
+        self.itself = self
+
+
+@pytest.fixture
+def as_in_a_worker(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[weakref.ref[Any]]]:
+    """_render_chunk with the collector off (as _start_worker leaves a worker), each route leaving a cycle."""
+    left: list[weakref.ref[Any]] = []
+
+    def render_one(*arguments: Any) -> parallel.Outcome:
+        left.append(weakref.ref(Node()))
+        return parallel.Outcome(arguments[3], [], [], None, None)
+
+    monkeypatch.setattr(parallel, "_worker", (object(), object()))
+    monkeypatch.setattr(parallel, "_routes", [None] * 3)
+    monkeypatch.setattr(parallel, "_rendered", 0)
+    monkeypatch.setattr(parallel, "_render_one", render_one)
+    was_enabled = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    try:
+        yield left
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def test_a_worker_collects_each_routes_cycles(as_in_a_worker: list[weakref.ref[Any]]) -> None:
+    outcomes = parallel._render_chunk([0, 1, 2])
+    assert [outcome.number for outcome in outcomes] == [0, 1, 2]
+    assert len(as_in_a_worker) == 3
+    assert all(reference() is None for reference in as_in_a_worker)
+
+
+def test_without_the_collection_the_cycles_stay(as_in_a_worker: list[weakref.ref[Any]], monkeypatch: pytest.MonkeyPatch) -> None:
+    # What the test above guards against: with the collector off, nothing else frees them.
+    monkeypatch.setattr(parallel, "_collect", lambda: None)
+    parallel._render_chunk([0, 1, 2])
+    assert all(reference() is not None for reference in as_in_a_worker)
+
+
+def test_older_generations_are_collected_now_and_then(monkeypatch: pytest.MonkeyPatch) -> None:
+    generations: list[int] = []
+
+    def collect(generation: int = 2) -> int:
+        generations.append(generation)
+        return 0
+
+    monkeypatch.setattr(parallel.gc, "collect", collect)
+    monkeypatch.setattr(parallel, "_rendered", 0)
+    for _ in range(2 * parallel.COLLECT_ALL_EVERY):
+        parallel._collect()
+    everything = [number for number, generation in enumerate(generations, start=1) if generation == 2]
+    middle = [number for number, generation in enumerate(generations, start=1) if generation == 1]
+    assert everything == [parallel.COLLECT_ALL_EVERY, 2 * parallel.COLLECT_ALL_EVERY]
+    assert middle == [number for number in range(1, 2 * parallel.COLLECT_ALL_EVERY + 1)
+                      if number % parallel.COLLECT_MIDDLE_EVERY == 0 and number % parallel.COLLECT_ALL_EVERY != 0]
+    assert generations.count(0) == 2 * parallel.COLLECT_ALL_EVERY - len(everything) - len(middle)
