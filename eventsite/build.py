@@ -110,7 +110,7 @@ class Caches:
             return cls()
         (project.cache / "templates").mkdir(parents=True, exist_ok=True)
         return cls(
-            templates=jinja2.FileSystemBytecodeCache(str(project.cache / "templates")),
+            templates=SharedBytecodeCache(jinja2.FileSystemBytecodeCache(str(project.cache / "templates"))),
             markdown=DiskCache(project.cache, "markdown"),
         )
 

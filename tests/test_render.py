@@ -11,7 +11,7 @@ from eventsite.build import Caches, prepare
 from eventsite.cache import DiskCache
 from eventsite.l10n import load_translations
 from eventsite.project import BuildOptions
-from eventsite.render import Renderer
+from eventsite.render import Renderer, SharedBytecodeCache
 
 from .sitekit import PROJECT_ROOT, project_for, write_site
 
@@ -106,3 +106,64 @@ def test_the_programme_exports_make_their_schedule_once_and_each_records_what_it
     plan = list(shared.plan.routes)
     numbers = {plan.index(route) for route in routes.values()}
     assert numbers in [set(chunk) for chunk in plan_chunks(plan)]
+
+
+# --- compiled templates shared by the languages' environments ----------------------------
+
+
+class CountingFiles(jinja2.FileSystemBytecodeCache):
+    def __init__(self, folder: Path):
+        folder.mkdir(exist_ok=True)
+        super().__init__(str(folder))
+        self.loads: list[str] = []
+        self.dumps: list[str] = []
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.loads.append(bucket.key)
+        super().load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.dumps.append(bucket.key)
+        super().dump_bytecode(bucket)
+
+
+def environment_for(folder: Path, cache: jinja2.BytecodeCache, greeting: str) -> jinja2.Environment:
+    """As Renderer.environment makes one per language: its own globals, the compiled code shared."""
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), bytecode_cache=cache, autoescape=True)
+    environment.globals["greeting"] = greeting
+    return environment
+
+
+def test_languages_share_each_template_s_code_read_once_from_disk(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "page.html").write_text("{{ greeting }}, {{ name }}!", encoding="utf-8")
+    files = CountingFiles(tmp_path / "cache")
+    shared = SharedBytecodeCache(files)
+    made = [environment_for(templates, shared, greeting).get_template("page.html").render(name="Busan")
+            for greeting in ("Hello", "안녕하세요", "สวัสดี")]
+    assert made == ["Hello, Busan!", "안녕하세요, Busan!", "สวัสดี, Busan!"]
+    assert len(files.loads) == 1 and len(files.dumps) == 1  # compiled once, then shared
+    # A later build (a new process: a new shared cache) reads the code from disk, once, and compiles nothing.
+    again = CountingFiles(tmp_path / "cache")
+    later = SharedBytecodeCache(again)
+    for greeting in ("Hello", "Xin chào"):
+        environment_for(templates, later, greeting).get_template("page.html").render(name="Busan")
+    assert len(again.loads) == 1 and again.dumps == []
+
+
+def test_an_edited_template_is_compiled_again(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    page = templates / "page.html"
+    page.write_text("{{ greeting }}, {{ name }}!", encoding="utf-8")
+    files = CountingFiles(tmp_path / "cache")
+    shared = SharedBytecodeCache(files)
+    assert environment_for(templates, shared, "Hello").get_template("page.html").render(name="Busan") == "Hello, Busan!"
+    page.write_text("{{ greeting }} from {{ name }}.", encoding="utf-8")
+    assert environment_for(templates, shared, "Hello").get_template("page.html").render(name="Busan") == "Hello from Busan."
+    assert len(files.dumps) == 2
+    # With no file behind it, a template not compiled yet is not found (Jinja compiles it).
+    bucket = jinja2.bccache.Bucket(environment_for(templates, shared, ""), "key", "sum")
+    SharedBytecodeCache().load_bytecode(bucket)
+    assert bucket.code is None
