@@ -42,7 +42,8 @@ from .cache import seal, unseal
 from .project import BuildOptions, Project
 from .timeline import head_signature
 
-FORMAT = 3  # bump when the file's layout changes (2: marshal; a page's record as a list; 3: sealed, cache.seal)
+FORMAT = 4  # bump when the file's layout changes (2: marshal; a page's record as a list; 3: sealed, cache.seal;
+#             4: an output's inode listed)
 MAGIC = b"eventsite-state\n"  # what the file starts with, so that a stray file is not decoded at all
 # Libraries whose version can change the bytes of a build.
 LIBRARIES = (
@@ -114,9 +115,12 @@ class BuildState:
                 raise ValueError("a page reads an unknown file")
             if record.facts and (min(record.facts) < 0 or max(record.facts) >= facts):
                 raise ValueError("a page reads an unknown fact")
-        for signature in (*self.inputs.values(), *self.outputs.values()):
+        for signature in self.inputs.values():
             if not isinstance(signature, list) or len(signature) < 2 or not all(isinstance(value, int) for value in signature[:2]):
                 raise ValueError("a damaged file signature")
+        for listed in self.outputs.values():  # as scan_outputs lists them
+            if not isinstance(listed, list) or len(listed) != 3 or not all(isinstance(value, int) for value in listed):
+                raise ValueError("a damaged output listing")
 
 
 @dataclass
@@ -129,7 +133,7 @@ class Previous:
     inputs: dict[str, list[Any]] = field(default_factory=dict)  # every input now: path → [size, mtime_ns, sha256]
     checked: int = 0  # files compared
     seconds: float = 0.0
-    outputs: dict[str, list[int]] | None = None  # the output folder listed (when it matched the state): path → [size, mtime_ns]
+    outputs: dict[str, list[int]] | None = None  # the output folder listed (when it matched the state): path → OUTPUT_FIELDS
     # ``changed`` lists every input changed since the last build, which had this build's key: its parsed
     # content can be reused (eventsite/contentcache.py) even when its output cannot (deleted or edited).
     compared: bool = False
@@ -199,8 +203,12 @@ def scan_inputs(project: Project) -> dict[str, list[Any]]:
 
 
 def scan_outputs(output: Path) -> dict[str, list[int]]:
-    """Every file below the output folder: relative path → [size, mtime_ns]."""
-    return {relative: [info.st_size, info.st_mtime_ns] for _, relative, info in _walk(output)}
+    """Every file below the output folder: relative path → [size, mtime_ns, inode].
+
+    The inode makes a value a file's whole signature (filememo.signature): the whole-site steps after a
+    rebuild take those of the pages it did not write from here instead of asking for each again.
+    """
+    return {relative: [info.st_size, info.st_mtime_ns, info.st_ino] for _, relative, info in _walk(output)}
 
 
 def updated_outputs(output: Path, listed: dict[str, list[int]], touched: Iterable[str]) -> dict[str, list[int]]:
@@ -216,7 +224,7 @@ def updated_outputs(output: Path, listed: dict[str, list[int]], touched: Iterabl
         except FileNotFoundError:
             outputs.pop(relative, None)
         else:
-            outputs[relative] = [info.st_size, info.st_mtime_ns]
+            outputs[relative] = [info.st_size, info.st_mtime_ns, info.st_ino]
     return outputs
 
 

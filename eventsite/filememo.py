@@ -15,13 +15,22 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping, Sequence
 
 from .write import write_file_atomic
 
 
-def signature(root: Path | str, relative: str) -> str:
-    """``relative``'s path, size, modification time and inode: another file, or the same one changed, has another."""
+def signature(root: Path | str, relative: str, listing: Mapping[str, Sequence[int]] | None = None) -> str:
+    """``relative``'s path, size, modification time and inode: another file, or the same one changed, has another.
+
+    ``listing``: the output folder's listing when the caller has it, as up to date as the folder
+    (buildstate.scan_outputs: [size, mtime_ns, inode]); asking for 6,000 pages' again took ~0.1 s of a
+    rebuild. A file it does not list is asked for.
+    """
+    listed = listing.get(relative) if listing is not None else None
+    if listed is not None:
+        size, modified, inode = listed
+        return f"{relative}\0{size}\0{modified}\0{inode}"
     info = os.stat(os.path.join(root, relative))
     return f"{relative}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}"
 

@@ -21,7 +21,7 @@ import mimetypes
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from .filememo import FileMemo, signature
@@ -89,7 +89,7 @@ def write_host_files(finished: "Finished") -> None:
     memo = FileMemo(finished.cache, POLICIES_FILE)
     files = sorted((name for name in finished.listing if name.endswith(".html")), key=lambda relative: relative.split("/")) \
         if finished.listing is not None else None
-    policy = page_policy(root, skip=tuple(finished.own_policies), memo=memo, files=files)
+    policy = page_policy(root, skip=tuple(finished.own_policies), memo=memo, files=files, listing=finished.listing)
     memo.save()
     if policy is None:
         finished.notes.append("_headers: the pages have no Content-Security-Policy meta tag; none is sent as a header")
@@ -178,20 +178,24 @@ def _meta_policy(tag: str) -> str | None:
 POLICIES_FILE = "page-policies.json"  # in the cache folder: each page's meta policy by its signature (filememo.py)
 
 
-def page_policy(root: Path, skip: tuple[str, ...] = (), memo: FileMemo | None = None, files: list[str] | None = None) -> str | None:
+def page_policy(
+    root: Path, skip: tuple[str, ...] = (), memo: FileMemo | None = None, files: list[str] | None = None,
+    listing: Mapping[str, Sequence[int]] | None = None,
+) -> str | None:
     """The policy of the pages' meta tags; when pages differ, the union of their directives.
 
     A page's own meta tag still applies on top of the header, so a page keeps
     its stricter policy, and a page that needs more (the search page runs
     WebAssembly) is not blocked by the header. Pages in the top-level folders
     ``skip`` (the web editor's) have a header of their own and do not widen the site's.
-    ``files``: the .html files below ``root`` when the caller knows them (else the folder is walked).
+    ``files``: the .html files below ``root`` when the caller knows them (else the folder is walked), and
+    ``listing`` the folder's listing they come from (filememo.signature).
     """
     policies: dict[str, None] = {}
     for relative in files if files is not None else _html_files(root):
         if relative.split("/", 1)[0] in skip:
             continue
-        key = signature(root, relative) if memo is not None else ""
+        key = signature(root, relative, listing) if memo is not None else ""
         known = memo.get(key) if memo is not None else None
         policy = known if isinstance(known, str) else (_policy_of(root / relative) or "")
         if memo is not None:

@@ -29,7 +29,7 @@ import json
 import posixpath
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 from .errors import Problem
 from .theme import Theme, default_folders
@@ -85,7 +85,7 @@ def publish_offline(finished: "Finished") -> None:
     if not source.is_file():
         finished.problems.append(Problem(f"templates/{SOURCE}", 0, "the theme has no service worker; the site is not kept offline"))
         return
-    scan = PageScan.load(finished.cache)
+    scan = PageScan.load(finished.cache, finished.listing)
     kept = {lang: kept_files(root, finished.plan, lang, scan) for lang in site.languages}
     for kept_paths in kept.values():  # the calendars and assets too, by signature: only a file written again is read
         for relative in kept_paths:
@@ -128,20 +128,23 @@ class PageScan:
 
     DIGESTS_FILE = "offline-digests.json"  # a page's signature (filememo.py) → the sha256 of its bytes
 
-    def __init__(self, known: dict[str, list[str]], signed: FileMemo | None = None):
+    def __init__(self, known: dict[str, list[str]], signed: FileMemo | None = None, listing: Mapping[str, Sequence[int]] | None = None):
         self.known = known  # a page's path and sha256 → the files it loads (before checking they exist)
+        # The output folder's, when the build has it (filememo.signature): a rebuild in place, where no step
+        # before this one writes a file (those that minify and rename assets run in full builds only).
+        self.listing = listing
         self.used: dict[str, list[str]] = {}
         self.digests: dict[str, bytes] = {}  # path below the root → sha256 of its bytes
         self.signed = signed if signed is not None else FileMemo(None, self.DIGESTS_FILE)
         self.exists: dict[str, bool] = {}
 
     @classmethod
-    def load(cls, cache: Path | None) -> "PageScan":
+    def load(cls, cache: Path | None, listing: Mapping[str, Sequence[int]] | None = None) -> "PageScan":
         try:
             known = json.loads((cache / cls.FILE).read_text(encoding="utf-8")) if cache is not None else {}
         except (OSError, ValueError):
             known = {}
-        return cls(known if isinstance(known, dict) else {}, FileMemo(cache, cls.DIGESTS_FILE))
+        return cls(known if isinstance(known, dict) else {}, FileMemo(cache, cls.DIGESTS_FILE), listing)
 
     def save(self, cache: Path | None) -> None:
         """Keep this build's pages only (the file does not grow from build to build)."""
@@ -165,7 +168,7 @@ class PageScan:
         """The SHA-256 of a kept file, read only when its signature is new."""
         found = self.digests.get(path)
         if found is None:
-            signed = signature(root, path)
+            signed = signature(root, path, self.listing)
             hexdigest = self.signed.get(signed)
             if not isinstance(hexdigest, str):
                 hexdigest = hashlib.sha256((root / path).read_bytes()).hexdigest()
@@ -175,7 +178,7 @@ class PageScan:
 
     def links(self, root: Path, page: str) -> list[str]:
         """The page's asset links; its bytes are read only when its signature is new (a page written again)."""
-        signed = signature(root, page)
+        signed = signature(root, page, self.listing)
         hexdigest = self.signed.get(signed)
         found = self.known.get(f"{page}\0{hexdigest}") if isinstance(hexdigest, str) else None
         if not isinstance(found, list):
