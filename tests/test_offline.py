@@ -290,3 +290,19 @@ def test_the_asset_scan_agrees_with_a_parser_on_awkward_markup(markup: str) -> N
     data = markup.encode("utf-8")
     assert _asset_links("en/index.html", data) == parsed_asset_links("en/index.html", data)
     assert _asset_links("en/index.html", data)  # not vacuous: each case keeps something
+
+
+def test_the_offline_pages_of_each_language_in_one_pass(tmp_path: Path) -> None:
+    from eventsite.build import Caches, prepare
+    from eventsite.offline import offline_pages
+
+    from .sitekit import project_for
+
+    project = project_for(write_site(tmp_path / "src"), tmp_path / "site")
+    plan = prepare(project, Caches(), FAST).plan
+    pages = offline_pages(plan)
+    for lang in ("en", "th"):
+        # What the worker keeps for a language: its offline pages, in the plan's order.
+        assert pages[lang] == [route.output_path for route in plan.routes if route.kind.offline and route.lang == lang]
+        assert f"{lang}/schedule/index.html" in pages[lang]
+    assert not any(path.startswith("th/") for path in pages["en"])
