@@ -133,7 +133,7 @@ class Previous:
     inputs: dict[str, list[Any]] = field(default_factory=dict)  # every input now: path → [size, mtime_ns, sha256]
     checked: int = 0  # files compared
     seconds: float = 0.0
-    outputs: dict[str, list[int]] | None = None  # the output folder listed (when it matched the state): path → OUTPUT_FIELDS
+    outputs: dict[str, list[int]] | None = None  # the output folder listed (when it matched the state): path → [size, mtime_ns, inode]
     # ``changed`` lists every input changed since the last build, which had this build's key: its parsed
     # content can be reused (eventsite/contentcache.py) even when its output cannot (deleted or edited).
     compared: bool = False

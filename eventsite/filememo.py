@@ -24,7 +24,7 @@ def signature(root: Path | str, relative: str, listing: Mapping[str, Sequence[in
     """``relative``'s path, size, modification time and inode: another file, or the same one changed, has another.
 
     ``listing``: the output folder's listing when the caller has it, as up to date as the folder
-    (buildstate.scan_outputs: [size, mtime_ns, inode]); asking for 6,000 pages' again took ~0.1 s of a
+    (buildstate.scan_outputs: [size, mtime_ns, inode]); a ``stat`` for each of 6,000 pages took ~0.1 s of a
     rebuild. A file it does not list is asked for.
     """
     listed = listing.get(relative) if listing is not None else None

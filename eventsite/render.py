@@ -44,8 +44,8 @@ class SharedBytecodeCache(jinja2.BytecodeCache):
     environment's globals), and each loads every template it renders. The
     code is the same for all of them: it is kept here as a code object, read
     from ``backing`` (the cache folder's files) at most once per process.
-    Reading it ten times was ~5 % of a worker's time after a moved programme item
-    at 10 × 300. A code object is never changed; each environment runs it
+    Reading it ten times was ~5 % of a worker's time after a moved programme
+    item at 10 × 300. A code object is never changed; each environment runs it
     into a namespace of its own (``Template.from_code``).
     """
 
