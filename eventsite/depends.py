@@ -53,19 +53,22 @@ class Recorder:
     sources: set[Path] = field(default_factory=set)
     facts: set[str] = field(default_factory=set)
     fragments: str = ""  # the version of the page's kept fragments saved by this build (eventsite/fragments.py), if any
-    # Every read in order, so a part of the page (a kept fragment, a cached value being made) takes what
-    # it read as a slice from where it began: cheap enough for the ~200,000 cached values of a build.
+    # Every read in order while a part is being made, so that the part (a kept fragment, a cached value being
+    # made) takes what it read as a slice from where it began: cheap enough for the ~200,000 cached values of a
+    # build. Reads while no part is open are the page's alone (its sets have them), and the log starts again.
     _log: list[Path | str] = field(default_factory=list, repr=False, compare=False)
     _open: int = field(default=0, repr=False, compare=False)  # parts being made
     active = True
 
     def record(self, *paths: Path) -> None:
         self.sources.update(paths)
-        self._log.extend(paths)
+        if self._open:
+            self._log.extend(paths)
 
     def record_fact(self, fact: str) -> None:
         self.facts.add(fact)
-        self._log.append(fact)
+        if self._open:
+            self._log.append(fact)
 
     @property
     def capturing(self) -> bool:
@@ -74,6 +77,8 @@ class Recorder:
 
     def begin(self) -> int:
         """Start a part: what is read until :meth:`end` is the part's (the page's record gets it too)."""
+        if not self._open:
+            self._log.clear()  # no part holds a place in it
         self._open += 1
         return len(self._log)
 
@@ -95,8 +100,9 @@ class Recorder:
         """Record again what a reused part read (into the page and every part being made around it)."""
         self.sources.update(reads.sources)
         self.facts.update(reads.facts)
-        self._log.extend(reads.sources)
-        self._log.extend(reads.facts)
+        if self._open:
+            self._log.extend(reads.sources)
+            self._log.extend(reads.facts)
 
     def replay_items(self, items: Items) -> None:
         for item in items:
@@ -104,7 +110,8 @@ class Recorder:
                 self.facts.add(item)
             else:
                 self.sources.add(item)
-        self._log.extend(items)
+        if self._open:
+            self._log.extend(items)
 
     def reading(self, compute: Callable[[], V]) -> tuple[V, Items]:
         """``compute()`` and what it read (recorded into the page and the parts being made as well)."""
