@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from eventsite.depends import DependencyIndex, Recorder
+from eventsite.depends import DependencyIndex, Reads, Recorder
 
 
 def recorder(*sources: str, facts: tuple[str, ...] = ()) -> Recorder:
@@ -36,8 +36,6 @@ def test_a_new_record_replaces_the_old_one_in_both_directions() -> None:
 
 
 def test_a_part_gets_what_it_read_and_the_page_everything() -> None:
-    from eventsite.depends import Reads
-
     page = Recorder()
     page.record(Path("base.html"))
     page.record_fact("collection:session")
@@ -54,6 +52,7 @@ def test_a_part_gets_what_it_read_and_the_page_everything() -> None:
     assert second.items == (Path("c.md"),)
     assert page.sources == {Path("base.html"), Path("room.yaml"), Path("c.md")}
     assert page.facts == {"collection:session", "front:a.md", "languages:session:a", "route:/en/b/", "after"}
+
     def make() -> int:
         page.record_fact("made")
         return 42
