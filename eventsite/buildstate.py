@@ -208,7 +208,11 @@ def scan_outputs(output: Path) -> dict[str, list[int]]:
     The inode makes a value a file's whole signature (filememo.signature): the whole-site steps after a
     rebuild take those of the pages it did not write from here instead of asking for each again.
     """
-    return {relative: [info.st_size, info.st_mtime_ns, info.st_ino] for _, relative, info in _walk(output)}
+    return {relative: _listed(info) for _, relative, info in _walk(output)}
+
+
+def _listed(info: os.stat_result) -> list[int]:
+    return [info.st_size, info.st_mtime_ns, info.st_ino]
 
 
 def updated_outputs(output: Path, listed: dict[str, list[int]], touched: Iterable[str]) -> dict[str, list[int]]:
@@ -224,7 +228,7 @@ def updated_outputs(output: Path, listed: dict[str, list[int]], touched: Iterabl
         except FileNotFoundError:
             outputs.pop(relative, None)
         else:
-            outputs[relative] = [info.st_size, info.st_mtime_ns, info.st_ino]
+            outputs[relative] = _listed(info)
     return outputs
 
 

@@ -28,11 +28,11 @@ def signature(root: Path | str, relative: str, listing: Mapping[str, Sequence[in
     rebuild. A file it does not list is asked for.
     """
     listed = listing.get(relative) if listing is not None else None
-    if listed is not None:
-        size, modified, inode = listed
-        return f"{relative}\0{size}\0{modified}\0{inode}"
-    info = os.stat(os.path.join(root, relative))
-    return f"{relative}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}"
+    if listed is None:
+        info = os.stat(os.path.join(root, relative))
+        listed = (info.st_size, info.st_mtime_ns, info.st_ino)
+    size, modified, inode = listed
+    return f"{relative}\0{size}\0{modified}\0{inode}"
 
 
 class FileMemo:
