@@ -16,7 +16,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-VERSION = 3  # bump when a cached conversion changes
+VERSION = 4  # bump when a cached conversion changes (4: definitions nested too deep are refused)
 
 
 DIGEST_SIZE = 32  # SHA-256

@@ -118,7 +118,10 @@ class MarkdownRenderer:
 
     def __init__(self) -> None:
         self._state = _State()
-        self._md = markdown.Markdown(
+        self._md = self._converter()
+
+    def _converter(self) -> markdown.Markdown:
+        return markdown.Markdown(
             extensions=[
                 "tables",
                 "sane_lists",
@@ -144,9 +147,12 @@ class MarkdownRenderer:
             try:
                 raw_html = self._md.reset().convert(text)
             except RecursionError:
+                # The converter is left mid-way (its parser's state stacked up): later bodies came out as plain text.
+                self._md = self._converter()
                 raise TooComplex(0, "Markdown nested too deeply, or a list too long, to convert: split it") from None
             finally:
                 self._state.resolve = None
+            check_converted_nesting(raw_html)
             unresolved, anchored = list(self._state.unresolved), list(self._state.anchored)
         removed = find_unsafe(raw_html) if might_be_unsafe(text) else []
         return Rendered(sanitize(raw_html), unresolved, removed, anchored)
@@ -274,6 +280,27 @@ _HEADING = re.compile(r"^ {0,3}(?:#|=+[ \t]*$|-+[ \t]*$)", re.MULTILINE)
 _ABBREVIATION = re.compile(r"^ {0,3}\*\[", re.MULTILINE)
 _DEEP_PREFIX = re.compile(r"^[ \t>*+\-.)0-9:]{%d,}" % MAX_NESTING, re.MULTILINE)
 _LIST_MARKER = re.compile(r"(?:^|(?<=[ \t>]))(?:[-*+:]|\d+[.)])(?=[ \t])")
+
+
+# The containers Python-Markdown makes and always closes. Terms and definitions written one after the other
+# without blank lines ("a\n: b\na\n: b") nest a list in each definition: 1,600 of them made a page 3,200
+# elements deep, which browsers flatten. Markdown before 3.11.4 overflowed the stack on it instead.
+_CONTAINER_TAG = re.compile(r"<(/?)(?:dl|dd|ul|ol|li|blockquote)\b", re.IGNORECASE)
+
+
+def check_converted_nesting(html: str) -> None:
+    """Raise :class:`TooComplex` when Python-Markdown's HTML nests lists, definitions or quotes too deep
+    (what check_complexity cannot see in the source: definition lists nest without indenting)."""
+    if html.count("<dd") + html.count("<blockquote") + html.count("<li") <= MAX_NESTING:
+        return  # cannot be deeper (a dl nests only inside a dd or an li): the common case, no scan
+    depth = deepest = 0
+    for match in _CONTAINER_TAG.finditer(html):
+        depth += -1 if match.group(1) else 1
+        deepest = max(deepest, depth)
+    # Two container tags per level of a list (ul and li, dl and dd).
+    if deepest > 2 * MAX_NESTING:
+        raise TooComplex(0, f"Markdown nested too deeply to convert: lists, quotes or definitions {deepest // 2} deep, "
+                            f"the limit is {MAX_NESTING} (a definition needs a blank line before the next term)")
 
 
 def check_complexity(text: str) -> None:

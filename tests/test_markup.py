@@ -6,6 +6,7 @@ import unicodedata
 from urllib.parse import urlsplit
 
 import html5lib
+import markdown
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -371,3 +372,36 @@ def test_deep_nesting_does_not_crash(renderer: MarkdownRenderer) -> None:
             finishes(renderer, text)
         except RecursionError:  # pragma: no cover - the failure being tested
             pytest.fail("RecursionError escaped the renderer")
+
+
+def test_definitions_nested_past_the_limit_are_refused_whatever_the_markdown_version(renderer: MarkdownRenderer) -> None:
+    # Terms and definitions one after the other nest a list in each definition (Python-Markdown's reading):
+    # refused from the converted HTML, since the source shows no indentation to count.
+    with pytest.raises(markup.TooComplex, match="Markdown nested too deeply"):
+        renderer.render("a\n: b\n" * 1600)
+    assert renderer.render("a\n: b\n" * 40).html.count("<dd>") == 40  # 40 deep: within the limit
+    # The same list written with blank lines is flat; a long list beside a definition (so that Python-Markdown
+    # converts the body, not the subset) is two levels deep however long.
+    flat = renderer.render("a\n\n: b\n\n" * 1600).html
+    assert flat.count("<dd>") == 1600 and flat.count("<dl>") == 1
+    long_list = renderer.render("term\n: definition\n\n" + "".join(f"- item {n}\n" for n in range(3000))).html
+    assert long_list.count("<li>") == 3000 and long_list.count("<dd>") == 1
+
+
+def test_a_body_that_overflowed_the_stack_leaves_the_renderer_converting_the_next_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Python-Markdown 3.11.3, stopped by a RecursionError in a long definition list, kept its parser's state
+    # (496 open "list" levels) and gave the next bodies it converted other text than theirs; the renderer
+    # starts a new converter instead. Later versions stop nesting before the limit, so the overflow is made here.
+    renderer = MarkdownRenderer()
+    real_convert = markdown.Markdown.convert
+
+    def overflow(converter: markdown.Markdown, source: str) -> str:
+        converter.parser.state.extend(["list"] * 496)
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(markdown.Markdown, "convert", overflow)
+    with pytest.raises(markup.TooComplex, match="Markdown nested too deeply"):
+        renderer.render("term\n: definition\n")
+    monkeypatch.setattr(markdown.Markdown, "convert", real_convert)
+    html = renderer.render("a\n\n: b\n\nc\n\n: d\n").html
+    assert html == "<dl>\n<dt>a</dt>\n<dd>\n<p>b</p>\n</dd>\n<dt>c</dt>\n<dd>\n<p>d</p>\n</dd>\n</dl>"
