@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tomllib
 import venv
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from .sitekit import PROJECT_ROOT
 
@@ -78,3 +81,38 @@ def test_the_command_outside_a_site_says_what_is_missing(installed: Path, tmp_pa
     done = run(installed, tmp_path, "build")
     assert done.returncode == 1
     assert "content folder not found" in done.stderr and "Traceback" not in done.stderr
+
+
+# --- the pinned versions CI and publishing install (constraints.txt, scripts/pin-python-deps) -----------
+
+
+def pinned_versions() -> dict[str, str]:
+    lines = (PROJECT_ROOT / "constraints.txt").read_text("utf-8").splitlines()
+    return dict(line.split("==", 1) for line in lines if line and not line.startswith("#"))
+
+
+def test_every_requirement_is_pinned_within_its_range() -> None:
+    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    pinned = pinned_versions()
+    for text in project["dependencies"] + project["optional-dependencies"]["test"]:
+        requirement = Requirement(text)
+        name = canonicalize_name(requirement.name)
+        assert name in pinned, f"{requirement.name} is not in constraints.txt: run scripts/pin-python-deps"
+        assert requirement.specifier.contains(pinned[name], prereleases=True), f"{name}=={pinned[name]} is outside {text!r}"
+
+
+def test_the_installed_packages_are_the_pinned_ones() -> None:
+    """What the tests ran against is what CI and the publishing workflow install."""
+    done = subprocess.run([sys.executable, str(PROJECT_ROOT / "scripts" / "pin-python-deps"), "--check"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, (
+        "the installed packages differ from constraints.txt: run bash scripts/install-test-deps, "
+        "or, to move to them, scripts/pin-python-deps and commit the file\n" + done.stdout + done.stderr
+    )
+
+
+def test_the_workflow_installs_the_pinned_versions() -> None:
+    workflow = (PROJECT_ROOT / ".github" / "workflows" / "site.yml").read_text("utf-8")
+    installs = [line for line in workflow.splitlines() if "pip install" in line]
+    assert installs and all("-c constraints.txt" in line for line in installs), installs
+    assert "-c constraints.txt" in (PROJECT_ROOT / "scripts" / "install-test-deps").read_text("utf-8")
