@@ -19,6 +19,7 @@ from .fields import (
     Country,
     Date,
     Id,
+    KeptWord,
     Language,
     LanguageTag,
     Line,
@@ -160,6 +161,10 @@ class LocaleSettings(Strict):
         "gregorian", description="the calendar of the dates readers see (buddhist: the Thai era); machine formats stay Gregorian"
     )
     direction: Literal["ltr", "rtl"] | None = Field(None, description="the text direction, for a language CLDR lacks")
+    keep_together: tuple[KeptWord, ...] = Field(
+        (), description="words the browser's line breaker would split, kept on one line wherever pages show them: "
+        "names and compounds in scripts without spaces (th: [ปูซาน, เมียนมา]); docs/translating.md",
+    )
 
 
 

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Union
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from . import paths
 from .contentpath import looks_like_language
@@ -161,6 +161,8 @@ Resource = Annotated[str, AfterValidator(_check_resource)]  # a media file or an
 LocalTime = Annotated[dt.datetime, BeforeValidator(_parse_local_time)]
 Date = Annotated[dt.date, BeforeValidator(_parse_date)]
 Line = Annotated[str, AfterValidator(_one_line), Field(min_length=1)]
+# A word or short name kept on one line (site.yaml locales.*.keep_together): longer would not fit a phone's line.
+KeptWord = Annotated[str, StringConstraints(min_length=1, max_length=40), AfterValidator(_one_line)]
 # A plain string (the default language) or a mapping {language: text}.
 LocalizedText = Union[Line, dict[LanguageTag, Line]]
 

@@ -38,6 +38,7 @@ class Language:
     direction: str  # 'ltr' or 'rtl', from CLDR
     calendar: str = "gregorian"  # of the dates people read; machine formats are always Gregorian
     borrowed: bool = False  # CLDR lacks the language: ``locale`` is another one's (site.yaml locales)
+    keep_together: tuple[str, ...] = ()  # words its pages keep on one line (linebreaks.py)
 
 
 class Settings(Protocol):
@@ -48,6 +49,7 @@ class Settings(Protocol):
     formats: str | None
     calendar: str
     direction: str | None
+    keep_together: tuple[str, ...]
 
 
 def known_to_cldr(code: str) -> bool:
@@ -77,12 +79,14 @@ def language(code: str, settings: Settings | None = None) -> Language:
         english = itself.get_display_name(Locale("en")) or code
         direction = "rtl" if itself.character_order == "right-to-left" else "ltr"
     calendar = "gregorian"
+    keep_together: tuple[str, ...] = ()
     if settings is not None:
         own = settings.name or own
         english = settings.english_name or english
         direction = settings.direction or direction
         calendar = settings.calendar
-    return Language(code, locale, own, english, direction, calendar, borrowed)
+        keep_together = settings.keep_together
+    return Language(code, locale, own, english, direction, calendar, borrowed, keep_together)
 
 
 def _memoized(method):

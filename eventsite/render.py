@@ -19,7 +19,7 @@ from urllib.parse import quote
 import jinja2
 from jinja2 import meta as jinja_meta
 
-from . import brand, notfound, og, structured
+from . import brand, linebreaks, notfound, og, structured
 from .anchors import AnchorClaim
 from .cache import DiskCache
 from .depends import Recorder
@@ -219,7 +219,7 @@ def render_html(page: Page, renderer: Renderer, **extra: object) -> bytes:
         keep_shared=lambda macro, *arguments: keep_shared_macro(renderer.shared_parts, page, entry_view, macro, *arguments),
         **extra,
     )
-    return html.encode("utf-8")
+    return linebreaks.keep_together(html, page.language.keep_together).encode("utf-8")
 
 
 # One table of output formats; page kinds name theirs. None: this route has no file (e.g. no share card).

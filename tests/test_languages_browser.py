@@ -88,3 +88,40 @@ def test_home_pages_render_their_script(busan_rtl_site: Path, serve, chromium, l
     path = screenshot(page, SCREENSHOTS / f"home-{lang}.png")
     assert path.stat().st_size > 10_000
     context.close()
+
+
+@pytest.mark.parametrize("path", ["about/", "news/forum-announced/", "exhibition/"])
+def test_thai_words_the_dictionary_splits_stay_on_one_line(busan_site: Path, serve, chromium, path: str) -> None:
+    """site.yaml keeps เมียนมา, ปูซาน, กระทรวง… whole (Chromium's dictionary breaks them at a line end)."""
+    base = serve(busan_site)
+    context = chromium.new_context(viewport={"width": 390, "height": 900})
+    page = context.new_page()
+    page.goto(f"{base}th/{path}")
+    kept = page.evaluate(
+        """() => [...document.querySelectorAll('main .keep')].map(span => ({
+            text: span.textContent,
+            lines: new Set([...span.getClientRects()].map(rect => Math.round(rect.top))).size,
+            wrap: getComputedStyle(span).whiteSpace,
+        }))"""
+    )
+    shown = [word for word in kept if word["lines"]]  # not those in closed menus and folded details
+    assert len(shown) >= 3, kept
+    assert all(word["lines"] == 1 and word["wrap"] == "nowrap" for word in shown), shown
+    # a repetition mark (ๆ) never starts a line: the space before it does not break
+    starts = page.evaluate(
+        r"""() => {
+            const found = [];
+            const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+            for (let node; (node = walker.nextNode());) {
+                const range = document.createRange();
+                for (let i = node.data.indexOf('ๆ'); i > 0; i = node.data.indexOf('ๆ', i + 1)) {
+                    range.setStart(node, i - 1); range.setEnd(node, i + 1);
+                    if (new Set([...range.getClientRects()].map(rect => Math.round(rect.top))).size > 1) found.push(node.data.slice(i - 10, i + 1));
+                }
+            }
+            return found;
+        }"""
+    )
+    assert starts == []
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    context.close()
