@@ -143,6 +143,14 @@ def _one_line(value: str) -> str:
     return value.strip()
 
 
+def _check_kept_word(value: str) -> str:
+    value = _one_line(value)
+    # Matched against the page's HTML, where these are written as character references.
+    if any(character in value for character in "&<>\"'"):
+        raise ValueError("may not contain & < > \" or ' (write the word as it reads, e.g. ปูซาน)")
+    return value
+
+
 def _check_language_tag(value: str) -> str:
     if not looks_like_language(value.lower()):  # BCP 47 ignores case; listing 'en' and 'EN' is refused apart
         raise ValueError(f"{value!r} is not a language code (e.g. 'ko', 'zh-Hant', 'en-GB')")
@@ -161,8 +169,9 @@ Resource = Annotated[str, AfterValidator(_check_resource)]  # a media file or an
 LocalTime = Annotated[dt.datetime, BeforeValidator(_parse_local_time)]
 Date = Annotated[dt.date, BeforeValidator(_parse_date)]
 Line = Annotated[str, AfterValidator(_one_line), Field(min_length=1)]
-# A word or short name kept on one line (site.yaml locales.*.keep_together): longer would not fit a phone's line.
-KeptWord = Annotated[str, StringConstraints(min_length=1, max_length=40), AfterValidator(_one_line)]
+# A word or short name kept on one line (site.yaml locales.*.keep_together): a longer one kept whole in a
+# heading would not fit a phone's line.
+KeptWord = Annotated[str, StringConstraints(min_length=1, max_length=20), AfterValidator(_check_kept_word)]
 # A plain string (the default language) or a mapping {language: text}.
 LocalizedText = Union[Line, dict[LanguageTag, Line]]
 

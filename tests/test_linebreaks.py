@@ -5,13 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from eventsite.errors import BuildError
-from eventsite.linebreaks import NO_BREAK_SPACE, keep_together
+from eventsite.linebreaks import KEEP, NO_BREAK_SPACE, keep_together
 from eventsite.load import load_content
 from eventsite.validate import validate_content
 
 from .sitekit import SITE_YAML, build, parse_html, write_site
 
-KEEP = '<span class="keep">'
 
 
 def test_listed_words_in_text_are_wrapped() -> None:
@@ -41,11 +40,42 @@ def test_the_longest_listed_word_wins() -> None:
 
 
 def test_a_line_never_starts_with_a_repetition_mark() -> None:
-    html = '<body title="ต่าง ๆ"><p>ต่าง ๆ และ ใหม่ ๆ</p><p>ບ່ອນ ໆ</p></body>'
+    html = '<body title="ต่าง ๆ"><p>ต่าง ๆ และ ใหม่\n ๆ</p><p>ບ່ອນ ໆ</p></body>'
     result = keep_together(html, ())
     assert result == (
         f'<body title="ต่าง ๆ"><p>ต่าง{NO_BREAK_SPACE}ๆ และ ใหม่{NO_BREAK_SPACE}ๆ</p><p>ບ່ອນ{NO_BREAK_SPACE}ໆ</p></body>'
     )
+
+
+def test_a_mark_written_after_its_word_stays_with_the_letter_before_it() -> None:
+    # Lao writes ໆ straight after the word (ອື່ນໆ); the letter keeps its marks (ື່ before ນ is part of ອື່).
+    html = "<body><p>ອາຊຽນອື່ນໆ ເລື້ອຍໆ. ต่างๆ</p></body>"
+    assert keep_together(html, ("ອາຊຽນ",)) == (
+        f"<body><p>{KEEP}ອາຊຽນ</span>ອື່{KEEP}ນໆ</span> ເລື້ອ{KEEP}ຍໆ</span>. ต่า{KEEP}งๆ</span></p></body>"
+    )
+    assert keep_together("<body>ປູຊານໆ</body>", ("ປູຊານ",)) == f"<body>{KEEP}ປູຊານໆ</span></body>"
+
+
+def test_a_listed_word_with_a_spaced_mark_is_found() -> None:
+    assert keep_together("<body>ต่าง ๆ</body>", ("ต่าง ๆ",)) == f"<body>{KEEP}ต่าง{NO_BREAK_SPACE}ๆ</span></body>"
+
+
+def test_a_word_is_kept_only_whole_with_its_marks() -> None:
+    assert keep_together("<body>การ์ด การ</body>", ("การ",)) == f"<body>การ์ด {KEEP}การ</span></body>"
+    assert keep_together("<body>ဘူဆန်း ဘူဆန်</body>", ("ဘူဆန်",)) == f"<body>ဘူဆန်း {KEEP}ဘူဆန်</span></body>"
+    # after a Khmer coeng the match would start inside a stacked cluster
+    assert keep_together("<body>ស្ត ត</body>", ("ត",)) == f"<body>ស្ត {KEEP}ត</span></body>"
+
+
+def test_references_code_and_tricky_markup_are_left_alone() -> None:
+    html = (
+        '<BODY class="x"><p>&nbsp;nbsp &#3610; R&amp;D</p><pre>ต่าง ๆ ปูซาน</pre><code>ปูซาน</code>'
+        '<a title="a > ปูซาน" data-x=\'b > ปูซาน\'>x</a>'
+        "<select><option>ปูซาน<option selected>ปูซาน</select><svg-icon>ปูซาน</svg-icon></BODY>"
+    )
+    # only the word after the reference, and the custom element's text (<svg-icon> is not SVG)
+    expected = html.replace(";nbsp ", f";{KEEP}nbsp</span> ").replace("<svg-icon>ปูซาน", f"<svg-icon>{KEEP}ปูซาน</span>")
+    assert keep_together(html, ("ปูซาน", "nbsp")) == expected
 
 
 def test_nothing_to_do_returns_the_same_string() -> None:
@@ -56,7 +86,7 @@ def test_nothing_to_do_returns_the_same_string() -> None:
 
 def test_too_long_or_multi_line_words_are_located_errors(tmp_path: Path) -> None:
     site_yaml = SITE_YAML.replace(
-        "timezone:", "locales:\n  th:\n    keep_together: [ปูซาน, '" + "ก" * 41 + "', \"a\\nb\"]\ntimezone:"
+        "timezone:", "locales:\n  th:\n    keep_together: [ปูซาน, '" + "ก" * 21 + "', \"a\\nb\", R&D]\ntimezone:"
     )
     content = write_site(tmp_path, {"site.yaml": site_yaml})
     try:
@@ -65,10 +95,11 @@ def test_too_long_or_multi_line_words_are_located_errors(tmp_path: Path) -> None
         messages = [f"{problem.path}:{problem.line}: {problem.message}" for problem in error.problems]
     else:
         raise AssertionError("expected a BuildError")
-    assert len(messages) == 2, messages
-    line = site_yaml.splitlines().index("    keep_together: [ปูซาน, '" + "ก" * 41 + "', \"a\\nb\"]") + 1
+    assert len(messages) == 3, messages
+    line = site_yaml.splitlines().index("    keep_together: [ปูซาน, '" + "ก" * 21 + "', \"a\\nb\", R&D]") + 1
     assert all(message.startswith(f"content/site.yaml:{line}: locales.th.keep_together.") for message in messages), messages
-    assert any("40 characters" in message for message in messages), messages
+    assert any("20 characters" in message for message in messages), messages
+    assert any("may not contain &" in message for message in messages), messages
 
 
 def test_an_edition_keeps_its_words_and_others_are_untouched(tmp_path: Path) -> None:
