@@ -246,7 +246,10 @@ def build_site(
             fragments = reuse_fragments(site, plan)
         settle(options)
     with progress.phase("plan"):
-        translations = load_translations(project.theme.locale_folders, site.languages, site.fallback_chains)
+        translations = load_translations(
+            project.theme.locale_folders, site.languages, site.fallback_chains,
+            DiskCache(project.cache, "catalogs") if project.cache is not None and caches.markdown is not None else None,
+        )
         renderer = Renderer(
             site, plan, project.theme, translations, caches.templates, caches.markdown, images=images,
             cache_folder=project.cache if caches.markdown is not None else None, fragments=fragments,

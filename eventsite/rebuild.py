@@ -34,6 +34,7 @@ from . import contentcache
 from .anchors import AnchorClaim, anchor_problems
 from .build import BuildResult, Caches, build_site, prepare, settle
 from .buildstate import BuildState, PageRecord, Previous, build_key, fragment_folder, save, scan_outputs, updated_outputs
+from .cache import DiskCache
 from .contentpath import parse_path
 from .depends import Recorder
 from .errors import BuildError, Problem, display_path
@@ -133,7 +134,10 @@ def rebuild_site(
     records: dict[str, Recorder] = {}  # of the pages rendered again; the others keep their saved record (state_of)
     notes: list[str] = []
     with progress.phase("plan"):
-        translations = load_translations(project.theme.locale_folders, site.languages, site.fallback_chains)
+        translations = load_translations(
+            project.theme.locale_folders, site.languages, site.fallback_chains,
+            DiskCache(project.cache, "catalogs") if project.cache is not None else None,
+        )
         renderer = Renderer(
             site, plan, project.theme, translations, caches.templates, caches.markdown, images=images,
             cache_folder=project.cache, fragments=fragments,

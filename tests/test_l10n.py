@@ -107,6 +107,40 @@ def test_broken_catalog_is_a_located_error(tmp_path: Path) -> None:
     assert raised.value.problems[0].path.endswith("th/LC_MESSAGES/messages.po")
 
 
+def test_compiled_catalogs_are_kept_by_their_text(tmp_path: Path, monkeypatch) -> None:
+    """With a cache, a catalog is compiled once per text; a changed text, or a damaged entry, is compiled again."""
+    from eventsite.cache import DiskCache
+    from eventsite.errors import BuildError
+
+    locales, cache = tmp_path / "locales", DiskCache(tmp_path / "cache", "catalogs")
+    _po(l10n.catalog_path(locales, "id"), "id", {"Home": "Beranda"})
+    compiled: list[str] = []
+    real = l10n.compile_mo
+    monkeypatch.setattr(l10n, "compile_mo", lambda path, lang: compiled.append(lang) or real(path, lang))
+    assert l10n.load_translations(locales, ("en", "id"), cache=cache)["id"].gettext("Home") == "Beranda"
+    assert l10n.load_translations(locales, ("en", "id"), cache=cache)["id"].gettext("Home") == "Beranda"
+    assert compiled == ["id"]  # the second time from the cache
+
+    _po(l10n.catalog_path(locales, "id"), "id", {"Home": "Laman"})  # a translator's change
+    assert l10n.load_translations(locales, ("en", "id"), cache=cache)["id"].gettext("Home") == "Laman"
+    assert compiled == ["id", "id"]
+
+    text = l10n.catalog_path(locales, "id").read_bytes()
+    import hashlib
+
+    key = cache.key("mo", l10n.MO_VERSION, l10n.babel_version, "id", hashlib.sha256(text).hexdigest())
+    for damaged in ({"mo": "bm90IGEgY2F0YWxvZw==", "sha256": "0" * 64}, {"mo": "%%%", "sha256": "x"}, "x"):
+        cache.put(key, damaged)
+        assert l10n.load_translations(locales, ("en", "id"), cache=cache)["id"].gettext("Home") == "Laman"
+    assert compiled == ["id"] * 5
+
+    # A catalog with an error is reported every time, never kept.
+    l10n.catalog_path(locales, "id").write_text('msgid "Home"\nmsgid_typo "x"\n', encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(BuildError):
+            l10n.load_translations(locales, ("en", "id"), cache=cache)
+
+
 def test_og_locale_from_likely_subtags() -> None:
     assert l10n.og_locale("ko") == "ko_KR"
     assert l10n.og_locale("th") == "th_TH"
