@@ -42,42 +42,51 @@ _COMBINING = (
     "\u102b-\u103e\u1056-\u1059\u105e-\u1060\u1062-\u1064\u1067-\u106d\u1071-\u1074\u1082-\u108d\u108f\u109a-\u109d"
 )
 # A Thai or Lao letter with its marks, and the repetition mark written straight after it.
-_ATTACHED_MARK = rf"[\u0e01-\u0e45\u0e81-\u0eb3\u0ebd-\u0ec4\u0edc-\u0edf][{_COMBINING}]*[{_MARKS}]"
+_ATTACHED_MARK = re.compile(rf"[\u0e01-\u0e45\u0e81-\u0eb3\u0ebd-\u0ec4\u0edc-\u0edf][{_COMBINING}]*[{_MARKS}]")
+_KEPT_SPAN = re.compile(rf"({re.escape(KEEP)}.*?</span>)", re.S)
 
 
 @lru_cache(maxsize=32)
-def _pattern(words: tuple[str, ...]) -> tuple[re.Pattern[str], bool]:
-    """What finds ``words`` and the marks to keep, and whether some word is all ASCII."""
-    return _compile(words), any(word.isascii() for word in words)
-
-
-def _compile(words: tuple[str, ...]) -> re.Pattern[str]:
+def _pattern(words: tuple[str, ...]) -> tuple[re.Pattern[str] | None, bool]:
+    """What finds ``words`` (None: no words), and whether some word is all ASCII."""
     # Longest first, so that a listed compound wins over a listed word inside it; a word's spaces
     # before a repetition mark are the no-break spaces the text has by then.
     ordered = sorted({_SPACE_BEFORE_MARK.sub(NO_BREAK_SPACE, word) for word in words if word}, key=len, reverse=True)
-    kept = rf"(?<![\u17d2\u1039])(?:{'|'.join(re.escape(word) for word in ordered)})[{_MARKS}]?(?![{_COMBINING}])"
-    return re.compile(f"{kept}|{_ATTACHED_MARK}" if ordered else _ATTACHED_MARK)
+    if not ordered:
+        return None, False
+    found = rf"(?<![\u17d2\u1039])(?:{'|'.join(re.escape(word) for word in ordered)})[{_MARKS}]?(?![{_COMBINING}])"
+    return re.compile(found), any(word.isascii() for word in ordered)
 
 
 def _keep(match: re.Match[str]) -> str:
     return f"{KEEP}{match.group()}</span>"
 
 
-def _mend(text: str, pattern: re.Pattern[str], ascii_words: bool) -> str:
+def _mend(text: str, words: re.Pattern[str] | None, ascii_words: bool) -> str:
     if not ascii_words and text.isascii():
         return text  # white space between tags, numbers: most pieces of a page
-    text = _SPACE_BEFORE_MARK.sub(NO_BREAK_SPACE, text)
-    return pattern.sub(_keep, text)
+    marks = "ๆ" in text or "ໆ" in text  # rare: the patterns for them run only where they are
+    if marks:
+        text = _SPACE_BEFORE_MARK.sub(NO_BREAK_SPACE, text)
+    if words is not None:
+        text = words.sub(_keep, text)
+        if marks:  # marks after a word not listed (a listed word took its mark along)
+            return "".join(
+                piece if index % 2 else _ATTACHED_MARK.sub(_keep, piece)
+                for index, piece in enumerate(_KEPT_SPAN.split(text))
+            )
+    return _ATTACHED_MARK.sub(_keep, text) if marks else text
 
 
 def keep_together(html: str, words: tuple[str, ...]) -> str:
     """``html`` with ``words`` kept on one line and no line starting with a repetition mark."""
-    if not words and "ๆ" not in html and "ໆ" not in html:
+    marks = "ๆ" in html or "ໆ" in html
+    if not words and not marks:
         return html  # most editions' pages: a substring search, no regular expression
     body = _BODY.search(html)
     start = body.start() if body is not None else 0
     pattern, ascii_words = _pattern(words)
-    if pattern.search(html, start) is None and _SPACE_BEFORE_MARK.search(html, start) is None:
+    if not marks and (pattern is None or pattern.search(html, start) is None):
         return html  # nothing to do, no copy
     pieces = [html[:start]]
     position = start
