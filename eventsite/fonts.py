@@ -10,7 +10,6 @@ never shows tofu: no covering font, no image. The ``cmap`` is read here
 from __future__ import annotations
 
 import mmap
-import os
 import shutil
 import struct
 import subprocess
@@ -81,79 +80,17 @@ def candidates(languages: tuple[str, ...], bold: bool) -> tuple[Face, ...]:
     return tuple(found)
 
 
-def prefetch(languages: tuple[str, ...], cache: DiskCache | None = None) -> None:
-    """Ask fontconfig about every language at once (one process each, in parallel), then from memory.
-
-    With ``cache``, its answers are kept there while fontconfig's setup is the
-    same (:func:`fontconfig_state`): twenty ``fc-match`` runs were ~80 ms of
-    every rebuild that renders a page with a share card.
-    """
+def prefetch(languages: tuple[str, ...]) -> None:
+    """Ask fontconfig about every language at once (one process each, in parallel), then from the cache."""
     patterns = [f":lang={lang}" + bold for lang in languages for bold in ("", ":weight=bold")]
     missing = [pattern for pattern in patterns if pattern not in _prefetched]
-    if not missing:
-        return
-    key = cache.key("fc-match", FC_ANSWERS_VERSION, fontconfig_state(), *missing) if cache is not None else None
-    kept = _kept_answers(cache.get(key), missing) if cache is not None and key is not None else None
-    if kept is not None:
-        _prefetched.update(kept)
-        return
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        answers = dict(zip(missing, pool.map(fc_match, missing)))
-    _prefetched.update(answers)
-    if cache is not None and key is not None:
-        cache.put(key, {pattern: [str(face.path), face.index] if face is not None else None for pattern, face in answers.items()})
+    if missing:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            for pattern, face in zip(missing, pool.map(fc_match, missing)):
+                _prefetched[pattern] = face
 
 
 _prefetched: dict[str, Face | None] = {}
-
-FC_ANSWERS_VERSION = "1"  # bump when what prefetch keeps changes
-# Where fontconfig's setup and fonts live (Debian's and the XDG places): a font or a configuration
-# file added, removed or replaced in one of these changes a folder's time, and so the kept answers' key.
-FONTCONFIG_ENVIRONMENT = ("FONTCONFIG_FILE", "FONTCONFIG_PATH", "FONTCONFIG_SYSROOT", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "HOME")
-FONTCONFIG_PLACES = ("/etc/fonts", "/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~/.local/share/fonts", "~/.config/fontconfig")
-
-
-def fontconfig_state() -> str:
-    """What fontconfig's answers depend on: the program, its environment, and the times of the folders
-    and configuration files it reads (~1 ms: a few dozen folders)."""
-    program = _fc_match_program()
-    parts = [_stat_part(program) if program is not None else "no fc-match"]
-    parts.extend(f"{name}={os.environ.get(name)}" for name in FONTCONFIG_ENVIRONMENT)
-    for place in FONTCONFIG_PLACES:
-        for folder, _, files in os.walk(os.path.expanduser(place)):
-            parts.append(_stat_part(folder))
-            parts.extend(_stat_part(os.path.join(folder, name)) for name in files if name.endswith(".conf"))
-    return "\n".join(parts)
-
-
-def _stat_part(path: str) -> str:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return f"{path}:gone"
-    return f"{path}:{info.st_size}:{info.st_mtime_ns}"
-
-
-def _is_face(answer: object) -> TypeGuard[list]:
-    return (
-        isinstance(answer, list) and len(answer) == 2 and isinstance(answer[0], str) and isinstance(answer[1], int)
-        and Path(answer[0]).is_file()
-    )
-
-
-def _kept_answers(kept: object, patterns: list[str]) -> dict[str, Face | None] | None:
-    """The kept answers for ``patterns``, or None when any is malformed or names a font file that is gone."""
-    if not isinstance(kept, dict) or sorted(kept) != sorted(patterns):
-        return None
-    answers: dict[str, Face | None] = {}
-    for pattern, answer in kept.items():
-        if answer is None:
-            answers[pattern] = None
-        elif _is_face(answer):
-            answers[pattern] = Face(Path(answer[0]), answer[1])
-        else:
-            return None
-    return answers
 
 
 @lru_cache(maxsize=None)

@@ -286,7 +286,10 @@ def load_translations(
     return compiled
 
 
-def read_catalog(path: Path, lang: str) -> Catalog:
+def read_catalog(path: Path, lang: str, text: bytes | None = None) -> Catalog:
+    """The catalog at ``path``, or of ``text`` read from it already."""
+    if text is not None:
+        return read_po(io.BytesIO(text), locale=Locale.parse(lang, sep="-"), abort_invalid=True)
     with path.open("rb") as handle:
         return read_po(handle, locale=Locale.parse(lang, sep="-"), abort_invalid=True)
 
@@ -295,9 +298,9 @@ def compile_catalog(path: Path, lang: str) -> gettext.GNUTranslations:
     return gettext.GNUTranslations(io.BytesIO(compile_mo(path, lang)))
 
 
-def compile_mo(path: Path, lang: str) -> bytes:
-    """The .mo bytes of the catalog's complete, non-fuzzy messages."""
-    catalog = read_catalog(path, lang)
+def compile_mo(path: Path, lang: str, text: bytes | None = None) -> bytes:
+    """The .mo bytes of the catalog's complete, non-fuzzy messages (of ``text``, when read already)."""
+    catalog = read_catalog(path, lang, text)
     complete = Catalog(locale=catalog.locale, domain=CATALOG_DOMAIN)
     for message in catalog:
         if message.id and is_translated(message, catalog.num_plurals):
@@ -315,8 +318,8 @@ def compile_mo_kept(path: Path, lang: str, cache: DiskCache | None) -> bytes:
     ten catalogs was ~50 ms of every command-line build. Only a catalog without errors is kept."""
     if cache is None:
         return compile_mo(path, lang)
-    text = path.read_bytes()
-    key = cache.key("mo", MO_VERSION, babel_version, lang, hashlib.sha256(text).hexdigest())
+    text = path.read_bytes()  # compiled from these bytes: a save in between must not go under their key
+    key = cache.key("mo", MO_VERSION, _compiler_digest(), babel_version, lang, hashlib.sha256(text).hexdigest())
     kept = cache.get(key)
     if isinstance(kept, dict) and isinstance(kept.get("mo"), str) and isinstance(kept.get("sha256"), str):
         try:
@@ -325,9 +328,15 @@ def compile_mo_kept(path: Path, lang: str, cache: DiskCache | None) -> bytes:
             data = b""
         if data and hashlib.sha256(data).hexdigest() == kept["sha256"]:
             return data  # a damaged entry is compiled again, never read as a catalog
-    data = compile_mo(path, lang)
+    data = compile_mo(path, lang, text)
     cache.put(key, {"mo": base64.b64encode(data).decode("ascii"), "sha256": hashlib.sha256(data).hexdigest()})
     return data
+
+
+@lru_cache(maxsize=1)
+def _compiler_digest() -> str:
+    """This module's code (compile_mo, is_translated): a change to how catalogs compile is a miss, bumped or not."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
 def is_translated(message, num_plurals: int) -> bool:

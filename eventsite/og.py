@@ -149,10 +149,9 @@ def card(page: Page) -> Card | None:
 def warm_up(languages: tuple[str, ...], cache_folder: Path | None = None) -> None:
     """Find every language's fonts and read their characters now (before worker processes fork);
     what each font covers is kept in the cache folder."""
-    cache = DiskCache(cache_folder, "fonts") if cache_folder is not None else None
-    prefetch(languages, cache)
+    prefetch(languages)
     faces = dict.fromkeys(face for lang in languages for bold in (False, True) for face in candidates((lang,), bold))
-    remember_coverages(faces, cache)
+    remember_coverages(faces, DiskCache(cache_folder, "fonts") if cache_folder is not None else None)
 
 
 def _rgb(colour: str) -> tuple[int, int, int]:

@@ -116,7 +116,7 @@ def test_compiled_catalogs_are_kept_by_their_text(tmp_path: Path, monkeypatch) -
     _po(l10n.catalog_path(locales, "id"), "id", {"Home": "Beranda"})
     compiled: list[str] = []
     real = l10n.compile_mo
-    monkeypatch.setattr(l10n, "compile_mo", lambda path, lang: compiled.append(lang) or real(path, lang))
+    monkeypatch.setattr(l10n, "compile_mo", lambda path, lang, text=None: compiled.append(lang) or real(path, lang, text))
     assert l10n.load_translations(locales, ("en", "id"), cache=cache)["id"].gettext("Home") == "Beranda"
     assert l10n.load_translations(locales, ("en", "id"), cache=cache)["id"].gettext("Home") == "Beranda"
     assert compiled == ["id"]  # the second time from the cache
@@ -128,11 +128,26 @@ def test_compiled_catalogs_are_kept_by_their_text(tmp_path: Path, monkeypatch) -
     text = l10n.catalog_path(locales, "id").read_bytes()
     import hashlib
 
-    key = cache.key("mo", l10n.MO_VERSION, l10n.babel_version, "id", hashlib.sha256(text).hexdigest())
+    key = cache.key("mo", l10n.MO_VERSION, l10n._compiler_digest(), l10n.babel_version, "id", hashlib.sha256(text).hexdigest())
     for damaged in ({"mo": "bm90IGEgY2F0YWxvZw==", "sha256": "0" * 64}, {"mo": "%%%", "sha256": "x"}, "x"):
         cache.put(key, damaged)
         assert l10n.load_translations(locales, ("en", "id"), cache=cache)["id"].gettext("Home") == "Laman"
     assert compiled == ["id"] * 5
+
+    # The text compiled is the text whose digest is the key: a save between reading and compiling
+    # (the dev server's editors) must not file the new text under the old one's key.
+    saved_text = l10n.catalog_path(locales, "id").read_bytes()
+
+    def saved_meanwhile(path, lang, text=None):
+        _po(l10n.catalog_path(locales, "id"), "id", {"Home": "Disimpan"})  # someone saves as it compiles
+        return real(path, lang, text)
+
+    monkeypatch.setattr(l10n, "compile_mo", saved_meanwhile)
+    _po(l10n.catalog_path(locales, "id"), "id", {"Home": "Awal"})
+    assert l10n.load_translations(locales, ("en", "id"), cache=cache)["id"].gettext("Home") == "Awal"
+    assert l10n.load_translations(locales, ("en", "id"), cache=cache)["id"].gettext("Home") == "Disimpan"
+    l10n.catalog_path(locales, "id").write_bytes(saved_text)
+    monkeypatch.setattr(l10n, "compile_mo", lambda path, lang, text=None: compiled.append(lang) or real(path, lang, text))
 
     # A catalog with an error is reported every time, never kept.
     l10n.catalog_path(locales, "id").write_text('msgid "Home"\nmsgid_typo "x"\n', encoding="utf-8")

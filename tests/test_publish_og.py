@@ -139,62 +139,6 @@ def test_what_a_font_covers_is_kept_while_the_file_is_the_same(tmp_path: Path, m
     assert cache.get(key) == read.runs
 
 
-def test_fontconfigs_answers_are_kept_while_its_setup_is_the_same(tmp_path: Path, monkeypatch) -> None:
-    """fonts.prefetch with a cache: fc-match once, then from the cache folder; a changed setup, a font file
-    gone or a damaged entry asks fontconfig again."""
-    from eventsite.cache import DiskCache
-
-    cache = DiskCache(tmp_path / "cache", "fonts")
-    asked: list[str] = []
-    real = fonts.fc_match.__wrapped__
-
-    def counting(pattern: str) -> fonts.Face | None:
-        asked.append(pattern)
-        return real(pattern)
-
-    monkeypatch.setattr(fonts, "fc_match", counting)
-    monkeypatch.setattr(fonts, "_prefetched", {})
-    fonts.prefetch(("th", "ko"), cache)
-    first = dict(fonts._prefetched)
-    assert sorted(asked) == sorted([":lang=th", ":lang=th:weight=bold", ":lang=ko", ":lang=ko:weight=bold"])
-    if fonts._fc_match_program() is not None:
-        assert first[":lang=th"] is not None and first[":lang=th"].path.is_file()
-
-    asked.clear()
-    monkeypatch.setattr(fonts, "_prefetched", {})
-    fonts.prefetch(("th", "ko"), cache)  # a later build: the same answers, no fc-match
-    assert asked == [] and fonts._prefetched == first
-
-    # fontconfig's setup changed (a font folder's time, say): asked again
-    monkeypatch.setattr(fonts, "fontconfig_state", lambda: "another setup")
-    monkeypatch.setattr(fonts, "_prefetched", {})
-    fonts.prefetch(("th", "ko"), cache)
-    assert len(asked) == 4 and fonts._prefetched == first
-
-    # an answer naming a font file that is gone, or a damaged entry: asked again, never a wrong answer
-    key = cache.key("fc-match", fonts.FC_ANSWERS_VERSION, "another setup", *fonts._prefetched)
-    for damaged in ({pattern: [str(tmp_path / "gone.ttf"), 0] for pattern in first}, {":lang=th": "x"}, [1, 2]):
-        cache.put(key, damaged)
-        asked.clear()
-        monkeypatch.setattr(fonts, "_prefetched", {})
-        fonts.prefetch(("th", "ko"), cache)
-        assert len(asked) == 4 and fonts._prefetched == first
-
-
-def test_fontconfig_state_follows_its_folders(tmp_path: Path, monkeypatch) -> None:
-    fonts_folder = tmp_path / "fonts"
-    fonts_folder.mkdir()
-    monkeypatch.setattr(fonts, "FONTCONFIG_PLACES", (str(fonts_folder),))
-    before = fonts.fontconfig_state()
-    assert fonts.fontconfig_state() == before
-    time.sleep(0.01)
-    (fonts_folder / "NewFont.ttf").write_bytes(b"font")  # a font installed: the folder's time changes
-    after = fonts.fontconfig_state()
-    assert after != before
-    (fonts_folder / "local.conf").write_text("<fontconfig/>")
-    assert fonts.fontconfig_state() != after
-
-
 def test_lines_break_between_syllables_only() -> None:
     thai = "การมีส่วนร่วม"  # ก า ร ม ี ส ่ ว น ร ่ ว ม
     allowed = [i for i in range(1, len(thai)) if og._can_break_before(thai, i)]
