@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 NO_BREAK_SPACE = "\u00a0"
 KEEP = '<span class="keep">'
@@ -43,39 +44,36 @@ _COMBINING = (
 )
 # A Thai or Lao letter with its marks, and the repetition mark written straight after it.
 _ATTACHED_MARK = re.compile(rf"[\u0e01-\u0e45\u0e81-\u0eb3\u0ebd-\u0ec4\u0edc-\u0edf][{_COMBINING}]*[{_MARKS}]")
-_KEPT_SPAN = re.compile(rf"({re.escape(KEEP)}.*?</span>)", re.S)
+
+
+class _Patterns(NamedTuple):
+    words: re.Pattern[str] | None  # the listed words (None: none listed)
+    words_or_marks: re.Pattern[str]  # the same, or a repetition mark after its letter: for text that has marks
+    ascii_words: bool  # some word is all ASCII (so ASCII text must be searched too)
 
 
 @lru_cache(maxsize=32)
-def _pattern(words: tuple[str, ...]) -> tuple[re.Pattern[str] | None, bool]:
-    """What finds ``words`` (None: no words), and whether some word is all ASCII."""
+def _patterns(words: tuple[str, ...]) -> _Patterns:
     # Longest first, so that a listed compound wins over a listed word inside it; a word's spaces
     # before a repetition mark are the no-break spaces the text has by then.
     ordered = sorted({_SPACE_BEFORE_MARK.sub(NO_BREAK_SPACE, word) for word in words if word}, key=len, reverse=True)
     if not ordered:
-        return None, False
+        return _Patterns(None, _ATTACHED_MARK, False)
     found = rf"(?<![\u17d2\u1039])(?:{'|'.join(re.escape(word) for word in ordered)})[{_MARKS}]?(?![{_COMBINING}])"
-    return re.compile(found), any(word.isascii() for word in ordered)
+    # A listed word takes its mark along; the second alternative only runs where the text has marks (slow).
+    return _Patterns(re.compile(found), re.compile(f"{found}|{_ATTACHED_MARK.pattern}"), any(word.isascii() for word in ordered))
 
 
 def _keep(match: re.Match[str]) -> str:
     return f"{KEEP}{match.group()}</span>"
 
 
-def _mend(text: str, words: re.Pattern[str] | None, ascii_words: bool) -> str:
-    if not ascii_words and text.isascii():
+def _mend(text: str, patterns: _Patterns) -> str:
+    if not patterns.ascii_words and text.isascii():
         return text  # white space between tags, numbers: most pieces of a page
-    marks = "ๆ" in text or "ໆ" in text  # rare: the patterns for them run only where they are
-    if marks:
-        text = _SPACE_BEFORE_MARK.sub(NO_BREAK_SPACE, text)
-    if words is not None:
-        text = words.sub(_keep, text)
-        if marks:  # marks after a word not listed (a listed word took its mark along)
-            return "".join(
-                piece if index % 2 else _ATTACHED_MARK.sub(_keep, piece)
-                for index, piece in enumerate(_KEPT_SPAN.split(text))
-            )
-    return _ATTACHED_MARK.sub(_keep, text) if marks else text
+    if "ๆ" in text or "ໆ" in text:  # rare: the patterns for marks run only where they are
+        return patterns.words_or_marks.sub(_keep, _SPACE_BEFORE_MARK.sub(NO_BREAK_SPACE, text))
+    return patterns.words.sub(_keep, text) if patterns.words is not None else text
 
 
 def keep_together(html: str, words: tuple[str, ...]) -> str:
@@ -85,14 +83,14 @@ def keep_together(html: str, words: tuple[str, ...]) -> str:
         return html  # most editions' pages: a substring search, no regular expression
     body = _BODY.search(html)
     start = body.start() if body is not None else 0
-    pattern, ascii_words = _pattern(words)
-    if not marks and (pattern is None or pattern.search(html, start) is None):
+    patterns = _patterns(words)
+    if not marks and (patterns.words is None or patterns.words.search(html, start) is None):
         return html  # nothing to do, no copy
     pieces = [html[:start]]
     position = start
     for markup in _NOT_TEXT.finditer(html, start):
-        pieces.append(_mend(html[position : markup.start()], pattern, ascii_words))
+        pieces.append(_mend(html[position : markup.start()], patterns))
         pieces.append(markup.group())
         position = markup.end()
-    pieces.append(_mend(html[position:], pattern, ascii_words))
+    pieces.append(_mend(html[position:], patterns))
     return "".join(pieces)
