@@ -48,6 +48,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from aside import set_aside  # noqa: E402
 from make_site import body  # noqa: E402
 
 import random  # noqa: E402
@@ -190,11 +191,12 @@ TOOLS = {
 }
 
 
-def run_once(job: Job, cwd: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one build; the old output is removed first (unless kept), untimed."""
+def run_once(job: Job, cwd: Path, trash: Path) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one build; the old output is set aside into ``trash`` first (unless
+    kept), untimed (bench/aside.py: deleting it here would slow the next builds' file creation)."""
     command, output = job.command, job.output
-    if output.exists() and not job.keep:
-        shutil.rmtree(output)
+    if not job.keep:
+        set_aside(output, trash)
     if job.before is not None:
         job.before()
     started = time.perf_counter()
@@ -219,6 +221,7 @@ def main() -> int:
     chosen = [name for name in args.tools.split(",") if name]
     results: dict[str, list[tuple[float, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-compare-") as temporary:
+        trash = Path(temporary) / "trash"  # old outputs, deleted with the folder after the last round
         prepared = {}
         for name in chosen:
             setup, available = TOOLS[name]
@@ -232,10 +235,10 @@ def main() -> int:
             results[name] = []
         for name, (job, work) in prepared.items():  # fill the caches (and make the output to rebuild) once, untimed
             if name != "eventsite-cold" and name.startswith(("eventsite", "sessions", "busan")):
-                run_once(Job(job.command, job.output, keep=job.keep), work)
+                run_once(Job(job.command, job.output, keep=job.keep), work, trash)
         for round_index in range(args.runs):
             for name, (job, work) in prepared.items():
-                results[name].append(run_once(job, work))
+                results[name].append(run_once(job, work, trash))
                 print(f"round {round_index + 1}: {name} {results[name][-1][0]:.2f} s", file=sys.stderr)
     reference = next((name for name in ("eventsite-cold", "hugo") if name in results), None)
     ours = statistics.median(seconds for seconds, _ in results[reference]) if reference else None

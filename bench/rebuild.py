@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -31,6 +30,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from aside import set_aside  # noqa: E402
 
 
 def timed(command: list[str], cwd: Path) -> tuple[float, float]:
@@ -72,7 +73,7 @@ def main() -> int:
                                                          "one session's text": [], "one translation's text": [],
                                                          "one session's time": []}
         for run in range(args.runs):
-            shutil.rmtree(output)
+            set_aside(output, work / "trash")  # not deleted before the timed build (bench/aside.py)
             samples["full build (warm cache)"].append(timed(command, work))
             samples["nothing changed"].append(timed(command, work))
             session.write_text(session.read_text(encoding="utf-8") + f"\nOne more sentence, run {run}.\n", encoding="utf-8")
