@@ -101,6 +101,7 @@ class Outcome(NamedTuple):
     sources: tuple[str, ...] | None  # what it read, if recorded
     facts: tuple[str, ...] | None
     fragments: str = ""  # the stamp of the page's kept fragments, if it saved any (eventsite/fragments.py)
+    file: bool = True  # False: the route gave no file (the share card of a page without its own text)
 
 
 @dataclass
@@ -110,6 +111,7 @@ class Rendering:
     problems_of: dict[str, list[Problem]] = field(default_factory=dict)
     claims_of: dict[str, list[AnchorClaim]] = field(default_factory=dict)  # links to #fragments, checked once all pages exist
     dependencies: dict[str, Recorder] = field(default_factory=dict)  # output path → what it read
+    without_file: set[str] = field(default_factory=set)  # output paths of routes that gave no file
     # One Path per file read: a programme page reads every programme item's files, and making thousands
     # of Paths per listing page was seconds of a rebuild.
     _paths: dict[str, Path] = field(default_factory=dict)
@@ -119,6 +121,8 @@ class Rendering:
             self.problems_of[route.output_path] = outcome.problems
         if outcome.claims:
             self.claims_of[route.output_path] = outcome.claims
+        if not outcome.file:
+            self.without_file.add(route.output_path)
         if outcome.sources is not None and outcome.facts is not None:
             paths = self._paths
             sources = {paths.get(source) or paths.setdefault(source, Path(source)) for source in outcome.sources}
@@ -129,6 +133,7 @@ class Rendering:
         self.problems_of.update(other.problems_of)
         self.claims_of.update(other.claims_of)
         self.dependencies.update(other.dependencies)
+        self.without_file.update(other.without_file)
 
     @property
     def problems(self) -> list[Problem]:
@@ -219,6 +224,9 @@ def _render_one(renderer: Renderer, staged: StagedOutput, route: Route, index: i
     output = render_route(renderer, route, recorder)
     if output.data is not None:
         staged.write(route.output_path, output.data if finish is None else finish(route.output_path, output.data))
+    file = output.data is not None
     if not record:
-        return Outcome(index, output.problems, output.claims, None, None)
-    return Outcome(index, output.problems, output.claims, tuple(map(str, recorder.sources)), tuple(recorder.facts), recorder.fragments)
+        return Outcome(index, output.problems, output.claims, None, None, file=file)
+    return Outcome(
+        index, output.problems, output.claims, tuple(map(str, recorder.sources)), tuple(recorder.facts), recorder.fragments, file
+    )

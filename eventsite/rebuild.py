@@ -167,7 +167,7 @@ def rebuild_site(
         if isinstance(staged, PatchedOutput):
             patch = staged
             # A route that gives no file now (the share card of a page that lost its translation) had one before.
-            gone |= {route.output_path for route in stale if route.url in urls_before and not (patch.root / route.output_path).exists()}
+            gone |= {route.output_path for route in stale if route.url in urls_before and route.output_path in rendering.without_file}
             nowhere = patch.root / ".gone"  # a page of the last build that this one removes
             problems.extend(anchor_problems(lambda relative: nowhere if relative in gone else patch.live(relative), every_claim))
         else:

@@ -137,6 +137,25 @@ class PatchedOutput(StagedOutput):
     more than rendering them.
     """
 
+    def __init__(self, output: Path):
+        super().__init__(output)
+        self._resolved_output = str(output.resolve())
+
+    def write(self, relative: str, data: bytes) -> None:
+        """Stage ``data`` unless the live file already has these bytes.
+
+        Most pages a rebuild renders again come out the same (a moved session re-renders a thousand pages
+        at 10 × 300 for about a hundred changed files): staging them would create a file and a folder
+        for each, deleted again at the commit, and file creation is the slow part of writing.
+        """
+        live = safe_output_file(self.output, relative, resolved_root=self._resolved_output)
+        try:
+            if live.stat().st_size == len(data) and live.read_bytes() == data:
+                return
+        except (FileNotFoundError, NotADirectoryError):
+            pass
+        super().write(relative, data)
+
     def live(self, relative: str) -> Path:
         """Where ``relative`` is read before the commit: the new file if there is one, else the live one."""
         staged = safe_output_file(self.root, relative, follow_links=False)

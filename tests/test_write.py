@@ -111,3 +111,43 @@ def test_cached_and_uncached_builds_are_byte_identical(tmp_path: Path) -> None:
     build_site(cached)  # reads it
     assert snapshot(tmp_path / "plain") == snapshot(tmp_path / "cached")
     assert any((tmp_path / "cache").rglob("*.json"))
+
+
+def test_a_rebuild_stages_only_the_files_whose_bytes_changed(tmp_path: Path) -> None:
+    """An unchanged page rendered again is neither staged nor moved: it keeps its file (and inode)."""
+    from eventsite.write import PatchedOutput
+
+    output = tmp_path / "site"
+    (output / "en" / "same").mkdir(parents=True)
+    (output / "en" / "other").mkdir(parents=True)
+    (output / "en" / "same" / "index.html").write_bytes(b"<p>same</p>")
+    (output / "en" / "other" / "index.html").write_bytes(b"<p>old</p>")
+    inode = (output / "en" / "same" / "index.html").stat().st_ino
+    patch = PatchedOutput(output)
+    patch.write("en/same/index.html", b"<p>same</p>")
+    patch.write("en/other/index.html", b"<p>new</p>")
+    patch.write("en/new/index.html", b"<p>added</p>")
+    staged = sorted(path.relative_to(patch.root).as_posix() for path in patch.root.rglob("*") if path.is_file())
+    assert staged == ["en/new/index.html", "en/other/index.html"]
+    assert patch.live("en/same/index.html") == output / "en" / "same" / "index.html"
+    assert patch.live("en/other/index.html").read_bytes() == b"<p>new</p>"
+    assert sorted(patch.commit()) == ["en/new/index.html", "en/other/index.html"]
+    assert (output / "en" / "same" / "index.html").stat().st_ino == inode
+    assert (output / "en" / "other" / "index.html").read_bytes() == b"<p>new</p>"
+    assert (output / "en" / "new" / "index.html").read_bytes() == b"<p>added</p>"
+    assert not patch.root.exists()
+
+
+def test_a_rebuild_still_refuses_to_write_outside_the_output(tmp_path: Path) -> None:
+    from eventsite.write import PatchedOutput
+
+    output = tmp_path / "site"
+    output.mkdir()
+    (tmp_path / "secret.html").write_bytes(b"x")
+    (output / "en").symlink_to(tmp_path)
+    patch = PatchedOutput(output)
+    with pytest.raises(UnsafeOutputPath):
+        patch.write("en/secret.html", b"x")
+    with pytest.raises(UnsafeOutputPath):
+        patch.write("../secret.html", b"x")
+    patch.abort()
