@@ -144,9 +144,9 @@ class PatchedOutput(StagedOutput):
     def write(self, relative: str, data: bytes) -> None:
         """Stage ``data`` unless the live file already has these bytes.
 
-        Most pages a rebuild renders again come out the same (a moved session re-renders a thousand pages
-        at 10 × 300 for about a hundred changed files): staging them would create a file and a folder
-        for each, deleted again at the commit, and file creation is the slow part of writing.
+        Many outputs a rebuild renders again come out the same (the share cards and signs around a moved
+        programme item): staging them would create a file and a folder for each, deleted again at the
+        commit, and creating files is the slow part of writing (docs/performance.md, sixteenth round).
         """
         live = safe_output_file(self.output, relative, resolved_root=self._resolved_output)
         try:
