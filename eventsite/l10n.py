@@ -27,7 +27,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 
 from . import calendars
-from .cache import DiskCache
+from .cache import DiskCache, seal, unseal
 from .errors import BuildError, Problem, display_path
 
 CATALOG_DOMAIN = "messages"
@@ -311,6 +311,7 @@ def compile_mo(path: Path, lang: str, text: bytes | None = None) -> bytes:
 
 
 MO_VERSION = "1"  # bump when compile_mo makes other bytes of the same catalog
+_MO_MAGIC = b"eventsite-mo\n"  # a kept catalog is sealed (eventsite/cache.py): every byte checked before gettext reads it
 
 
 def compile_mo_kept(path: Path, lang: str, cache: DiskCache | None) -> bytes:
@@ -321,15 +322,13 @@ def compile_mo_kept(path: Path, lang: str, cache: DiskCache | None) -> bytes:
     text = path.read_bytes()  # compiled from these bytes: a save in between must not go under their key
     key = cache.key("mo", MO_VERSION, _compiler_digest(), babel_version, lang, hashlib.sha256(text).hexdigest())
     kept = cache.get(key)
-    if isinstance(kept, dict) and isinstance(kept.get("mo"), str) and isinstance(kept.get("sha256"), str):
+    if isinstance(kept, str):
         try:
-            data = base64.b64decode(kept["mo"], validate=True)
+            return bytes(unseal(_MO_MAGIC, base64.b64decode(kept, validate=True)))
         except ValueError:
-            data = b""
-        if data and hashlib.sha256(data).hexdigest() == kept["sha256"]:
-            return data  # a damaged entry is compiled again, never read as a catalog
+            pass  # a damaged entry is compiled again, never read as a catalog
     data = compile_mo(path, lang, text)
-    cache.put(key, {"mo": base64.b64encode(data).decode("ascii"), "sha256": hashlib.sha256(data).hexdigest()})
+    cache.put(key, base64.b64encode(seal(_MO_MAGIC, data)).decode("ascii"))
     return data
 
 
