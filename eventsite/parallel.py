@@ -222,9 +222,9 @@ def _collect() -> None:
 def _render_one(renderer: Renderer, staged: StagedOutput, route: Route, index: int, record: bool, finish: Finish | None) -> Outcome:
     recorder = Recorder() if record else NullRecorder()
     output = render_route(renderer, route, recorder)
+    file = output.data is not None
     if output.data is not None:
         staged.write(route.output_path, output.data if finish is None else finish(route.output_path, output.data))
-    file = output.data is not None
     if not record:
         return Outcome(index, output.problems, output.claims, None, None, file=file)
     return Outcome(

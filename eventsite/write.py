@@ -133,7 +133,7 @@ class PatchedOutput(StagedOutput):
     Nothing of the live output changes until :meth:`commit`; then each file
     replaces its old version by one rename (a reader sees the old page or the
     new one, never half of one), and a file whose bytes did not change is left
-    as it was. Copying or linking the whole site for a few changed pages cost
+    as it was (:meth:`write` stages only the files that differ). Copying or linking the whole site for a few changed pages cost
     more than rendering them.
     """
 
@@ -167,18 +167,16 @@ class PatchedOutput(StagedOutput):
             raise BuildError([Problem(str(self.output), 0, "output path exists and is not a folder")])
         moved: list[str] = []
         root = os.fspath(self.root)
-        resolved_output = str(self.output.resolve())
         for folder, _, names in os.walk(root):  # workers wrote files this process did not list
             for name in names:
                 source = os.path.join(folder, name)
                 relative = os.path.relpath(source, root).replace(os.sep, "/")
-                target = safe_output_file(self.output, relative, resolved_root=resolved_output)
-                try:
-                    if target.stat().st_size == os.stat(source).st_size and target.read_bytes() == Path(source).read_bytes():
-                        continue
-                except FileNotFoundError:
+                target = safe_output_file(self.output, relative, resolved_root=self._resolved_output)
+                try:  # every staged file differs from its live one (write compared them)
+                    os.replace(source, target)
+                except FileNotFoundError:  # a new page in a folder the live output does not have yet
                     target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(source, target)
+                    os.replace(source, target)
                 moved.append(relative)
         shutil.rmtree(self.root, ignore_errors=True)
         return moved
