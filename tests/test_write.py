@@ -128,13 +128,35 @@ def test_a_rebuild_stages_only_the_files_whose_bytes_changed(tmp_path: Path) -> 
     patch.write("en/other/index.html", b"<p>new</p>")
     patch.write("en/new/index.html", b"<p>added</p>")
     staged = sorted(path.relative_to(patch.root).as_posix() for path in patch.root.rglob("*") if path.is_file())
-    assert staged == ["en/new/index.html", "en/other/index.html"]
+    assert staged == ["en%2Fnew%2Findex.html", "en%2Fother%2Findex.html"]  # flat: no folder made per page
     assert patch.live("en/same/index.html") == output / "en" / "same" / "index.html"
     assert patch.live("en/other/index.html").read_bytes() == b"<p>new</p>"
     assert sorted(patch.commit()) == ["en/new/index.html", "en/other/index.html"]
     assert (output / "en" / "same" / "index.html").stat().st_ino == inode
     assert (output / "en" / "other" / "index.html").read_bytes() == b"<p>new</p>"
     assert (output / "en" / "new" / "index.html").read_bytes() == b"<p>added</p>"
+    assert not patch.root.exists()
+
+
+def test_a_rebuilds_staged_names_come_back_as_their_paths(tmp_path: Path) -> None:
+    """Escaped names decode to the path written, ``%`` and ``%2F`` in a path included; a path whose
+    escaped name is too long for one file name is staged as a tree and moved in as well."""
+    from eventsite.write import PatchedOutput
+
+    output = tmp_path / "site"
+    output.mkdir()
+    long = "/".join(["x" * 60] * 6) + "/index.html"  # 376 bytes as one name
+    paths = ["a%2F/b%25c/index.html", "a%/%2F.txt", "%long", "top.html", long]
+    patch = PatchedOutput(output)
+    for number, relative in enumerate(paths):
+        patch.write(relative, f"{number}".encode())
+    for number, relative in enumerate(paths):
+        assert patch.live(relative).read_bytes() == f"{number}".encode()
+    with pytest.raises(BuildError, match="two sources map to the same output file"):
+        patch.write("top.html", b"again")
+    assert sorted(patch.commit()) == sorted(paths)
+    for number, relative in enumerate(paths):
+        assert (output / relative).read_bytes() == f"{number}".encode()
     assert not patch.root.exists()
 
 
