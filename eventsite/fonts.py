@@ -9,10 +9,14 @@ never shows tofu: no covering font, no image. The ``cmap`` is read here
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import mmap
+import os
 import shutil
 import struct
 import subprocess
+import threading
 import unicodedata
 from bisect import bisect_right
 from concurrent.futures import ThreadPoolExecutor
@@ -81,13 +85,19 @@ def candidates(languages: tuple[str, ...], bold: bool) -> tuple[Face, ...]:
 
 
 def prefetch(languages: tuple[str, ...]) -> None:
-    """Ask fontconfig about every language at once (one process each, in parallel), then from the cache."""
+    """Ask fontconfig about every language at once, then from the cache: in this process through its
+    library (:class:`Fontconfig`), else one ``fc-match`` process each, in parallel."""
     patterns = [f":lang={lang}" + bold for lang in languages for bold in ("", ":weight=bold")]
     missing = [pattern for pattern in patterns if pattern not in _prefetched]
-    if missing:
-        with ThreadPoolExecutor(max_workers=8) as pool:
-            for pattern, face in zip(missing, pool.map(fc_match, missing)):
-                _prefetched[pattern] = face
+    if not missing:
+        return
+    if fontconfig() is not None:
+        for pattern in missing:
+            _prefetched[pattern] = fc_match(pattern)
+        return
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        for pattern, face in zip(missing, pool.map(fc_match, missing)):
+            _prefetched[pattern] = face
 
 
 _prefetched: dict[str, Face | None] = {}
@@ -95,6 +105,19 @@ _prefetched: dict[str, Face | None] = {}
 
 @lru_cache(maxsize=None)
 def fc_match(pattern: str) -> Face | None:
+    """The font fontconfig chooses for ``pattern`` (as ``fc-match PATTERN`` prints it), or None."""
+    library = fontconfig()
+    if library is not None:
+        found = library.match(pattern)
+    else:
+        found = _fc_match_process(pattern)
+    if found is None:
+        return None
+    path, index = found
+    return Face(path, index) if path.is_file() else None
+
+
+def _fc_match_process(pattern: str) -> tuple[Path, int] | None:
     if _fc_match_program() is None:
         return None
     try:
@@ -104,15 +127,88 @@ def fc_match(pattern: str) -> Face | None:
     except (OSError, subprocess.SubprocessError):
         return None
     path, _, index = done.stdout.partition("\t")
-    if done.returncode != 0 or not path or not Path(path).is_file():
+    if done.returncode != 0 or not path:
         return None
-    return Face(Path(path), int(index or 0))
+    return Path(path), int(index or 0)
 
 
 @lru_cache(maxsize=1)
 def _fc_match_program() -> str | None:
     """Looked up once: twenty patterns searched PATH twenty times (~60 ms of a rebuild)."""
     return shutil.which("fc-match")
+
+
+class Fontconfig:
+    """fontconfig's library in this process (ctypes): what ``fc-match`` does, without a process per question.
+
+    Twenty ``fc-match`` processes (ten languages, regular and bold) were ~0.13 s of every build
+    that draws a share card, a moved programme item's rebuild included; here they take ~7 ms
+    after ~10 ms of loading. The answers are fontconfig's own, from the same configuration and
+    font caches (tests/test_publish_og.py compares them with ``fc-match``); keeping its answers
+    on disk instead was taken back because no key sees everything fontconfig reads
+    (docs/performance.md). Loaded before the workers fork, it is shared with them.
+    """
+
+    MATCH_PATTERN = 0  # FcMatchPattern
+    RESULT_MATCH = 0  # FcResultMatch
+
+    def __init__(self, library: ctypes.CDLL):
+        void_p, char_p = ctypes.c_void_p, ctypes.c_char_p
+        library.FcInitLoadConfigAndFonts.restype = void_p
+        library.FcInitLoadConfigAndFonts.argtypes = []
+        library.FcNameParse.restype = void_p
+        library.FcNameParse.argtypes = [char_p]
+        library.FcConfigSubstitute.argtypes = [void_p, void_p, ctypes.c_int]
+        library.FcDefaultSubstitute.argtypes = [void_p]
+        library.FcFontMatch.restype = void_p
+        library.FcFontMatch.argtypes = [void_p, void_p, ctypes.POINTER(ctypes.c_int)]
+        library.FcPatternGetString.argtypes = [void_p, char_p, ctypes.c_int, ctypes.POINTER(char_p)]
+        library.FcPatternGetInteger.argtypes = [void_p, char_p, ctypes.c_int, ctypes.POINTER(ctypes.c_int)]
+        library.FcPatternDestroy.argtypes = [void_p]
+        self._library = library
+        self._config = library.FcInitLoadConfigAndFonts()  # kept for the process's life, as fc-match's is for its own
+        if not self._config:
+            raise OSError("fontconfig could not load its configuration")
+        self._lock = threading.Lock()  # one question at a time: the dev server renders on threads
+
+    def match(self, pattern: str) -> tuple[Path, int] | None:
+        library = self._library
+        with self._lock:
+            asked = library.FcNameParse(pattern.encode("utf-8"))
+            if not asked:
+                return None
+            try:
+                library.FcConfigSubstitute(self._config, asked, self.MATCH_PATTERN)
+                library.FcDefaultSubstitute(asked)
+                result = ctypes.c_int(self.RESULT_MATCH)
+                found = library.FcFontMatch(self._config, asked, ctypes.byref(result))
+            finally:
+                library.FcPatternDestroy(asked)
+            if not found:
+                return None
+            try:
+                file, index = ctypes.c_char_p(), ctypes.c_int(0)
+                if library.FcPatternGetString(found, b"file", 0, ctypes.byref(file)) != self.RESULT_MATCH or not file.value:
+                    return None
+                if library.FcPatternGetInteger(found, b"index", 0, ctypes.byref(index)) != self.RESULT_MATCH:
+                    index.value = 0
+                return Path(os.fsdecode(file.value)), index.value  # copied before the pattern is freed
+            finally:
+                library.FcPatternDestroy(found)
+
+
+@lru_cache(maxsize=1)
+def fontconfig() -> Fontconfig | None:
+    """The library, or None where it cannot be loaded (then ``fc-match``, then Noto's known paths)."""
+    for find in (lambda: "libfontconfig.so.1", lambda: ctypes.util.find_library("fontconfig")):  # the search runs ldconfig: only if needed
+        name = find()
+        if not name:
+            continue
+        try:
+            return Fontconfig(ctypes.CDLL(name))
+        except (OSError, AttributeError):  # no such library, or one without these functions
+            continue
+    return None
 
 
 def _needed(text: str) -> frozenset[int]:

@@ -85,7 +85,7 @@ def render_routes(
     context = multiprocessing.get_context("fork")
     initargs = (renderer, staged, list(routes), record, finish, os.getpid())
     with context.Pool(workers, initializer=_start_worker, initargs=initargs) as pool:
-        for outcomes in pool.imap_unordered(_render_chunk, plan_chunks(routes)):
+        for outcomes in pool.imap_unordered(_render_chunk, plan_chunks(routes, workers)):
             for outcome in outcomes:
                 rendering.add(routes[outcome.number], outcome)
             advance(len(outcomes))
@@ -144,13 +144,15 @@ class Rendering:
         return [claim for found in self.claims_of.values() for claim in found]
 
 
-def plan_chunks(routes: Sequence[Route]) -> list[list[int]]:
+def plan_chunks(routes: Sequence[Route], workers: int = 2) -> list[list[int]]:
     """Route numbers in the order workers take them: the whole-site pages first, one per chunk.
 
     A programme, feed or sitemap costs as much as a hundred single pages on a large site; queued
     last, two of them on one worker kept the other one idle at the end. Pages whose kinds are
     rendered together (PageKind.rendered_with) share one chunk, so the second takes what the
-    first made.
+    first made; such a chunk goes first, as the largest. The single pages follow in chunks small
+    enough that the workers end together: about four per worker, at most :data:`CHUNK` routes (a
+    rebuild's hundred single pages in two chunks of 64 and 36 left one worker waiting for the other).
     """
     whole: dict[tuple[str, int], list[int]] = {}
     single = []
@@ -160,7 +162,9 @@ def plan_chunks(routes: Sequence[Route]) -> list[list[int]]:
         else:
             group = route.kind.rendered_with
             whole.setdefault((group, -1) if group else ("", index), []).append(index)
-    return list(whole.values()) + [single[start:start + CHUNK] for start in range(0, len(single), CHUNK)]
+    size = max(1, min(CHUNK, -(-len(single) // (max(1, workers) * 4))))
+    groups = sorted(whole.values(), key=len, reverse=True)  # stable: otherwise in the plan's order
+    return groups + [single[start:start + size] for start in range(0, len(single), size)]
 
 
 _routes: list[Route] = []

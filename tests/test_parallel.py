@@ -72,3 +72,25 @@ def test_older_generations_are_collected_now_and_then(monkeypatch: pytest.Monkey
     assert middle == [number for number in range(1, 2 * parallel.COLLECT_ALL_EVERY + 1)
                       if number % parallel.COLLECT_MIDDLE_EVERY == 0 and number % parallel.COLLECT_ALL_EVERY != 0]
     assert generations.count(0) == 2 * parallel.COLLECT_ALL_EVERY - len(everything) - len(middle)
+
+
+def test_chunks_put_grouped_whole_site_pages_first_and_split_single_pages_by_worker() -> None:
+    """The exports rendered together go first (the largest chunk); single pages come after, in
+    chunks of about a quarter of a worker's share, so that the workers end together."""
+    from eventsite.routes import PageKind, Route
+
+    def kind(name: str, rendered_with: str = "") -> PageKind:
+        return PageKind(name, name, None, lambda key: f"/{name}/{key or ''}", lambda site: [None], rendered_with=rendered_with)
+
+    home, export, page = kind("home"), kind("schedule-xml", "schedule"), kind("page")
+    other_export = kind("schedule-json", "schedule")
+    routes = [Route(home, "en", None, f"/en/{index}/") for index in range(3)]
+    routes += [Route(page, "en", f"item-{index}", f"/en/item-{index}/") for index in range(100)]
+    routes += [Route(export, None, None, "/schedule.xml"), Route(other_export, None, None, "/schedule.json")]
+    chunks = parallel.plan_chunks(routes, workers=2)
+    assert chunks[0] == [103, 104]
+    assert chunks[1:4] == [[0], [1], [2]]
+    singles = chunks[4:]
+    assert [number for chunk in singles for number in chunk] == list(range(3, 103))
+    assert {len(chunk) for chunk in singles[:-1]} == {13}  # 100 pages, 2 workers: ⌈100 / 8⌉
+    assert max(len(chunk) for chunk in parallel.plan_chunks(routes[3:103] * 100, workers=2)) == parallel.CHUNK

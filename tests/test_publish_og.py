@@ -97,6 +97,37 @@ def test_fonts_cover_the_scripts_of_the_busan_languages() -> None:
     assert fonts.font_for("\U000f0000", ("en",)) is None
 
 
+BUSAN_PATTERNS = [f":lang={lang}{bold}" for lang in ("en", "ko", "th", "km", "my", "id", "ms", "lo", "vi", "fil", "ar", "zz")
+                  for bold in ("", ":weight=bold")] + [":family=Noto Sans CJK KR:weight=bold", ":family=nonexistent font"]
+
+
+def test_fontconfig_in_this_process_answers_as_fc_match_does() -> None:
+    """fonts.Fontconfig asks fontconfig's library what ``fc-match`` asks it, and gets the same font."""
+    import shutil
+    import subprocess
+
+    if shutil.which("fc-match") is None:
+        pytest.skip("fontconfig's fc-match is not installed (scripts/install-test-deps installs it)")
+    library = fonts.fontconfig()
+    assert library is not None, "libfontconfig.so.1 is installed with fc-match but could not be loaded"
+    for pattern in BUSAN_PATTERNS:
+        printed = subprocess.run(["fc-match", "-f", "%{file}\t%{index}", pattern], capture_output=True, text=True, check=True).stdout
+        path, _, index = printed.partition("\t")
+        assert library.match(pattern) == (Path(path), int(index)), pattern
+    # A pattern fontconfig cannot parse: fc-match fails, the library answers None (no font, no card).
+    assert subprocess.run(["fc-match", ":weight=heavy-ish"], capture_output=True).returncode != 0
+    assert library.match(":weight=heavy-ish") is None
+
+
+def test_without_fontconfigs_library_the_fc_match_process_answers_the_same(monkeypatch) -> None:
+    if fonts.fontconfig() is None or fonts._fc_match_program() is None:
+        pytest.skip("fontconfig is not installed (scripts/install-test-deps installs it)")
+    in_process = {pattern: fonts.fc_match.__wrapped__(pattern) for pattern in BUSAN_PATTERNS}
+    monkeypatch.setattr(fonts, "fontconfig", lambda: None)
+    assert {pattern: fonts.fc_match.__wrapped__(pattern) for pattern in BUSAN_PATTERNS} == in_process
+    assert in_process[":lang=th"] is not None and in_process[":lang=my:weight=bold"] is not None
+
+
 def test_what_a_font_covers_is_kept_while_the_file_is_the_same(tmp_path: Path, monkeypatch) -> None:
     """fonts.remember_coverages: read once, then from the cache folder; a changed or damaged entry is read again."""
     from eventsite.cache import DiskCache
