@@ -31,6 +31,11 @@ What a kept part may read, so that its record is whole:
   makes a full build or, for templates, keeps no fragment at all;
 - never a loop counter or a variable set around it: pass it as an argument.
 
+A kept part may hold kept parts (a programme day holds its items' cards:
+``keep(day_items, day)``): its record holds theirs, and it lists their keys,
+so that taking it whole takes them along (:func:`_carry_inner`) for the
+rendering that makes it again when one of its items changed.
+
 A part that reported a problem or a link to an anchor is not kept (those are
 the page's, reported each time it renders). The fragments of a page are a
 file in the cache folder, named after its URL and the stamp of the build
@@ -62,18 +67,18 @@ from markupsafe import Markup
 from .cache import seal, unseal
 from .depends import Reads
 from .links import LinkTrace
-from .structured import JSONText
+from .structured import JSONRun, JSONText
 from .views import EntryView
 
 if TYPE_CHECKING:
     from .page import Page
 
 # Bump when the file's layout or its values change (2: JSON-LD nodes kept serialized; 3: marshal; 4: sealed;
-# 5: a file per build, listing only the new parts over the page's last full file).
-FORMAT = 5
+# 5: a file per build, listing only the new parts over the page's last full file; 6: runs of JSON-LD nodes).
+FORMAT = 6
 MAGIC = b"eventsite-fragments\n"  # a stray or foreign file is not decoded at all
 Key = tuple[Any, ...]
-Entry = tuple[str, str, frozenset[str], frozenset[str]]  # a part as stored: kind, text, files and facts read
+Entry = tuple[str, str, frozenset[str], frozenset[str], tuple[Key, ...]]  # a part as stored: kind, text, files and facts read, inner parts
 NEW_PARTS_AT_MOST = 0.25  # of a page's parts, for a file that lists only them over the page's full file
 _STAMP = re.compile(r"[A-Za-z0-9-]{1,64}")  # a stamp is part of a file name
 T = TypeVar("T")
@@ -82,6 +87,7 @@ T = TypeVar("T")
 class Fragment(NamedTuple):  # a tuple for the same reason as Reads
     value: Any  # HTML (Markup) or plain data (a serialized JSON-LD node): never changed once made
     reads: Reads
+    inner: tuple[Key, ...] = ()  # the parts kept inside this one (a programme day's items), carried along with it
 
 
 @dataclass
@@ -93,6 +99,7 @@ class PageFragments:
     reused: int = 0
     base: str = ""  # the stamp of the page's full file ``earlier`` was read from ("": none)
     in_base: frozenset[Key] = frozenset()  # the keys of ``earlier`` as that file has them
+    making: list[list[Key]] = field(default_factory=list)  # the keys kept inside each part being made, innermost last
 
 
 @lru_cache(maxsize=1 << 14)
@@ -180,12 +187,12 @@ class FragmentStore:
         """The parts none of whose reads changed."""
         earlier: dict[Key, Fragment] = {}
         paths = self._paths
-        for key, (kind, text, sources, facts) in entries.items():
-            if type(text) is not str:
-                raise TypeError("a kept value is text")
+        for key, (kind, text, sources, facts, inner) in entries.items():
+            if type(text) is not str or type(inner) is not tuple:
+                raise TypeError("a kept value is text, its inner parts a tuple of keys")
             if self.changed_sources.isdisjoint(sources) and self.changed_facts.isdisjoint(facts):
                 read = frozenset(paths.get(source) or paths.setdefault(source, Path(source)) for source in sources)
-                earlier[key] = Fragment(_VALUE_OF[kind](text), Reads(read, frozenset(facts)))
+                earlier[key] = Fragment(_VALUE_OF[kind](text), Reads(read, frozenset(facts)), inner)
         return earlier
 
     def save(self, url: str, fragments: PageFragments) -> str:
@@ -205,7 +212,7 @@ class FragmentStore:
             kind = _kind_of(fragment.value)
             if kind is not None and key not in skipped:
                 sources = frozenset(normal_path(source) for source in fragment.reads.sources)
-                entries[key] = (kind, _text_of(fragment.value), sources, frozenset(fragment.reads.facts))
+                entries[key] = (kind, _text_of(fragment.value), sources, frozenset(fragment.reads.facts), fragment.inner)
         target = self.file(url)
         try:
             data = seal(MAGIC, marshal.dumps((FORMAT, self.stamp, url, entries, over, taken if over else ())))
@@ -306,7 +313,7 @@ class MemoryFragments:
 
 
 # A kept value in the file: its kind and its text.
-_VALUE_OF: dict[str, Callable[[str], Any]] = {"html": Markup, "json": JSONText, "text": str}
+_VALUE_OF: dict[str, Callable[[str], Any]] = {"html": Markup, "json": JSONText, "json-run": JSONRun, "text": str}
 
 
 def _kind_of(value: Any) -> str | None:
@@ -314,13 +321,15 @@ def _kind_of(value: Any) -> str | None:
         return "html"
     if isinstance(value, JSONText):
         return "json"
+    if isinstance(value, JSONRun):
+        return "json-run"
     if type(value) is str:
         return "text"
     return None  # not kept across builds
 
 
 def _text_of(value: Any) -> str:
-    return value.text if isinstance(value, JSONText) else str(value)
+    return value.text if isinstance(value, (JSONText, JSONRun)) else str(value)
 
 
 def keep(page: "Page", key: Key, make: Callable[[], T], views: tuple[EntryView, ...] = ()) -> T:
@@ -333,20 +342,40 @@ def keep(page: "Page", key: Key, make: Callable[[], T], views: tuple[EntryView, 
     recorder = page.recorder
     if fragments is None or not recorder.active:
         return make()
+    if fragments.making:
+        fragments.making[-1].append(key)
     found = fragments.earlier.get(key)
     if found is not None:
         recorder.replay(found.reads)
         fragments.now[key] = found
+        _carry_inner(fragments, found)
         fragments.reused += 1
         return found.value
     problems, claims = len(page.problems), len(page.claims)
-    with recorder.capture() as part:
-        for view in views:
-            view.record_again()
-        value = make()
+    fragments.making.append([])
+    try:
+        with recorder.capture() as part:
+            for view in views:
+                view.record_again()
+            value = make()
+    finally:
+        inner = tuple(dict.fromkeys(fragments.making.pop()))
     if len(page.problems) == problems and len(page.claims) == claims:
-        fragments.now[key] = Fragment(value, part.reads())
+        fragments.now[key] = Fragment(value, part.reads(), inner)
     return value
+
+
+def _carry_inner(fragments: PageFragments, found: Fragment) -> None:
+    """A part taken whole takes along the parts it was made of: this rendering keeps them too, so that
+    when the part is made again (one of its items moved) the others are still there to be taken.
+
+    They are fresh: what they read, the part around them read as well.
+    """
+    for key in found.inner:
+        inner = fragments.earlier.get(key)
+        if inner is not None and key not in fragments.now:
+            fragments.now[key] = inner
+            _carry_inner(fragments, inner)
 
 
 def keep_macro(page: "Page", entry: EntryView | None, macro: Any, *arguments: Any) -> Markup:
@@ -440,6 +469,8 @@ class SharedParts:
             if all(links.url(target) == link for target, link in part.links):
                 recorder.replay(part.reads)
                 if fragments is not None and recorder.active:
+                    if fragments.making:
+                        fragments.making[-1].append(key)
                     fragments.now[key] = Fragment(part.value, part.reads)
                 self.reused += 1
                 return part.value
@@ -459,6 +490,8 @@ class SharedParts:
         if len(page.problems) == problems and len(page.claims) == claims:
             reads = captured.reads()
             if fragments is not None and recorder.active:
+                if fragments.making:
+                    fragments.making[-1].append(key)
                 fragments.now[key] = Fragment(value, reads)
             made = self._made.setdefault(where, [])
             # A link into this page's own folder is made alike from no other page; and a part made anew on

@@ -40,12 +40,28 @@ class JSONText:
     text: str
 
 
+@dataclass(frozen=True)
+class JSONRun:
+    """Several items of a list, each serialized with JSON_OPTIONS, joined as that list joins them: :func:`dumps`
+    splices them in where the run stands, one item each (a programme day's sub-events, kept as one part)."""
+
+    text: str
+
+    @staticmethod
+    def of(items: list[JSONText]) -> "JSONRun":
+        return JSONRun(ITEM_SEPARATOR.join(item.text for item in items))
+
+
+ITEM_SEPARATOR = ", "  # json.dumps's between list items when no indent or separators are given (JSON_OPTIONS)
+
+
 def serialized(node: dict) -> JSONText:
     return JSONText(json.dumps(node, **JSON_OPTIONS))
 
 
 def dumps(value: Any, **options: Any) -> str:
-    """``json.dumps(value, **options)``, each :class:`JSONText` in ``value`` written as the JSON it holds.
+    """``json.dumps(value, **options)``, each :class:`JSONText` and :class:`JSONRun` in ``value`` written as
+    the JSON it holds.
 
     The encoder hands each one to ``default``, which stands a unique string in
     for it; the stand-ins are then replaced by the texts. Without indentation
@@ -53,7 +69,7 @@ def dumps(value: Any, **options: Any) -> str:
     of serializing the nodes themselves.
     """
     if options != JSON_OPTIONS:  # not as the texts were serialized (indented, say): read them back as data
-        return json.dumps(value, default=lambda found: json.loads(_text_of(found)), **options)
+        return json.dumps(_as_data(value), default=lambda found: json.loads(_text_of(found)), **options)
     texts: list[str] = []
     token = secrets.token_hex(8)  # a stand-in no content can spell
 
@@ -67,8 +83,23 @@ def dumps(value: Any, **options: Any) -> str:
     return re.sub(f'"{token}:([0-9]+)"', lambda match: texts[int(match[1])], dumped)
 
 
+def _as_data(value: Any) -> Any:
+    """``value`` with each run's items read back into the list that holds it (runs stand in lists only)."""
+    if isinstance(value, dict):
+        return {key: _as_data(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        found: list[Any] = []
+        for item in value:
+            if isinstance(item, JSONRun):
+                found.extend(json.loads(f"[{item.text}]"))
+            else:
+                found.append(_as_data(item))
+        return found
+    return value
+
+
 def _text_of(found: object) -> str:
-    if not isinstance(found, JSONText):
+    if not isinstance(found, (JSONText, JSONRun)):
         raise TypeError(f"Object of type {type(found).__name__} is not JSON serializable")
     return found.text
 
@@ -77,7 +108,7 @@ def _text_of(found: object) -> str:
 class EventParts:
     """What a content kind adds to the event's node: sub-events, and the span they cover."""
 
-    sub_events: list[dict | JSONText]
+    sub_events: list[dict | JSONText | JSONRun]
     start: dt.datetime | None = None
     end: dt.datetime | None = None
     # Organizations by the event's property that names them ('organizer', 'sponsor', 'funder').

@@ -171,13 +171,14 @@ def test_one_changed_byte_anywhere_in_a_fragments_file_is_an_empty_store_not_a_c
 
 
 def test_each_kind_of_kept_value_comes_back_as_it_was_and_others_are_not_kept(tmp_path: Path) -> None:
-    from eventsite.structured import JSONText
+    from eventsite.structured import JSONRun, JSONText
 
     source = tmp_path / "a.md"
     reads = Reads(frozenset({source}), frozenset({"front:a", "languages:session:a"}))
     values = {
         ("macro", "card", ("session", "a"), 3, None, True, 1.5): Markup("<p>a &amp; b</p>"),
         ("json-ld", "a"): JSONText('{"name": "Ünïcode ✓"}'),
+        ("json-ld", "day", "2019-11-25", "a", "b"): JSONRun('{"name": "a"}, {"name": "b"}'),
         ("ics", "a"): "0123abcd",
         ("other", "a"): ["not", "text"],  # a value of another kind: used on this rendering, made again on the next
     }
@@ -311,6 +312,42 @@ def test_keep_reuses_a_kept_value_and_records_what_it_read() -> None:
     assert page.fragments is not None and page.fragments.now[("k",)].value == "kept" and page.fragments.reused == 1
 
 
+def test_a_part_made_of_kept_parts_carries_them_while_it_is_taken_whole(tmp_path: Path) -> None:
+    """A day's part holds its items' parts: taken whole, it takes them along into the page's file, so that
+    when one item changes later, the day is made again from the other items' kept parts."""
+    sources = {item: tmp_path / f"{item}.md" for item in "abc"}
+    made: list[str] = []
+
+    def render(page: FakePage) -> str:
+        def item(name: str) -> str:
+            def make() -> str:
+                made.append(name)
+                page.recorder.record(sources[name])
+                return f"<li>{name}</li>"
+            return keep(page, ("item", name), make)  # type: ignore[arg-type]
+        return keep(page, ("day", "a", "b", "c"), lambda: "".join(item(name) for name in "abc"))  # type: ignore[arg-type]
+
+    def rendering(stamp: str, before: str, changed: set[Path]) -> tuple[str, FakePage]:
+        store = FragmentStore(tmp_path / "kept", stamp, {"/en/": before} if before else {},
+                              frozenset(fragments_module.normal_path(path) for path in changed))
+        page = FakePage(store.for_page("/en/"))
+        assert page.fragments is not None
+        html = render(page)
+        assert store.save("/en/", page.fragments) == stamp
+        return html, page
+
+    first, page = rendering("s1", "", set())
+    assert first == "<li>a</li><li>b</li><li>c</li>" and made == ["a", "b", "c"]
+    assert page.fragments is not None and page.fragments.now[("day", "a", "b", "c")].inner == (("item", "a"), ("item", "b"), ("item", "c"))
+    made.clear()
+    second, page = rendering("s2", "s1", set())  # the day is taken whole, its items with it
+    assert second == first and made == [] and page.fragments is not None and page.fragments.reused == 1
+    assert set(page.fragments.now) == {("day", "a", "b", "c"), ("item", "a"), ("item", "b"), ("item", "c")}
+    third, page = rendering("s3", "s2", {sources["b"]})  # b changed: the day is made again, a and c taken
+    assert third == first and made == ["b"] and page.fragments is not None and page.fragments.reused == 2
+    assert page.recorder.sources == set(sources.values())
+
+
 def test_keep_makes_a_missing_value_and_keeps_it_with_its_reads() -> None:
     page = FakePage(PageFragments())
 
@@ -361,7 +398,7 @@ def test_a_markup_argument_names_its_own_fragment_and_the_page_is_still_saved(tm
 def test_keep_in_a_template_refuses_an_argument_that_cannot_name_a_fragment(tmp_path: Path, capsys) -> None:
     space = Workspace(tmp_path)
     schedule = space.templates / "schedule.html"
-    schedule.write_text(schedule.read_text(encoding="utf-8").replace("keep(session_item, session)", "keep(session_item, day.date)"), encoding="utf-8")
+    schedule.write_text(schedule.read_text(encoding="utf-8").replace("keep(room_grid, day)", "keep(room_grid, day.date)"), encoding="utf-8")
     code, _, err = space.build(capsys)
     assert code == 1
     assert "schedule.html:" in err and "cannot name a kept fragment" in err

@@ -204,7 +204,7 @@ def test_a_card_is_made_again_when_what_it_shows_changed_while_it_was_off_the_pr
     would miss what changed meanwhile (the moderator's name here) when it comes back."""
     content = write_site(tmp_path, {"sessions/opening.md": session_text("Opening", 5, 9).replace("kind: plenary", "kind: plenary\nsummary: talk shown")})
     theme = own_theme(tmp_path)
-    schedule = theme.templates / "schedule.html"
+    schedule = theme.templates / "_macros.html"  # the programme's day_items: each day's cards, kept inside the day's part
     loop = "{% for session in day.sessions %}\n    {{ keep(session_item, session) }}"
     assert loop in schedule.read_text(encoding="utf-8")
     # Whether the talk is listed depends on another file than the talk's: the opening's summary.

@@ -92,15 +92,21 @@ def test_open_graph_locales(built: Path) -> None:
 # --- kept nodes spliced in serialized (structured.dumps, the templates' json.dumps_function) -------------
 
 def _plain(value):
-    """The value with every JSONText read back as data: what dumps must serialize."""
-    from eventsite.structured import JSONText
+    """The value with every JSONText read back as data, and every run's items in its list: what dumps must serialize."""
+    from eventsite.structured import JSONRun, JSONText
 
     if isinstance(value, JSONText):
         return json.loads(value.text)
     if isinstance(value, dict):
         return {key: _plain(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_plain(item) for item in value]
+        plain = []
+        for item in value:
+            if isinstance(item, JSONRun):
+                plain.extend(json.loads(f"[{item.text}]"))
+            else:
+                plain.append(_plain(item))
+        return plain
     return value
 
 
@@ -110,21 +116,26 @@ SPLICED_CASES = [
     ["NODE", {"b": ["NODE", 1, None, True], "a": "x"}, "NODE"],
     # content that spells a stand-in (without the build's random token) is left alone
     {"name": "0123456789abcdef:0", "subEvent": ["NODE"], "quote": '"</script><!--', "ünïcode": "서울 กรุงเทพ"},
+    # runs: a programme day's nodes as one part, beside single nodes and plain values
+    {"@graph": [{"@type": "Event", "subEvent": ["RUN3", "RUN1", "NODE", {"x": 1}, "RUN2"]}]},
+    [["RUN2"], "RUN1"],
 ]
 
 
 @pytest.mark.parametrize("case", range(len(SPLICED_CASES)))
 def test_kept_nodes_serialize_to_the_bytes_of_the_whole(case: int) -> None:
-    from eventsite.structured import JSON_OPTIONS, dumps, serialized
+    from eventsite.structured import JSON_OPTIONS, JSONRun, dumps, serialized
 
     nodes = iter([
         {"@type": "Event", "name": f"Item {index} </script> & 'x'", "z": [1, 2.5, None], "a": {"b": "ไทย", "a": index}}
-        for index in range(10)
+        for index in range(20)
     ])
 
     def filled(value):
         if value == "NODE":
             return serialized(next(nodes))
+        if isinstance(value, str) and value.startswith("RUN"):
+            return JSONRun.of([serialized(next(nodes)) for _ in range(int(value[3:]))])
         if isinstance(value, dict):
             return {key: filled(item) for key, item in value.items()}
         if isinstance(value, list):
