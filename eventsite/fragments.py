@@ -59,7 +59,7 @@ import secrets
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, NamedTuple, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Protocol, TypeVar, runtime_checkable
 
 from jinja2 import TemplateRuntimeError
 from markupsafe import Markup
@@ -94,12 +94,19 @@ class Fragment(NamedTuple):  # a tuple for the same reason as Reads
 class PageFragments:
     """One page's fragments: those of the last build still valid, and those this rendering used."""
 
-    earlier: dict[Key, Fragment] = field(default_factory=dict)
+    earlier: Mapping[Key, Fragment] = field(default_factory=dict)
     now: dict[Key, Fragment] = field(default_factory=dict)
     reused: int = 0
     base: str = ""  # the stamp of the page's full file ``earlier`` was read from ("": none)
     in_base: frozenset[Key] = frozenset()  # the keys of ``earlier`` as that file has them
     making: list[list[Key]] = field(default_factory=list)  # the keys kept inside each part being made, innermost last
+    # Parts taken along inside parts taken whole (_carry_inner): kept again as they are, never made into
+    # Fragments here (a programme page carries ~900 of them).
+    carried: set[Key] = field(default_factory=set)
+
+    def carried_parts(self) -> dict[Key, Fragment]:
+        """The carried parts not also taken on their own, as parts (for a store that keeps parts in memory)."""
+        return {key: self.earlier[key] for key in self.carried if key not in self.now}
 
 
 @lru_cache(maxsize=1 << 14)
@@ -183,17 +190,21 @@ class FragmentStore:
             return None
         return entries, base, taken
 
-    def _fresh(self, entries: dict[Key, Entry]) -> dict[Key, Fragment]:
-        """The parts none of whose reads changed."""
-        earlier: dict[Key, Fragment] = {}
+    def _fresh(self, entries: dict[Key, Entry]) -> "FreshParts":
+        """The parts none of whose reads changed (each checked when first asked for)."""
+        for kind, text, sources, facts, inner in entries.values():
+            if kind not in _VALUE_OF or type(text) is not str or type(inner) is not tuple:
+                raise TypeError("a kept value is text of a known kind, its inner parts a tuple of keys")
+        return FreshParts(entries, self)
+
+    def fragment(self, entry: Entry) -> Fragment | None:
+        """An entry of a file as a part, or None when something it read changed."""
+        kind, text, sources, facts, inner = entry
+        if not (self.changed_sources.isdisjoint(sources) and self.changed_facts.isdisjoint(facts)):
+            return None
         paths = self._paths
-        for key, (kind, text, sources, facts, inner) in entries.items():
-            if type(text) is not str or type(inner) is not tuple:
-                raise TypeError("a kept value is text, its inner parts a tuple of keys")
-            if self.changed_sources.isdisjoint(sources) and self.changed_facts.isdisjoint(facts):
-                read = frozenset(paths.get(source) or paths.setdefault(source, Path(source)) for source in sources)
-                earlier[key] = Fragment(_VALUE_OF[kind](text), Reads(read, frozenset(facts)), inner)
-        return earlier
+        read = frozenset(paths.get(source) or paths.setdefault(source, Path(source)) for source in sources)
+        return Fragment(_VALUE_OF[kind](text), Reads(read, frozenset(facts)), inner)
 
     def save(self, url: str, fragments: PageFragments) -> str:
         """Keep the fragments this rendering used; the stamp to record with the page ("" when there are none).
@@ -201,18 +212,26 @@ class FragmentStore:
         Where the rendering took most of its parts as the page's full file has them, the file lists only
         the others and the keys of those; the full file is kept for it, older files of the page removed.
         """
-        now = fragments.now
-        if not now:
+        now, earlier, in_base = fragments.now, fragments.earlier, fragments.in_base
+        carried = [key for key in fragments.carried if key not in now]
+        if not now and not carried:
             return ""
-        taken = tuple(key for key, fragment in now.items() if key in fragments.in_base and fragments.earlier.get(key) is fragment)
-        over = fragments.base if fragments.base and len(now) - len(taken) <= NEW_PARTS_AT_MOST * len(now) else ""
+        taken = tuple(key for key, fragment in now.items() if key in in_base and earlier.get(key) is fragment)
+        taken += tuple(key for key in carried if key in in_base)
+        parts = len(now) + len(carried)
+        over = fragments.base if fragments.base and parts - len(taken) <= NEW_PARTS_AT_MOST * parts else ""
         skipped = frozenset(taken) if over else frozenset()
         entries: dict[Key, Entry] = {}
         for key, fragment in now.items():
-            kind = _kind_of(fragment.value)
-            if kind is not None and key not in skipped:
-                sources = frozenset(normal_path(source) for source in fragment.reads.sources)
-                entries[key] = (kind, _text_of(fragment.value), sources, frozenset(fragment.reads.facts), fragment.inner)
+            if key not in skipped:
+                entry = _entry_of(fragment)
+                if entry is not None:
+                    entries[key] = entry
+        for key in carried:
+            if key not in skipped:
+                stored = earlier.entry(key) if isinstance(earlier, FreshParts) else _entry_of(earlier[key])
+                if stored is not None:
+                    entries[key] = stored
         target = self.file(url)
         try:
             data = seal(MAGIC, marshal.dumps((FORMAT, self.stamp, url, entries, over, taken if over else ())))
@@ -243,6 +262,63 @@ class FragmentStore:
                     os.unlink(written.parent / name)
                 except OSError:
                     pass
+
+
+class FreshParts(Mapping[Key, Fragment]):
+    """The parts of a page's file none of whose reads changed, each checked and made when first asked for.
+
+    A programme page's file holds ~1,000 parts (its days, their items' cards and nodes); a rendering
+    that takes most days whole asks for ~100 of them, and making every one up front was a third of
+    rendering such a page again.
+    """
+
+    def __init__(self, entries: Mapping[Key, Entry], store: FragmentStore):
+        self._entries = entries
+        self._store = store
+        self._checked: dict[Key, Fragment | None] = {}
+
+    def get(self, key: Key, default: Any = None) -> Any:
+        checked = self._checked
+        if key in checked:
+            found = checked[key]
+        else:
+            entry = self._entries.get(key)
+            found = checked[key] = self._store.fragment(entry) if entry is not None else None
+        return default if found is None else found
+
+    def __getitem__(self, key: Key) -> Fragment:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __contains__(self, key: object) -> bool:
+        return self.get(key) is not None  # type: ignore[arg-type]
+
+    def __iter__(self) -> Iterator[Key]:
+        return (key for key in self._entries if self.get(key) is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def entry(self, key: Key) -> Entry:
+        """The part as the file has it (whether fresh or not)."""
+        return self._entries[key]
+
+    def inner_of(self, key: Key) -> tuple[Key, ...] | None:
+        """The keys of the parts inside the part ``key``, None when the file has no such part; not checked
+        for freshness (a part inside a fresh part read nothing the outer one did not)."""
+        entry = self._entries.get(key)
+        return entry[4] if entry is not None else None
+
+
+def _entry_of(fragment: Fragment) -> Entry | None:
+    """A part as a file keeps it; None for a value of a kind not kept across builds."""
+    kind = _kind_of(fragment.value)
+    if kind is None:
+        return None
+    sources = frozenset(normal_path(source) for source in fragment.reads.sources)
+    return (kind, _text_of(fragment.value), sources, frozenset(fragment.reads.facts), fragment.inner)
 
 
 def _url_digest(url: str) -> str:
@@ -293,7 +369,7 @@ class MemoryFragments:
         return PageFragments({key: found for key, found in kept.items() if not found.reads.stale(sources, facts)})
 
     def save(self, url: str, fragments: PageFragments) -> str:
-        self._made[url] = dict(fragments.now)
+        self._made[url] = {**fragments.carried_parts(), **fragments.now}
         self.reused += fragments.reused
         return ""  # no stamp: nothing is read from disk
 
@@ -371,11 +447,20 @@ def _carry_inner(fragments: PageFragments, found: Fragment) -> None:
 
     They are fresh: what they read, the part around them read as well.
     """
-    for key in found.inner:
-        inner = fragments.earlier.get(key)
-        if inner is not None and key not in fragments.now:
-            fragments.now[key] = inner
-            _carry_inner(fragments, inner)
+    earlier, now, carried = fragments.earlier, fragments.now, fragments.carried
+    pending = list(found.inner)
+    while pending:
+        key = pending.pop()
+        if key in now or key in carried:
+            continue
+        if isinstance(earlier, FreshParts):
+            inner = earlier.inner_of(key)
+        else:
+            part = earlier.get(key)
+            inner = part.inner if part is not None else None
+        if inner is not None:
+            carried.add(key)
+            pending.extend(inner)
 
 
 def keep_macro(page: "Page", entry: EntryView | None, macro: Any, *arguments: Any) -> Markup:

@@ -342,10 +342,42 @@ def test_a_part_made_of_kept_parts_carries_them_while_it_is_taken_whole(tmp_path
     made.clear()
     second, page = rendering("s2", "s1", set())  # the day is taken whole, its items with it
     assert second == first and made == [] and page.fragments is not None and page.fragments.reused == 1
-    assert set(page.fragments.now) == {("day", "a", "b", "c"), ("item", "a"), ("item", "b"), ("item", "c")}
+    assert set(page.fragments.now) == {("day", "a", "b", "c")}
+    assert page.fragments.carried == {("item", "a"), ("item", "b"), ("item", "c")}  # kept again, not made into parts
     third, page = rendering("s3", "s2", {sources["b"]})  # b changed: the day is made again, a and c taken
     assert third == first and made == ["b"] and page.fragments is not None and page.fragments.reused == 2
     assert page.recorder.sources == set(sources.values())
+
+
+def test_the_dev_servers_kept_parts_carry_inner_parts_too(tmp_path: Path) -> None:
+    """In memory (MemoryFragments) as on disk: a day taken whole keeps its items for the update that remakes it."""
+    from eventsite.fragments import MemoryFragments
+
+    sources = {item: tmp_path / f"{item}.md" for item in "ab"}
+    made: list[str] = []
+    kept = MemoryFragments()
+
+    def update(changed: set[Path]) -> str:
+        kept.begin(frozenset(changed), frozenset(), reusable=True)
+        page = FakePage(kept.for_page("/en/"))
+
+        def item(name: str) -> str:
+            def make() -> str:
+                made.append(name)
+                page.recorder.record(sources[name])
+                return name
+            return keep(page, ("item", name), make)  # type: ignore[arg-type]
+
+        value = keep(page, ("day", "a", "b"), lambda: item("a") + item("b"))  # type: ignore[arg-type]
+        assert page.fragments is not None
+        kept.save("/en/", page.fragments)
+        kept.commit(["/en/"])
+        return value
+
+    assert update(set()) == "ab" and made == ["a", "b"]
+    assert update(set()) == "ab" and made == ["a", "b"]  # the day taken whole
+    assert set(kept.pages["/en/"]) == {("day", "a", "b"), ("item", "a"), ("item", "b")}
+    assert update({sources["a"]}) == "ab" and made == ["a", "b", "a"]  # b taken from the carried parts
 
 
 def test_keep_makes_a_missing_value_and_keeps_it_with_its_reads() -> None:
