@@ -416,3 +416,57 @@ def test_after_an_edit_the_build_does_not_wait_for_the_listing_to_know_it_is_not
     previous = comparison.previous()
     assert previous.state is not None and previous.reason is None and previous.changed == {page.resolve()}
     assert previous.outputs == scan_outputs(space.output)
+
+
+# --- the libraries' versions in the build key ------------------------------------------------
+
+
+def test_the_libraries_versions_are_those_importlib_metadata_gives() -> None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    from eventsite import buildstate
+
+    for name in buildstate.LIBRARIES:
+        try:
+            expected: str | None = version(name)
+        except PackageNotFoundError:
+            expected = None
+        assert buildstate._version(name) == expected, name
+
+
+def test_versions_are_read_off_dist_info_names_and_eggs_are_asked_of_importlib(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first folder on the path wins, names in any spelling; an .egg-info or a zip file on the path
+    sends that name to importlib.metadata, which reads inside them."""
+    import sys
+
+    from eventsite import buildstate
+
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder, names in ((first, ["Jinja2-9.1.dist-info", "PyYAML-7.0b1.dist-info", "oldlib-1.0-py3.11.egg-info"]),
+                          (second, ["jinja2-1.0.dist-info", "pydantic_core-3.0.post1.dist-info", "odd.dist-info"])):
+        for name in names:
+            (folder / name).mkdir(parents=True)
+    asked: list[str] = []
+
+    def version(name: str) -> str:
+        asked.append(name)
+        return "from-importlib"
+
+    import importlib.metadata
+
+    monkeypatch.setattr(importlib.metadata, "version", version)
+    monkeypatch.setattr(sys, "path", [str(first), str(tmp_path / "missing"), str(second)])
+    buildstate._path_listing.cache_clear()
+    try:
+        assert buildstate._version("jinja2") == "9.1"
+        assert buildstate._version("pyyaml") == "7.0b1"
+        assert buildstate._version("pydantic-core") == "3.0.post1"
+        assert buildstate._version("pagefind-bin") is None and asked == []
+        assert buildstate._version("OldLib") == "from-importlib" and asked == ["OldLib"]
+        (tmp_path / "lib.zip").write_bytes(b"PK")
+        monkeypatch.setattr(sys, "path", [str(first), str(tmp_path / "lib.zip")])
+        buildstate._path_listing.cache_clear()
+        assert buildstate._version("pagefind-bin") == "from-importlib"
+        assert buildstate._version("jinja2") == "9.1"
+    finally:
+        buildstate._path_listing.cache_clear()
