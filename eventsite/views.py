@@ -615,11 +615,30 @@ class SiteView:
         return items
 
     @recorded_property
-    def search_groups(self) -> list[tuple[str, str, list]]:
+    def search_groups(self) -> list[tuple[str, str, "ListedViews"]]:
         """(kind, label, entries) of every kind the search page lists, in the kinds' order."""
         kinds = self._page.context.kinds
         groups = []
         for name, group in kinds.search_groups:
             items = getattr(self, group.member)
-            groups.append((name, self._page.gettext(group.label), items() if callable(items) else items))
+            groups.append((name, self._page.gettext(group.label), ListedViews(name, tuple(items() if callable(items) else items))))
         return groups
+
+
+@dataclass(frozen=True)
+class ListedViews:
+    """Items listed together (a kind's lines on the search page): iterable as they are, and a kept part's
+    argument that names them (fragments.KeptGroup), so that the whole list is kept as one part made of
+    its lines' parts."""
+
+    name: str
+    views: tuple[EntryView, ...]
+
+    def __iter__(self) -> Any:
+        return iter(self.views)
+
+    def __len__(self) -> int:
+        return len(self.views)
+
+    def fragment_key(self) -> tuple[tuple[Any, ...], tuple[EntryView, ...]]:
+        return ("listed", self.name, *((view.kind, view.id) for view in self.views)), self.views

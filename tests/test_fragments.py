@@ -821,3 +821,32 @@ def test_a_part_is_not_taken_across_languages_folders_or_kinds() -> None:
     for page in pages:  # the same links from each (../../people/ana/), but another language, folder or kind
         shared.keep(page, CardMacro(page, calls), ("ana",))  # type: ignore[arg-type]
     assert shared.reused == 0 and len(calls) == 4
+
+
+def test_a_listed_kinds_part_is_named_by_its_items_in_order() -> None:
+    """The search page keeps each kind's list as one part (views.ListedViews): reordered or changed
+    items name another part; its items' views are recorded again when it is kept."""
+    from eventsite.fragments import _macro_key
+    from eventsite.views import ListedViews
+
+    class View(fragments_module.EntryView):  # type: ignore[misc]
+        def __init__(self, ident: str) -> None:
+            self._ident = ident
+
+        @property
+        def kind(self) -> str:
+            return "session"
+
+        @property
+        def id(self) -> str:
+            return self._ident
+
+    class Macro:
+        name = "search_items"
+
+    first, second = View("a"), View("b")
+    key, views = _macro_key(Macro(), (ListedViews("session", (first, second)),))
+    assert key == ("macro", "search_items", ("listed", "session", ("session", "a"), ("session", "b")))
+    assert views == (first, second)
+    assert _macro_key(Macro(), (ListedViews("session", (second, first)),))[0] != key
+    assert list(ListedViews("session", (first,))) == [first] and not ListedViews("session", ())
