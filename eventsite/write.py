@@ -70,10 +70,14 @@ class StagedOutput:
         self._folders: set[Path] = set()
 
     def write(self, relative: str, data: bytes) -> None:
-        target = safe_output_file(self.root, relative, follow_links=False)
-        self._folder_for(target)
+        self._create(safe_output_file(self.root, relative, follow_links=False), relative, data)
+
+    def _create(self, target: Path, relative: str, data: bytes) -> None:
+        """A new file at ``target`` (staged for ``relative``): a second source for the same file fails."""
+        if target.parent != self.root:
+            self._folder_for(target)
         try:
-            with open(target, "xb") as stream:  # x: a second source for the same file fails
+            with open(target, "xb") as stream:
                 stream.write(data)
         except FileExistsError:
             raise BuildError([Problem(relative, 0, "two sources map to the same output file")]) from None
@@ -155,15 +159,7 @@ class PatchedOutput(StagedOutput):
                 return
         except (FileNotFoundError, NotADirectoryError):
             pass
-        target = self._staged(relative)
-        if target.parent != self.root:
-            self._folder_for(target)
-        try:
-            with open(target, "xb") as stream:  # x: a second source for the same file fails
-                stream.write(data)
-        except FileExistsError:
-            raise BuildError([Problem(relative, 0, "two sources map to the same output file")]) from None
-        self.written.append(relative)
+        self._create(self._staged(relative), relative, data)
 
     def _staged(self, relative: str) -> Path:
         """Where ``relative`` is staged: a file of its own name directly in the staging folder.
