@@ -13,9 +13,10 @@ import json
 import os
 import tempfile
 from functools import lru_cache
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
+
+from .versions import installed_version
 
 VERSION = 4  # bump when a cached conversion changes (4: definitions nested too deep are refused)
 
@@ -47,7 +48,7 @@ def unseal(magic: bytes, data: bytes) -> memoryview:
 
 @lru_cache(maxsize=1)  # the same for the whole process; asked for each cache a build opens (~2 ms each)
 def _library_versions() -> str:
-    return ",".join(f"{name}={version(name)}" for name in ("markdown", "nh3"))
+    return ",".join(f"{name}={installed_version(name)}" for name in ("markdown", "nh3"))
 
 
 class DiskCache:

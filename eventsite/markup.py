@@ -14,18 +14,19 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 from urllib.parse import urlsplit
 
-import markdown
+import lxml
 import nh3
-from markdown.extensions import Extension
-from markdown.extensions.toc import TocExtension
-from lxml import etree
-from markdown.treeprocessors import Treeprocessor
 
 from . import markdown_subset, plaintext
 from .cache import DiskCache
+
+if TYPE_CHECKING:
+    import markdown
+
+    from .python_markdown import LinkState
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "dl", "dt", "em",
@@ -78,61 +79,20 @@ def slugify(value: str, separator: str = "-") -> str:
     return separator.join("".join(kept).split()) or "section"
 
 
-class _LinkRewriter(Treeprocessor):
-    def __init__(self, md, state: "_State"):
-        super().__init__(md)
-        self.state = state
-
-    def run(self, root):
-        for element in root.iter():
-            attribute = {"a": "href", "img": "src"}.get(element.tag)
-            if attribute is None:
-                continue
-            target = element.get(attribute, "")
-            rewritten = markdown_subset.rewrite_site_link(target, self.state.resolve, self.state.unresolved, self.state.anchored)
-            if rewritten != target:
-                element.set(attribute, rewritten)
-            if element.tag == "img" and not element.get("loading"):
-                element.set("loading", "lazy")
-        return None
-
-
-@dataclass
-class _State:
-    resolve: LinkResolver | None = None
-    unresolved: list[str] = field(default_factory=list)
-    anchored: list[tuple[str, str]] = field(default_factory=list)
-
-
-class _RewriteExtension(Extension):
-    def __init__(self, state: _State):
-        super().__init__()
-        self.state = state
-
-    def extendMarkdown(self, md):  # noqa: N802 (Python-Markdown's name)
-        md.treeprocessors.register(_LinkRewriter(md, self.state), "eventsite-links", 1)
-
-
 class MarkdownRenderer:
     """One reusable Markdown converter (building one costs more than a page)."""
 
     def __init__(self) -> None:
-        self._state = _State()
-        self._md = self._converter()
+        # Made when a body outside the subset first needs it: most builds never do (eventsite/python_markdown.py).
+        self._python_markdown: tuple[markdown.Markdown, LinkState] | None = None
 
-    def _converter(self) -> markdown.Markdown:
-        return markdown.Markdown(
-            extensions=[
-                "tables",
-                "sane_lists",
-                "fenced_code",
-                "abbr",
-                "def_list",
-                TocExtension(slugify=slugify, toc_depth="2-6"),
-                _RewriteExtension(self._state),
-            ],
-            output_format="html",
-        )
+    def _full_converter(self) -> tuple[markdown.Markdown, LinkState]:
+        if self._python_markdown is None:
+            from .python_markdown import LinkState, converter
+
+            state = LinkState()
+            self._python_markdown = converter(state, slugify), state
+        return self._python_markdown
 
     def render(self, text: str, resolve: LinkResolver | None = None) -> Rendered:
         check_complexity(text)
@@ -141,19 +101,20 @@ class MarkdownRenderer:
         if quick is not None:
             raw_html, unresolved, anchored = quick.html, quick.unresolved_links, quick.anchored
         else:
-            self._state.resolve = resolve
-            self._state.unresolved = []
-            self._state.anchored = []
+            converter, state = self._full_converter()
+            state.resolve = resolve
+            state.unresolved = []
+            state.anchored = []
             try:
-                raw_html = self._md.reset().convert(text)
+                raw_html = converter.reset().convert(text)
             except RecursionError:
                 # The converter is left mid-way (its parser's state stacked up): later bodies came out as plain text.
-                self._md = self._converter()
+                self._python_markdown = None
                 raise TooComplex(0, "Markdown nested too deeply, or a list too long, to convert: split it") from None
             finally:
-                self._state.resolve = None
+                state.resolve = None
             check_converted_nesting(raw_html)
-            unresolved, anchored = list(self._state.unresolved), list(self._state.anchored)
+            unresolved, anchored = list(state.unresolved), list(state.anchored)
         removed = find_unsafe(raw_html) if might_be_unsafe(text) else []
         return Rendered(sanitize(raw_html), unresolved, removed, anchored)
 
@@ -232,7 +193,7 @@ class Conversions:
         if found is not None:
             return found
         cache = self.disk_cache
-        key = cache.key("plain-text", plaintext.VERSION, etree.__version__, source) if cache is not None else ""
+        key = cache.key("plain-text", plaintext.VERSION, lxml.__version__, source) if cache is not None else ""
         cached = cache.get(key) if cache is not None else None
         if isinstance(cached, str):
             found = cached
@@ -246,7 +207,7 @@ class Conversions:
 
 def plain_text_version() -> str:
     """What besides the source decides :meth:`Conversions.plain_text` (the Markdown version is in every cache key)."""
-    return f"{plaintext.VERSION};{etree.__version__}"
+    return f"{plaintext.VERSION};{lxml.__version__}"
 
 
 # --- input Python-Markdown cannot convert in reasonable time -----------------------

@@ -15,9 +15,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import markdown
-from lxml import html as lxml_html
-
 from . import markdown_subset
 
 VERSION = "1"  # bump when the text made of a body changes (cached with the Markdown conversions, eventsite/markup.py)
@@ -31,8 +28,16 @@ def markdown_to_text(source: str) -> str:
     """The text a reader of ``source`` sees, with paragraphs separated by a blank line."""
     if not source.strip():
         return ""
+    # Imported here: a rebuild takes its calendars' texts from the cache and never needs either (~30 ms).
+    from lxml import html as lxml_html
+
     quick = markdown_subset.convert(source)  # the same HTML, faster, for the common subset
-    rendered = quick.html if quick is not None else markdown.markdown(source, extensions=["tables", "sane_lists"], output_format="html")
+    if quick is not None:
+        rendered = quick.html
+    else:
+        import markdown
+
+        rendered = markdown.markdown(source, extensions=["tables", "sane_lists"], output_format="html")
     root = lxml_html.fragment_fromstring(rendered, create_parent="div")
     paragraphs: list[str] = []
     _blocks(root, paragraphs, depth=0)

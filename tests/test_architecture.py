@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -149,3 +150,23 @@ def test_the_command_line_starts_without_heavy_imports() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=PROJECT_ROOT, check=True)
     assert done.stdout.strip() == "[]", f"imported at start-up: {done.stdout.strip()}"
+
+
+def test_a_build_imports_python_markdown_only_for_a_body_outside_the_subset() -> None:
+    """A rebuild takes its bodies from the cache and the subset: Python-Markdown, its extensions and lxml's
+    parser (~55 ms with the converter) wait until a body needs them; then they convert it."""
+    probe = (
+        "import json, sys\n"
+        "import eventsite.build, eventsite.rebuild, eventsite.render, eventsite.serve\n"
+        "from eventsite.markup import Conversions, MarkdownRenderer\n"
+        "conversions = Conversions(None)\n"
+        "print(json.dumps(MarkdownRenderer().render('A paragraph with *emphasis*.').html))\n"
+        "print(sorted(name for name in ('markdown', 'lxml.etree', 'lxml.html') if name in sys.modules))\n"
+        "print(json.dumps(MarkdownRenderer().render('Term\\n: its definition').html))\n"
+        "print('markdown' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=PROJECT_ROOT, check=True)
+    subset, imported, definition, later = done.stdout.splitlines()
+    assert json.loads(subset) == "<p>A paragraph with <em>emphasis</em>.</p>"
+    assert imported == "[]"
+    assert json.loads(definition) == "<dl>\n<dt>Term</dt>\n<dd>its definition</dd>\n</dl>" and later == "True"

@@ -424,14 +424,14 @@ def test_after_an_edit_the_build_does_not_wait_for_the_listing_to_know_it_is_not
 def test_the_libraries_versions_are_those_importlib_metadata_gives() -> None:
     from importlib.metadata import PackageNotFoundError, version
 
-    from eventsite import buildstate
+    from eventsite import buildstate, versions
 
     for name in buildstate.LIBRARIES:
         try:
             expected: str | None = version(name)
         except PackageNotFoundError:
             expected = None
-        assert buildstate._version(name) == expected, name
+        assert versions.installed_version(name) == expected, name
 
 
 def test_versions_are_read_off_dist_info_names_and_eggs_are_asked_of_importlib(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -439,7 +439,7 @@ def test_versions_are_read_off_dist_info_names_and_eggs_are_asked_of_importlib(t
     sends that name to importlib.metadata, which reads inside them."""
     import sys
 
-    from eventsite import buildstate
+    from eventsite import versions
 
     first, second = tmp_path / "first", tmp_path / "second"
     for folder, names in ((first, ["Jinja2-9.1.dist-info", "PyYAML-7.0b1.dist-info", "oldlib-1.0-py3.11.egg-info"]),
@@ -456,17 +456,17 @@ def test_versions_are_read_off_dist_info_names_and_eggs_are_asked_of_importlib(t
 
     monkeypatch.setattr(importlib.metadata, "version", version)
     monkeypatch.setattr(sys, "path", [str(first), str(tmp_path / "missing"), str(second)])
-    buildstate._path_listing.cache_clear()
+    versions._path_listing.cache_clear()
     try:
-        assert buildstate._version("jinja2") == "9.1"
-        assert buildstate._version("pyyaml") == "7.0b1"
-        assert buildstate._version("pydantic-core") == "3.0.post1"
-        assert buildstate._version("pagefind-bin") is None and asked == []
-        assert buildstate._version("OldLib") == "from-importlib" and asked == ["OldLib"]
+        assert versions.installed_version("jinja2") == "9.1"
+        assert versions.installed_version("pyyaml") == "7.0b1"
+        assert versions.installed_version("pydantic-core") == "3.0.post1"
+        assert versions.installed_version("pagefind-bin") is None and asked == []
+        assert versions.installed_version("OldLib") == "from-importlib" and asked == ["OldLib"]
         (tmp_path / "lib.zip").write_bytes(b"PK")
         monkeypatch.setattr(sys, "path", [str(first), str(tmp_path / "lib.zip")])
-        buildstate._path_listing.cache_clear()
-        assert buildstate._version("pagefind-bin") == "from-importlib"
-        assert buildstate._version("jinja2") == "9.1"
+        versions._path_listing.cache_clear()
+        assert versions.installed_version("pagefind-bin") == "from-importlib"
+        assert versions.installed_version("jinja2") == "9.1"
     finally:
-        buildstate._path_listing.cache_clear()
+        versions._path_listing.cache_clear()
