@@ -33,7 +33,9 @@ from typing import Callable, Iterable
 from . import contentcache
 from .anchors import AnchorClaim, anchor_problems
 from .build import BuildResult, Caches, build_site, prepare, settle
-from .buildstate import BuildState, PageRecord, Previous, build_key, fragment_folder, save, scan_outputs, updated_outputs
+from .buildstate import (
+    BuildState, PageRecord, Previous, build_key, fragment_folder, holds_any, pack, save, scan_outputs, updated_outputs,
+)
 from .cache import DiskCache
 from .contentpath import parse_path
 from .depends import Recorder
@@ -300,21 +302,36 @@ class SavedIndex:
 
     def __init__(self, state: BuildState):
         self.state = state
-        self._path_numbers = {Path(path): number for number, path in enumerate(state.paths)}
+        self._numbers_by_name = {path: number for number, path in enumerate(state.paths)}
+        self._numbers_by_path: dict[Path, int] | None = None  # made only for a file not found by its name
         self._fact_numbers = {fact: number for number, fact in enumerate(state.fact_names)}
+
+    def _path_number(self, source: Path) -> int | None:
+        # The state names files as the build recorded them (resolved folders): found by that name without
+        # making 3,000 Paths; one written another way is found as a Path.
+        number = self._numbers_by_name.get(os.fspath(source))
+        if number is None:
+            if self._numbers_by_path is None:
+                self._numbers_by_path = {Path(path): number for number, path in enumerate(self.state.paths)}
+            number = self._numbers_by_path.get(source)
+        return number
 
     def has_source(self, source: Path) -> bool:
         """Whether any page read ``source``."""
-        number = self._path_numbers.get(source)
-        return number is not None and any(number in record.sources for record in self.state.pages.values())
+        number = self._path_number(source)
+        if number is None:
+            return False
+        wanted = [pack([number])]
+        return any(holds_any(record.sources, wanted) for record in self.state.pages.values())
 
     def readers(self, sources: set[Path], facts: set[str]) -> set[str]:
         """The URLs of the pages that read any of ``sources`` or ``facts``."""
-        source_numbers = {self._path_numbers[source] for source in sources if source in self._path_numbers}
-        fact_numbers = {self._fact_numbers[fact] for fact in facts if fact in self._fact_numbers}
+        numbers = [self._path_number(source) for source in sources]
+        source_numbers = [pack([number]) for number in numbers if number is not None]
+        fact_numbers = [pack([self._fact_numbers[fact]]) for fact in facts if fact in self._fact_numbers]
         return {
             url for url, record in self.state.pages.items()
-            if not source_numbers.isdisjoint(record.sources) or not fact_numbers.isdisjoint(record.facts)
+            if holds_any(record.sources, source_numbers) or holds_any(record.facts, fact_numbers)
         }
 
 
@@ -353,7 +370,7 @@ def state_of(
         ]
         claims = [[claim.document, claim.line, claim.written, claim.target, claim.fragment] for claim in result.claims.get(route.output_path, [])]
         pages[route.url] = PageRecord(
-            route.output_path, sorted(sources), sorted(fact_names.setdefault(fact, len(fact_names)) for fact in recorder.facts),
+            route.output_path, pack(sources), pack(fact_names.setdefault(fact, len(fact_names)) for fact in recorder.facts),
             problems, claims, recorder.fragments,
         )
     return BuildState(

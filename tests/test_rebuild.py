@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from eventsite.buildstate import MAGIC, BuildState, scan_outputs, state_file
+from eventsite.buildstate import MAGIC, BuildState, scan_outputs, state_file, pack, unpack
 from eventsite.cli import main
 from eventsite.project import Project
 from eventsite.theme import Theme
@@ -147,8 +147,8 @@ def test_listings_record_the_front_matter_and_item_pages_the_file(tmp_path: Path
 
     def reads(url: str) -> tuple[bool, bool]:
         record = state.pages[url]
-        files = {state.paths[number] for number in record.sources}
-        facts = {state.fact_names[number] for number in record.facts}
+        files = {state.paths[number] for number in unpack(record.sources)}
+        facts = {state.fact_names[number] for number in unpack(record.facts)}
         return opening in files, any(fact.startswith("front:") and fact.endswith("sessions/opening.md") for fact in facts)
 
     assert reads("/en/sessions/opening/") == (True, True)
@@ -301,7 +301,8 @@ def test_a_state_with_pages_pointing_nowhere_is_not_trusted(tmp_path: Path, caps
     space = Workspace(tmp_path)
     space.build(capsys)
     saved = BuildState.decode(space.state.read_bytes())
-    next(iter(saved.pages.values())).sources.append(10**6)
+    record = next(iter(saved.pages.values()))
+    record.sources = pack([*unpack(record.sources), 10**6])
     space.state.write_bytes(saved.encode())
     _, out, _ = space.build(capsys)
     assert "full build: the saved build state could not be read" in out
