@@ -179,7 +179,8 @@ def test_each_kind_of_kept_value_comes_back_as_it_was_and_others_are_not_kept(tm
         ("macro", "card", ("session", "a"), 3, None, True, 1.5): Markup("<p>a &amp; b</p>"),
         ("json-ld", "a"): JSONText('{"name": "Ünïcode ✓"}'),
         ("json-ld", "day", "2019-11-25", "a", "b"): JSONRun('{"name": "a"}, {"name": "b"}'),
-        ("ics", "a"): "0123abcd",
+        ("text", "a"): "0123abcd",
+        ("ics", "a"): "0123abcd BEGIN:VEVENT\r\nSUMMARY:ÜÑ ✓\r\n".encode("utf-8"),  # bytes stay bytes, never decoded
         ("other", "a"): ["not", "text"],  # a value of another kind: used on this rendering, made again on the next
     }
     store = FragmentStore(tmp_path, "stamp-1")

@@ -155,15 +155,15 @@ def _event_block(page: Page, site_view: SiteView, session: SessionView, blocks: 
         return blocks.use(*blocks.made(_event_of(page, site_view, session)))
     made: tuple[str, str] | None = None
 
-    def make() -> str:
+    def make() -> bytes:
         nonlocal made
         made = blocks.made(_event_of(page, site_view, session))
-        return made[0] + made[1]
+        return (made[0] + made[1]).encode("utf-8")
 
     kept = keep(page, ("ics", session.id), make, (session,))
-    if made is None:  # kept from the last build
+    if made is None:  # kept from the last build: its bytes as they are (the cache entry is not written, see _EventBlocks)
         blocks.reused += 1
-        made = (kept[:DIGEST_LENGTH], kept[DIGEST_LENGTH:])
+        return kept[DIGEST_LENGTH:]
     return blocks.use(*made)
 
 
