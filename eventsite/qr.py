@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 import threading
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable
 
-import segno
-from segno import encoder
+from .versions import installed_version
 
 if TYPE_CHECKING:
+    import segno
+
     from .cache import DiskCache
 
 QUIET_ZONE = 4  # modules of white around the code: the minimum the QR standard asks of readers
@@ -31,7 +32,7 @@ def cached_svg_data_uri(url: str, cache: "DiskCache | None") -> str:
     with segno's own mask search, a quarter of a warm build of 1,000 sessions, each with a room sign)."""
     if cache is None:
         return svg_data_uri(url)
-    key = cache.key("qr", VERSION, segno.__version__, url)  # importlib.metadata read segno's dist-info each call
+    key = cache.key("qr", VERSION, _segno_version(), url)
     found = cache.get(key)
     if isinstance(found, str):
         return found
@@ -51,22 +52,47 @@ def svg_data_uri(url: str) -> str:
     return code.svg_data_uri(border=QUIET_ZONE, omitsize=True, dark="#000", light="#fff")
 
 
-def make(url: str) -> segno.QRCode:
+def _segno_version() -> str:
+    """segno's version, without importing segno (~25 ms with what it imports: a build whose codes are all
+    in the cache needs none of it)."""
+    found = installed_version("segno")
+    if found is None:  # not on the path as a distribution: ask the module
+        import segno
+
+        found = segno.__version__
+    return found
+
+
+def _encoder() -> Any:  # segno.encoder (typed loosely: segno has no stubs)
+    """segno's encoder, imported when a code is first made; its own mask search kept for :func:`best_mask`."""
+    global _segno_best_mask
+    from segno import encoder
+
+    if _segno_best_mask is None:
+        _segno_best_mask = encoder.find_and_apply_best_mask
+    return encoder
+
+
+def make(url: str) -> "segno.QRCode":
     """``segno.make``, the same code made in 1.9 ms instead of 5.2 (a programme item's page URL): :func:`best_mask`.
 
     segno looks up ``find_and_apply_best_mask`` in its encoder module when it encodes; it is ours
     only for this call. tests/test_qr.py checks that both choose the same mask and give the same
     modules, so a segno release that changes its rules fails there, not in a reader's scanner.
     """
+    import segno
+
     with _SWAP:  # the dev server's threads: one swap at a time, so segno's own is always what is put back
+        encoder = _encoder()
+        own = encoder.find_and_apply_best_mask
         encoder.find_and_apply_best_mask = best_mask
         try:
             return segno.make(url, error="m", micro=False, boost_error=False)
         finally:
-            encoder.find_and_apply_best_mask = _segno_best_mask
+            encoder.find_and_apply_best_mask = own
 
 
-_segno_best_mask = encoder.find_and_apply_best_mask
+_segno_best_mask: Callable[..., Any] | None = None  # segno's own, once segno is imported (_encoder)
 _SWAP = threading.Lock()
 
 
@@ -84,6 +110,8 @@ _LIGHT_EDGE = b"\x00\x00\x00\x00"  # between lines for N3: outside the symbol co
 def best_mask(matrix, width: int, height: int, proposed_mask: int | None = None):  # noqa: ANN001, ANN201 (segno's signature)
     """What ``segno.encoder.find_and_apply_best_mask`` returns: (mask, masked matrix), the lowest penalty, the first on a tie."""
     if proposed_mask is not None or width != height or width < 21:  # a chosen mask, or a Micro QR code: segno's own way
+        _encoder()
+        assert _segno_best_mask is not None
         return _segno_best_mask(matrix, width, height, proposed_mask)
     modules = int.from_bytes(b"".join(matrix), "big")
     best_pattern, best_score, best_flat = -1, -1, b""
@@ -137,6 +165,7 @@ def _ones(width: int) -> tuple[int, int]:
 @lru_cache(maxsize=64)
 def _masks(width: int) -> tuple[int, ...]:
     """The eight masks as integers to XOR: 1 in the data region where the mask is dark."""
+    encoder = _encoder()
     function_matrix = encoder.make_matrix(width, width)
     encoder.add_finder_patterns(function_matrix, width, width)
     encoder.add_alignment_patterns(function_matrix, width, width)
