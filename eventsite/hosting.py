@@ -175,7 +175,7 @@ def _meta_policy(tag: str) -> str | None:
     return None
 
 
-POLICIES_FILE = "page-policies.json"  # in the cache folder: each page's meta policy by its signature (filememo.py)
+POLICIES_FILE = "page-policies.memo"  # in the cache folder: each page's meta policy by its signature (filememo.py)
 
 
 def page_policy(

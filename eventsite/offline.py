@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 
 from .errors import Problem
 from .theme import Theme, default_folders
-from .filememo import FileMemo, signature
+from .filememo import FileMemo, read_memo, signature, write_memo
 from .write import write_file_atomic
 
 if TYPE_CHECKING:
@@ -125,9 +125,9 @@ class PageScan:
     The digests are reused for the worker's version.
     """
 
-    FILE = "offline-assets.json"
+    FILE = "offline-assets.memo"  # filememo.read_memo
 
-    DIGESTS_FILE = "offline-digests.json"  # a page's signature (filememo.py) → the sha256 of its bytes
+    DIGESTS_FILE = "offline-digests.memo"  # a page's signature (filememo.py) → the sha256 of its bytes
 
     def __init__(self, known: dict[str, list[str]], signed: FileMemo | None = None, listing: Mapping[str, Sequence[int]] | None = None):
         self.known = known  # a page's path and sha256 → the files it loads (before checking they exist)
@@ -141,22 +141,15 @@ class PageScan:
 
     @classmethod
     def load(cls, cache: Path | None, listing: Mapping[str, Sequence[int]] | None = None) -> "PageScan":
-        try:
-            known = json.loads((cache / cls.FILE).read_text(encoding="utf-8")) if cache is not None else {}
-        except (OSError, ValueError):
-            known = {}
-        return cls(known if isinstance(known, dict) else {}, FileMemo(cache, cls.DIGESTS_FILE), listing)
+        known = read_memo(cache / cls.FILE if cache is not None else None)
+        return cls(known, FileMemo(cache, cls.DIGESTS_FILE), listing)
 
     def save(self, cache: Path | None) -> None:
         """Keep this build's pages only (the file does not grow from build to build)."""
         self.signed.save()
         if cache is None or self.used == self.known:
             return
-        try:
-            cache.mkdir(parents=True, exist_ok=True)
-            write_file_atomic(cache / self.FILE, json.dumps(self.used, sort_keys=True).encode("utf-8"))
-        except OSError:
-            pass  # a read-only cache only costs speed
+        write_memo(cache / self.FILE, self.used)
 
     def is_file(self, root: Path, target: str) -> bool:
         """Asked once per asset, not once per page that loads it (the step writes no asset)."""

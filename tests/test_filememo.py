@@ -111,3 +111,21 @@ def test_a_rebuild_s_listing_serves_the_policy_and_the_offline_scan(root: Path, 
     scan = offline.PageScan.load(cache, listing)
     assert scan.links(root, "en/index.html") == ["static/style.css"]
     assert scan.digest_of(root, "static/style.css") == hashlib.sha256(b"body{}").digest()
+
+
+def test_a_memo_file_comes_back_as_written_and_a_damaged_one_as_empty(tmp_path: Path) -> None:
+    from eventsite.filememo import read_memo, write_memo
+
+    path = tmp_path / "cache" / "x.memo"
+    values = {"en/index.html\x0012\x003\x004": ["static/style.css"], "b": "Ünïcode ✓", "c": {"d": [1, None, True]}}
+    write_memo(path, values)
+    assert read_memo(path) == values
+    data = path.read_bytes()
+    for position in (0, len(data) // 2, len(data) - 1):  # one changed byte anywhere: empty, never a crash or a wrong value
+        damaged = bytearray(data)
+        damaged[position] ^= 0x01
+        path.write_bytes(bytes(damaged))
+        assert read_memo(path) == {}
+    path.write_bytes(b'{"a": 1}')  # an earlier build's JSON memo: not this kind of file
+    assert read_memo(path) == {}
+    assert read_memo(tmp_path / "missing.memo") == {} and read_memo(None) == {}
