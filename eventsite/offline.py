@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import os
 import posixpath
 import re
 from pathlib import Path
@@ -85,15 +86,21 @@ def publish_offline(finished: "Finished") -> None:
     if not source.is_file():
         finished.problems.append(Problem(f"templates/{SOURCE}", 0, "the theme has no service worker; the site is not kept offline"))
         return
-    scan = PageScan.load(finished.cache, finished.listing)
     pages = offline_pages(finished.plan)
-    kept = {lang: kept_files(root, pages.get(lang, []), scan) for lang in site.languages}
-    for kept_paths in kept.values():  # the calendars and assets too, by signature: only a file written again is read
-        for relative in kept_paths:
-            scan.digest_of(root, relative)
-    scan.save(finished.cache)
-    digest = version(root, kept, scan.digests)
-    write_file_atomic(root / WORKER, worker(source.read_text(encoding="utf-8"), digest, kept).encode("utf-8"))
+    last = LastRun.load(finished.cache, root, finished.listing, finished.changed)
+    if last is not None:  # an in-place rebuild after the run that wrote this sw.js: only its new files are read
+        kept, digests, links = last.update(root, pages, site.languages)
+    else:
+        scan = PageScan.load(finished.cache, finished.listing)
+        kept = {lang: kept_files(root, pages.get(lang, []), scan) for lang in site.languages}
+        for kept_paths in kept.values():  # the calendars and assets too, by signature: only a file written again is read
+            for relative in kept_paths:
+                scan.digest_of(root, relative)
+        scan.save(finished.cache)
+        digests, links = scan.digests, scan.links_of
+    data = worker(source.read_text(encoding="utf-8"), version(root, kept, digests), kept).encode("utf-8")
+    write_file_atomic(root / WORKER, data)
+    LastRun.save(finished.cache, root, data, kept, digests, links)
 
 
 def manifest(finished: "Finished", lang: str, icon: str) -> dict:
@@ -138,6 +145,7 @@ class PageScan:
         self.digests: dict[str, bytes] = {}  # path below the root → sha256 of its bytes
         self.signed = signed if signed is not None else FileMemo(None, self.DIGESTS_FILE)
         self.exists: dict[str, bool] = {}
+        self.links_of: dict[str, list[str]] = {}  # page → the files it loads that exist (kept_files)
 
     @classmethod
     def load(cls, cache: Path | None, listing: Mapping[str, Sequence[int]] | None = None) -> "PageScan":
@@ -188,6 +196,103 @@ class PageScan:
         return found
 
 
+class LastRun:
+    """What the last build's offline step found: each kept file's digest, each page's assets, and which
+    ``sw.js`` it wrote (its size, time and inode, as the output's listing has them).
+
+    After a rebuild that wrote a few pages in place, every other file is as that build left it (the build
+    state checked the output folder against its listing, and ``sw.js`` is the one it wrote): those pages'
+    assets and every unchanged file's digest are taken from here, and only the new files are read. Looking
+    up 9,000 files by signature (PageScan) was ~0.14 s of a rebuild at 10 × 300.
+    """
+
+    FILE = "offline-last.memo"
+
+    def __init__(self, changed: frozenset[str], digests: dict[str, bytes], links: dict[str, list[str]]):
+        self.changed = changed
+        self.digests = digests
+        self.links = links
+
+    @classmethod
+    def load(
+        cls, cache: Path | None, root: Path, listing: Mapping[str, Sequence[int]] | None, changed: frozenset[str] | None,
+    ) -> "LastRun | None":
+        """The last run's findings when they describe the output as it is now but for ``changed``; else None.
+
+        They are that run's when the output's ``sw.js`` is the file it wrote, with the bytes it wrote (one
+        cache folder serves builds into several output folders).
+        """
+        if cache is None or listing is None or changed is None or WORKER in changed:
+            return None
+        saved = read_memo(cache / cls.FILE)
+        worker_listed = listing.get(WORKER)
+        digests, links = saved.get("digests"), saved.get("links")
+        if worker_listed is None or saved.get("worker") != list(worker_listed):
+            return None
+        if not isinstance(digests, dict) or not isinstance(links, dict):
+            return None
+        try:
+            if hashlib.sha256((root / WORKER).read_bytes()).digest() != saved.get("worker_digest"):
+                return None
+        except OSError:
+            return None
+        return cls(changed, digests, links)
+
+    def update(self, root: Path, pages: Mapping[str | None, list[str]], languages: Sequence[str]) -> tuple[
+        dict[str, list[str]], dict[str, bytes], dict[str, list[str]]
+    ]:
+        """The kept files by language, their digests and the pages' assets, reading only the changed files."""
+        changed = self.changed
+        digests = {path: digest for path, digest in self.digests.items() if path not in changed}
+        links = {page: found for page, found in self.links.items() if page not in changed}
+        exists: dict[str, bool] = {}
+        kept: dict[str, list[str]] = {}
+        for lang in languages:
+            assets: set[str] = set()
+            for page in pages.get(lang, []):
+                if not page.endswith(".html"):
+                    continue
+                found = links.get(page)
+                if found is None:
+                    data = (root / page).read_bytes()
+                    digests[page] = hashlib.sha256(data).digest()
+                    found = links[page] = [target for target in _asset_links(page, data) if _exists(root, target, exists)]
+                assets.update(found)
+            kept[lang] = pages.get(lang, []) + sorted(assets)
+        for paths in kept.values():
+            for path in paths:
+                if path not in digests:
+                    digests[path] = hashlib.sha256((root / path).read_bytes()).digest()
+        return kept, digests, links
+
+    @classmethod
+    def save(
+        cls, cache: Path | None, root: Path, written: bytes, kept: dict[str, list[str]], digests: dict[str, bytes],
+        links: dict[str, list[str]],
+    ) -> None:
+        """Keep this run's findings for the next rebuild: the current kept files only, with the worker just written."""
+        if cache is None:
+            return
+        try:
+            info = os.stat(root / WORKER)
+        except OSError:
+            return
+        every = {path for paths in kept.values() for path in paths}
+        write_memo(cache / cls.FILE, {
+            "worker": [info.st_size, info.st_mtime_ns, info.st_ino],
+            "worker_digest": hashlib.sha256(written).digest(),
+            "digests": {path: digests[path] for path in every if path in digests},
+            "links": {page: found for page, found in links.items() if page in every},
+        })
+
+
+def _exists(root: Path, target: str, known: dict[str, bool]) -> bool:
+    found = known.get(target)
+    if found is None:
+        found = known[target] = (root / target).is_file()
+    return found
+
+
 def offline_pages(plan: "RoutePlan") -> dict[str | None, list[str]]:
     """The pages kept offline, by language, in the plan's order (one pass over 15,000 routes, not one per language)."""
     pages: dict[str | None, list[str]] = {}
@@ -204,7 +309,8 @@ def kept_files(root: Path, pages: list[str], scan: PageScan | None = None) -> li
     assets: set[str] = set()
     for page in pages:
         if page.endswith(".html"):
-            assets.update(target for target in scan.links(root, page) if scan.is_file(root, target))
+            found = scan.links_of[page] = [target for target in scan.links(root, page) if scan.is_file(root, target)]
+            assets.update(found)
     return pages + sorted(assets)
 
 

@@ -55,6 +55,9 @@ class Finished:
     # The files below root (relative path → [size, mtime_ns]) when the build already knows them (an
     # in-place rebuild: the last listing with its changes), so steps need not walk 6,000 folders.
     listing: dict[str, list[int]] | None = None
+    # With ``listing``: the files below root this build wrote or removed (an in-place rebuild's new pages).
+    # Every other file is as the last build left it (the build state checked the folder against it).
+    changed: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)

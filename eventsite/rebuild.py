@@ -185,6 +185,7 @@ def rebuild_site(
                     staged.remove(relative)
         if in_place and previous.outputs is not None:
             finished.listing = updated_outputs(project.output, previous.outputs, [*moved, *gone])
+            finished.changed = frozenset([*moved, *gone])
         with progress.phase("publish"):
             if rewritten:
                 # In place, after the pages: an error here leaves output and saved state apart, so the next build is a full one.

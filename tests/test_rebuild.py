@@ -471,3 +471,56 @@ def test_versions_are_read_off_dist_info_names_and_eggs_are_asked_of_importlib(t
         assert versions.installed_version("jinja2") == "9.1"
     finally:
         versions._path_listing.cache_clear()
+
+
+# --- the offline worker after a rebuild -----------------------------------------------------------
+
+
+def test_a_rebuild_reads_only_its_new_pages_for_the_offline_worker(tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The last run's findings (offline.LastRun) serve every page the rebuild did not write; the worker is a
+    full build's, byte for byte, and a second rebuild takes the findings the first one kept."""
+    from eventsite import offline
+
+    space = Workspace(tmp_path)
+    space.build(capsys)
+    scanned: list[str] = []
+    real = offline._asset_links
+    monkeypatch.setattr(offline, "_asset_links", lambda page, data: scanned.append(page) or real(page, data))
+    scans: list[object] = []
+    real_load = offline.PageScan.load
+    monkeypatch.setattr(offline.PageScan, "load", lambda *args: scans.append(args) or real_load(*args))
+    for sentence in ("\nOne more English sentence.\n", "\nAnd another.\n"):
+        scanned.clear()
+        scans.clear()
+        _, rewritten, _ = space.rewritten_by_appending(capsys, "sessions/opening.md", sentence)
+        assert scans == [], "the pages' signatures were looked up again"
+        assert scanned, "the pages written again are read"
+        assert set(scanned) <= rewritten, set(scanned) - rewritten
+        space.assert_same_as_a_full_build(sentence)
+
+
+def test_the_last_runs_findings_are_taken_only_for_the_worker_it_wrote(tmp_path: Path) -> None:
+    from eventsite.buildstate import scan_outputs
+    from eventsite.offline import WORKER, LastRun
+
+    root, cache = tmp_path / "site", tmp_path / "cache"
+    (root / "en").mkdir(parents=True)
+    (root / "en" / "index.html").write_text('<link rel="stylesheet" href="../static/a.css">')
+    (root / WORKER).write_bytes(b"const VERSION = 1;")
+    LastRun.save(cache, root, b"const VERSION = 1;", {"en": ["en/index.html"]}, {"en/index.html": b"\x01" * 32}, {"en/index.html": []})
+    listing = scan_outputs(root)
+    assert LastRun.load(cache, root, listing, frozenset()) is not None
+    assert LastRun.load(cache, root, listing, None) is None  # a full build: nothing says which files are new
+    assert LastRun.load(cache, root, listing, frozenset({WORKER})) is None
+    assert LastRun.load(None, root, listing, frozenset()) is None
+    other = dict(listing)
+    other[WORKER] = [*listing[WORKER][:2], listing[WORKER][2] + 1]  # another file of that name
+    assert LastRun.load(cache, root, other, frozenset()) is None
+    stat = (root / WORKER).stat()
+    (root / WORKER).write_bytes(b"const VERSION = 2;")  # same size and time, other bytes (another output's worker)
+    import os
+
+    os.utime(root / WORKER, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert LastRun.load(cache, root, scan_outputs(root), frozenset()) is None
+    (cache / LastRun.FILE).write_bytes(b"damaged")
+    assert LastRun.load(cache, root, listing, frozenset()) is None
