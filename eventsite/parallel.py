@@ -75,13 +75,15 @@ def render_routes(
     ``finish`` turns a route's bytes into the file's (a rebuild minifies and fingerprints each page itself).
     """
     rendering = Rendering()
+    # Here too when rendering in this process: the fonts' coverages then come from the cache folder
+    # instead of each font file (~40 ms for a build in ten languages).
+    renderer.warm_up(routes)  # once here, inherited by every worker, rather than once in each
     if workers <= 1:
         for index, route in enumerate(routes):
             rendering.add(route, _render_one(renderer, staged, route, index, record, finish))
             advance(1)
         return rendering
 
-    renderer.warm_up(routes)  # once here, inherited by every worker, rather than once in each
     context = multiprocessing.get_context("fork")
     initargs = (renderer, staged, list(routes), record, finish, os.getpid())
     with context.Pool(workers, initializer=_start_worker, initargs=initargs) as pool:
