@@ -34,7 +34,7 @@ from . import contentcache
 from .anchors import AnchorClaim, anchor_problems
 from .build import BuildResult, Caches, build_site, prepare, settle
 from .buildstate import (
-    BuildState, PageRecord, Previous, build_key, fragment_folder, holds_any, pack, save, scan_outputs, updated_outputs,
+    BuildState, PageRecord, Previous, build_key, fragment_folder, holds_any, pack, save, scan_outputs, unpack, updated_outputs,
 )
 from .cache import DiskCache
 from .contentpath import parse_path
@@ -293,6 +293,9 @@ def fact_digest(value: object) -> str:
     return hashlib.sha256(repr(value).encode("utf-8")).hexdigest()[:20]
 
 
+SEARCHED_AT_MOST = 12  # changed numbers searched for in a record's bytes; more: its numbers made a list (SavedIndex)
+
+
 class SavedIndex:
     """The saved records, asked which pages read a file or a fact, without a Recorder per page.
 
@@ -328,12 +331,18 @@ class SavedIndex:
     def readers(self, sources: set[Path], facts: set[str]) -> set[str]:
         """The URLs of the pages that read any of ``sources`` or ``facts``."""
         numbers = [self._path_number(source) for source in sources]
-        source_numbers = [pack([number]) for number in numbers if number is not None]
-        fact_numbers = [pack([self._fact_numbers[fact]]) for fact in facts if fact in self._fact_numbers]
-        return {
-            url for url, record in self.state.pages.items()
-            if holds_any(record.sources, source_numbers) or holds_any(record.facts, fact_numbers)
-        }
+        source_numbers = {number for number in numbers if number is not None}
+        fact_numbers = {self._fact_numbers[fact] for fact in facts if fact in self._fact_numbers}
+        pages = self.state.pages
+        if len(source_numbers) + len(fact_numbers) > SEARCHED_AT_MOST:
+            # Many changed: each record's numbers as a list once, rather than one search of its bytes per number.
+            return {
+                url for url, record in pages.items()
+                if not source_numbers.isdisjoint(unpack(record.sources)) or not fact_numbers.isdisjoint(unpack(record.facts))
+            }
+        packed_sources = [pack([number]) for number in source_numbers]
+        packed_facts = [pack([number]) for number in fact_numbers]
+        return {url for url, record in pages.items() if holds_any(record.sources, packed_sources) or holds_any(record.facts, packed_facts)}
 
 
 def state_of(

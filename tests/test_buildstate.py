@@ -70,3 +70,24 @@ def test_a_state_of_the_last_format_is_refused() -> None:
     old = {"format": 4, "key": "k", "inputs": {}, "outputs": {}, "paths": [], "fact_names": [], "facts": {}, "pages": {}}
     with pytest.raises(ValueError, match="another format"):
         BuildState.decode(seal(MAGIC, marshal.dumps(old)))
+
+
+@pytest.mark.parametrize("changed", [1, 5, 40])  # few numbers searched as bytes; many: each record's numbers as a list
+def test_the_saved_index_finds_the_readers_of_changed_files_and_facts(changed: int) -> None:
+    from pathlib import Path
+
+    from eventsite.rebuild import SavedIndex
+
+    generator = random.Random(changed)
+    paths, facts = [f"/content/{number}.md" for number in range(300)], [f"fact:{number}" for number in range(300)]
+    reads = {f"/en/{page}/": (set(generator.sample(range(300), 20)), set(generator.sample(range(300), 30))) for page in range(200)}
+    state = BuildState(
+        key="k", inputs={}, outputs={}, paths=paths, fact_names=facts, facts={},
+        pages={url: PageRecord(f"en/{url}/index.html", pack(files), pack(read)) for url, (files, read) in reads.items()},
+    )
+    changed_files = set(generator.sample(range(300), changed))
+    changed_facts = set(generator.sample(range(300), changed))
+    expected = {url for url, (files, read) in reads.items() if files & changed_files or read & changed_facts}
+    found = SavedIndex(state).readers({Path(paths[number]) for number in changed_files} | {Path("/content/unknown.md")},
+                                      {facts[number] for number in changed_facts} | {"fact:unknown"})
+    assert found == expected
