@@ -161,10 +161,7 @@ class PageScan:
 
     def is_file(self, root: Path, target: str) -> bool:
         """Asked once per asset, not once per page that loads it (the step writes no asset)."""
-        found = self.exists.get(target)
-        if found is None:
-            found = self.exists[target] = (root / target).is_file()
-        return found
+        return _exists(root, target, self.exists)
 
     def digest_of(self, root: Path, path: str) -> bytes:
         """The SHA-256 of a kept file, read only when its signature is new."""
@@ -287,6 +284,7 @@ class LastRun:
 
 
 def _exists(root: Path, target: str, known: dict[str, bool]) -> bool:
+    """Whether ``target`` is a file below ``root``, asked once per asset (the step writes no asset)."""
     found = known.get(target)
     if found is None:
         found = known[target] = (root / target).is_file()
