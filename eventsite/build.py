@@ -65,6 +65,7 @@ class BuildResult:
     removed: int = 0  # a rebuild: the files it deleted
     reused: frozenset[str] = frozenset()  # a rebuild: the URLs of pages not rendered again (their saved records hold)
     outputs: dict[str, list[int]] | None = None  # a rebuild in place: the output folder's listing, kept up to date (buildstate)
+    fact_digests: dict[str, str] | None = None  # a rebuild: the digests of the site's facts it compared, for the next state
 
     def summary(self) -> str:
         """'wrote site/ in 1.18 s: 641 pages (64 in each of 10 languages, 1 language chooser at the root), 2,315 files in all'."""
