@@ -7,7 +7,7 @@ import random
 import pytest
 
 from eventsite.buildstate import MAGIC, BuildState, PageRecord, holds_any, pack, unpack
-from eventsite.cache import seal
+from eventsite.cache import seal, unseal
 
 
 def state_with(*records: PageRecord, paths: int = 3, facts: int = 2) -> BuildState:
@@ -64,10 +64,24 @@ def test_a_record_with_numbers_out_of_range_or_not_packed_is_refused(sources: ob
         BuildState.decode(state.encode())
 
 
+@pytest.mark.parametrize("record", [
+    ["en/0/index.html", b"", b"", [], [], ""],  # the list of format 5
+    ("en/0/index.html", b"", b""),  # a field short: not filled in by default
+    ("en/0/index.html", b"", b"", (), (), "", "more"),
+])
+def test_a_record_of_another_shape_is_refused(record: object) -> None:
+    import marshal
+
+    values = marshal.loads(unseal(MAGIC, state_with().encode()))
+    values["pages"] = {"/en/0/": record}
+    with pytest.raises(ValueError, match="a page's record of another shape"):
+        BuildState.decode(seal(MAGIC, marshal.dumps(values)))
+
+
 def test_a_state_of_the_last_format_is_refused() -> None:
     import marshal
 
-    old = {"format": 4, "key": "k", "inputs": {}, "outputs": {}, "paths": [], "fact_names": [], "facts": {}, "pages": {}}
+    old = {"format": 5, "key": "k", "inputs": {}, "outputs": {}, "paths": [], "fact_names": [], "facts": {}, "pages": {}}
     with pytest.raises(ValueError, match="another format"):
         BuildState.decode(seal(MAGIC, marshal.dumps(old)))
 

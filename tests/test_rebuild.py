@@ -301,8 +301,8 @@ def test_a_state_with_pages_pointing_nowhere_is_not_trusted(tmp_path: Path, caps
     space = Workspace(tmp_path)
     space.build(capsys)
     saved = BuildState.decode(space.state.read_bytes())
-    record = next(iter(saved.pages.values()))
-    record.sources = pack([*unpack(record.sources), 10**6])
+    url, record = next(iter(saved.pages.items()))
+    saved.pages[url] = record._replace(sources=pack([*unpack(record.sources), 10**6]))
     space.state.write_bytes(saved.encode())
     _, out, _ = space.build(capsys)
     assert "full build: the saved build state could not be read" in out
