@@ -273,6 +273,21 @@ def test_the_summary_says_where_and_what(tmp_path: Path) -> None:
     ), line
 
 
+def test_a_build_that_ends_its_process_still_says_everything(tmp_path: Path) -> None:
+    """build.py ends its process at once after a build (commands/build.py, end_process): what it printed, into
+    a pipe or a file (buffered), is all there, and the exit status is the build's."""
+    content = write_site(tmp_path)
+    command = [sys.executable, str(PROJECT_ROOT / "build.py"), "--content", str(content), "--out", str(tmp_path / "out"), "--no-search", "--timings"]
+    with open(tmp_path / "said.txt", "w", encoding="utf-8") as said:
+        done = subprocess.run(command, stdout=said, stderr=subprocess.PIPE, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    lines = (tmp_path / "said.txt").read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("wrote ") and lines[-1].startswith("total "), lines
+    (content / "sessions" / "opening.md").write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert done.returncode == 1 and "the output was not changed" in done.stderr, done.stderr
+
+
 def test_a_closed_pipe_is_not_a_traceback(tmp_path: Path) -> None:
     content = write_site(tmp_path)
     command = f"{sys.executable} {PROJECT_ROOT / 'build.py'} i18n --format json --content {content} | head -c 10"
@@ -281,17 +296,20 @@ def test_a_closed_pipe_is_not_a_traceback(tmp_path: Path) -> None:
 
 
 FREEZE_COUNT = """
-import gc, sys
+import gc, os, sys
 from pathlib import Path
+import eventsite.commands.build as command
 from eventsite.cli import main
 arguments = ["--content", sys.argv[1], "--out", sys.argv[2], "--no-search", "--workers", "2"]
 how, root = sys.argv[3], Path(sys.argv[4])
-if how == "own":  # as build.py runs it: the process's own command line
+if how == "own":  # as build.py runs it: the process's own command line, which the command ends (end_process)
+    command.end_process = lambda status: (print(status, gc.get_freeze_count(), flush=True), os._exit(status))
     sys.argv = ["build.py", *arguments]
-    code = main(root=root)
-else:  # called by a longer-lived program (as the tests call it)
+    main(root=root)
+    print("the command did not end the process")
+else:  # called by a longer-lived program (as the tests call it): it returns
     code = main(["build", *arguments], root=root)
-print(code, gc.get_freeze_count())
+    print(code, gc.get_freeze_count())
 """
 
 
@@ -302,6 +320,7 @@ def test_only_a_build_that_is_the_whole_process_freezes_what_it_loaded(tmp_path:
     content = write_site(tmp_path)
     done = subprocess.run([sys.executable, "-c", FREEZE_COUNT, str(content), str(tmp_path / "site"), how, str(tmp_path)],
                           capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=300)
+    assert "did not end" not in done.stdout
     code, frozen = map(int, done.stdout.split()[-2:])
     assert code == 0, done.stderr
     assert (frozen > 10_000) if how == "own" else (frozen == 0), frozen

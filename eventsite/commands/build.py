@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 from pathlib import Path
 
@@ -64,4 +65,15 @@ def run(args: argparse.Namespace, root: Path) -> int:
     print(result.summary())
     if args.timings:
         print(progress.table())
+    if args.owns_process:
+        end_process(0)
     return 0
+
+
+def end_process(status: int) -> None:
+    """End this process now, its output flushed: everything it holds is freed at once rather than object
+    by object (~40 ms for the ~150 MB a rebuild at 10 × 300 loaded). Every file is written and closed, the
+    workers have ended, and no thread or exit handler of this command is left to run."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
