@@ -273,8 +273,9 @@ def build_site(
             prepare_assets(finished)
             rendering.update(render_routes(
                 renderer, page_routes, staged, record=record_dependencies, workers=workers, advance=progress.advance,
-                finish=page_finisher(finished),
+                finishing=page_finisher(finished),
             ))
+        finished.page_notes = rendering.notes
         dependencies = rendering.dependencies
         problems.extend(rendering.problems)
         problems.extend(anchor_problems(staged.root, rendering.claims))

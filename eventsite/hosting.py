@@ -29,6 +29,7 @@ from .write import write_file_atomic
 
 if TYPE_CHECKING:
     from .publish import Finished
+    from .routes import Route
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
@@ -89,7 +90,8 @@ def write_host_files(finished: "Finished") -> None:
     memo = FileMemo(finished.cache, POLICIES_FILE)
     files = sorted((name for name in finished.listing if name.endswith(".html")), key=lambda relative: relative.split("/")) \
         if finished.listing is not None else None
-    policy = page_policy(root, skip=tuple(finished.own_policies), memo=memo, files=files, listing=finished.listing)
+    policy = page_policy(root, skip=tuple(finished.own_policies), memo=memo, files=files, listing=finished.listing,
+                         noted=finished.noted("host-files"))
     memo.save()
     if policy is None:
         finished.notes.append("_headers: the pages have no Content-Security-Policy meta tag; none is sent as a header")
@@ -165,6 +167,7 @@ def redirects(finished: "Finished", base_path: str) -> str:
 
 
 _META = re.compile(r"<meta\b([^>]*)>", re.IGNORECASE)
+_HEAD_END = re.compile(rb"</head>", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r"""([^\s=/>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 
 
@@ -180,7 +183,7 @@ POLICIES_FILE = "page-policies.memo"  # in the cache folder: each page's meta po
 
 def page_policy(
     root: Path, skip: tuple[str, ...] = (), memo: FileMemo | None = None, files: list[str] | None = None,
-    listing: Mapping[str, Sequence[int]] | None = None,
+    listing: Mapping[str, Sequence[int]] | None = None, noted: Mapping[str, str] | None = None,
 ) -> str | None:
     """The policy of the pages' meta tags; when pages differ, the union of their directives.
 
@@ -189,14 +192,18 @@ def page_policy(
     WebAssembly) is not blocked by the header. Pages in the top-level folders
     ``skip`` (the web editor's) have a header of their own and do not widen the site's.
     ``files``: the .html files below ``root`` when the caller knows them (else the folder is walked), and
-    ``listing`` the folder's listing they come from (filememo.signature).
+    ``listing`` the folder's listing they come from (filememo.signature). ``noted``: the policies of the
+    pages this build wrote, as :func:`note_policy` took them; only the others are read (or found in ``memo``).
     """
     policies: dict[str, None] = {}
+    noted = noted or {}
     for relative in files if files is not None else _html_files(root):
         if relative.split("/", 1)[0] in skip:
             continue
         key = signature(root, relative, listing) if memo is not None else ""
-        known = memo.get(key) if memo is not None else None
+        known = noted.get(relative)
+        if known is None and memo is not None:
+            known = memo.get(key)
         policy = known if isinstance(known, str) else (_policy_of(root / relative) or "")
         if memo is not None:
             memo.put(key, policy)
@@ -231,6 +238,19 @@ def _policy_of(path: Path) -> str | None:
                     return policy
             if not chunk or end >= 0:
                 return None
+
+
+def note_policy(route: "Route", data: bytes) -> str | None:
+    """A written page's meta policy ("": none), for :func:`page_policy` (publish.PostBuildStep.note)."""
+    if not route.output_path.endswith(".html"):
+        return None
+    end = _HEAD_END.search(data)  # the first, in any case (as _policy_of finds it)
+    head = (data if end is None else data[:end.start()]).decode("utf-8", "replace")
+    for match in _META.finditer(head):
+        policy = _meta_policy(match[1])
+        if policy is not None:
+            return policy
+    return ""
 
 
 def union(policies: list[str]) -> str:

@@ -30,7 +30,7 @@ import os
 import posixpath
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from .errors import Problem
 from .theme import Theme, default_folders
@@ -39,11 +39,12 @@ from .write import write_file_atomic
 
 if TYPE_CHECKING:
     from .publish import Finished
-    from .routes import RoutePlan
+    from .routes import Route, RoutePlan
 
 WORKER = "sw.js"  # at the output's root: a worker's scope is its own folder and below
 FOLDER = "offline"  # the manifests: offline/<lang>.webmanifest
 SOURCE = "offline/sw.js"  # the worker's code in the theme (not below static/: it must not be fingerprinted)
+Note = tuple[bytes, list[str]]  # a written file's SHA-256 and, for a page, the files below the asset folders it loads
 ICON = "static/favicon.svg"
 THEME_COLOUR = "#0b4f8a"  # --brand in templates/static/style.css
 BACKGROUND_COLOUR = "#ffffff"  # --paper
@@ -87,11 +88,12 @@ def publish_offline(finished: "Finished") -> None:
         finished.problems.append(Problem(f"templates/{SOURCE}", 0, "the theme has no service worker; the site is not kept offline"))
         return
     pages = offline_pages(finished.plan)
+    noted = finished.noted("offline")  # the pages this build wrote: their digests and assets (note_offline_page)
     last = LastRun.load(finished.cache, root, finished.listing, finished.changed)
-    if last is not None:  # an in-place rebuild after the run that wrote this sw.js: only its new files are read
-        kept, digests, links = last.update(root, pages, site.languages)
+    if last is not None:  # an in-place rebuild after the run that wrote this sw.js: only its new files are looked at
+        kept, digests, links = last.update(root, pages, site.languages, noted)
     else:
-        scan = PageScan.load(finished.cache, finished.listing)
+        scan = PageScan.load(finished.cache, finished.listing, noted)
         kept = {lang: kept_files(root, pages.get(lang, []), scan) for lang in site.languages}
         for kept_paths in kept.values():  # the calendars and assets too, by signature: only a file written again is read
             for relative in kept_paths:
@@ -136,8 +138,12 @@ class PageScan:
 
     DIGESTS_FILE = "offline-digests.memo"  # a page's signature (filememo.py) → the sha256 of its bytes
 
-    def __init__(self, known: dict[str, list[str]], signed: FileMemo | None = None, listing: Mapping[str, Sequence[int]] | None = None):
+    def __init__(
+        self, known: dict[str, list[str]], signed: FileMemo | None = None, listing: Mapping[str, Sequence[int]] | None = None,
+        noted: Mapping[str, Note] | None = None,
+    ):
         self.known = known  # a page's path and sha256 → the files it loads (before checking they exist)
+        self.noted = noted or {}  # the files this build wrote: their digest and assets (note_offline_page), never read
         # The output folder's, when the build has it (filememo.signature): a rebuild in place, where no step
         # before this one writes a file (those that minify and rename assets run in full builds only).
         self.listing = listing
@@ -148,9 +154,9 @@ class PageScan:
         self.links_of: dict[str, list[str]] = {}  # page → the files it loads that exist (kept_files)
 
     @classmethod
-    def load(cls, cache: Path | None, listing: Mapping[str, Sequence[int]] | None = None) -> "PageScan":
+    def load(cls, cache: Path | None, listing: Mapping[str, Sequence[int]] | None = None, noted: Mapping[str, Note] | None = None) -> "PageScan":
         known = read_memo(cache / cls.FILE if cache is not None else None)
-        return cls(known, FileMemo(cache, cls.DIGESTS_FILE), listing)
+        return cls(known, FileMemo(cache, cls.DIGESTS_FILE), listing, noted)
 
     def save(self, cache: Path | None) -> None:
         """Keep this build's pages only (the file does not grow from build to build)."""
@@ -168,7 +174,8 @@ class PageScan:
         found = self.digests.get(path)
         if found is None:
             signed = signature(root, path, self.listing)
-            hexdigest = self.signed.get(signed)
+            note = self.noted.get(path)
+            hexdigest = note[0].hex() if note is not None else self.signed.get(signed)
             if not isinstance(hexdigest, str):
                 hexdigest = hashlib.sha256((root / path).read_bytes()).hexdigest()
             self.signed.put(signed, hexdigest)
@@ -177,9 +184,10 @@ class PageScan:
 
     def links(self, root: Path, page: str) -> list[str]:
         """The page's asset links; its bytes are read only when its signature is new (a page written again)."""
-        signed = signature(root, page, self.listing)
-        hexdigest = self.signed.get(signed)
-        found = self.known.get(f"{page}\0{hexdigest}") if isinstance(hexdigest, str) else None
+        signed = signature(root, page, self.listing)  # kept with the digest for the next build, noted or not
+        note = self.noted.get(page)
+        hexdigest: Any = note[0].hex() if note is not None else self.signed.get(signed)
+        found: Any = note[1] if note is not None else self.known.get(f"{page}\0{hexdigest}") if isinstance(hexdigest, str) else None
         if not isinstance(found, list):
             data = (root / page).read_bytes()
             hexdigest = hashlib.sha256(data).hexdigest()
@@ -235,10 +243,12 @@ class LastRun:
             return None
         return cls(changed, digests, links)
 
-    def update(self, root: Path, pages: Mapping[str | None, list[str]], languages: Sequence[str]) -> tuple[
-        dict[str, list[str]], dict[str, bytes], dict[str, list[str]]
-    ]:
-        """The kept files by language, their digests and the pages' assets, reading only the changed files."""
+    def update(
+        self, root: Path, pages: Mapping[str | None, list[str]], languages: Sequence[str], noted: Mapping[str, Note] | None = None,
+    ) -> tuple[dict[str, list[str]], dict[str, bytes], dict[str, list[str]]]:
+        """The kept files by language, their digests and the pages' assets, reading only the changed files
+        that ``noted`` (this build's pages: note_offline_page) does not cover."""
+        noted = noted or {}
         changed = self.changed
         digests = {path: digest for path, digest in self.digests.items() if path not in changed}
         links = {page: found for page, found in self.links.items() if page not in changed}
@@ -251,15 +261,19 @@ class LastRun:
                     continue
                 found = links.get(page)
                 if found is None:
-                    data = (root / page).read_bytes()
-                    digests[page] = hashlib.sha256(data).digest()
-                    found = links[page] = [target for target in _asset_links(page, data) if _exists(root, target, exists)]
+                    note = noted.get(page)
+                    if note is None:
+                        data = (root / page).read_bytes()
+                        note = (hashlib.sha256(data).digest(), _asset_links(page, data))
+                    digests[page] = note[0]
+                    found = links[page] = [target for target in note[1] if _exists(root, target, exists)]
                 assets.update(found)
             kept[lang] = pages.get(lang, []) + sorted(assets)
         for paths in kept.values():
             for path in paths:
                 if path not in digests:
-                    digests[path] = hashlib.sha256((root / path).read_bytes()).digest()
+                    note = noted.get(path)
+                    digests[path] = note[0] if note is not None else hashlib.sha256((root / path).read_bytes()).digest()
         return kept, digests, links
 
     @classmethod
@@ -289,6 +303,13 @@ def _exists(root: Path, target: str, known: dict[str, bool]) -> bool:
     if found is None:
         found = known[target] = (root / target).is_file()
     return found
+
+
+def note_offline_page(route: "Route", data: bytes) -> Note | None:
+    """What the offline step needs of a file kept offline, taken as it is written (publish.PostBuildStep.note)."""
+    if not route.kind.offline:
+        return None
+    return hashlib.sha256(data).digest(), (_asset_links(route.output_path, data) if route.output_path.endswith(".html") else [])
 
 
 def offline_pages(plan: "RoutePlan") -> dict[str | None, list[str]]:

@@ -4,7 +4,8 @@ Markdown and Jinja are pure Python, so threads would queue on the GIL:
 large builds fork worker processes instead. Each worker inherits the
 renderer (site, routes, compiled templates) through ``fork`` — nothing is
 pickled but route numbers going in and, coming out, each page's problems,
-its links to #fragments and (when recorded) what it read — and writes its
+its links to #fragments, (when recorded) what it read and what the post-build
+steps need to know of its file (:class:`Finishing`) — and writes its
 pages straight into the staged folder. Small sites render in-process: a
 pool costs more than it saves below :data:`THRESHOLD` routes.
 """
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 import os
 from pathlib import Path
 import signal
-from typing import Callable, NamedTuple, Sequence
+from typing import Any, Callable, NamedTuple, Sequence
 
 from .anchors import AnchorClaim
 from .depends import NullRecorder, Recorder
@@ -28,6 +29,21 @@ from .routes import Route
 from .write import StagedOutput
 
 Finish = Callable[[str, bytes], bytes]  # (output path, bytes) → the bytes to write
+Note = Callable[[Route, bytes], dict[str, Any]]  # (route, the bytes written) → step name → what it needs of them
+
+
+class Finishing(NamedTuple):
+    """What happens to each rendered file around its writing (eventsite/publish.py: the post-build steps).
+
+    ``finish`` makes the bytes to write (minified, assets' fingerprinted names); ``note`` takes from them
+    what a step that runs once every page is written needs of each page (the offline worker: its digest
+    and assets; the host files: its security policy). The process that wrote the page has its bytes
+    at hand: read back from the staged folder, one page after the other, that was ~1.2 s of a build
+    at 10 × 300 in the main process alone.
+    """
+
+    finish: Finish | None = None
+    note: Note | None = None
 
 THRESHOLD = 500  # routes; below it a pool costs more than it saves (docs/performance.md)
 CHUNK = 64
@@ -68,24 +84,22 @@ def render_routes(
     record: bool,
     workers: int,
     advance: Callable[[int], None] = lambda count: None,
-    finish: Finish | None = None,
+    finishing: Finishing = Finishing(),
 ) -> Rendering:
-    """Render and write every route; its problems, links to #fragments and (if ``record``) dependency records.
-
-    ``finish`` turns a route's bytes into the file's (a rebuild minifies and fingerprints each page itself).
-    """
+    """Render and write every route; its problems, links to #fragments, (if ``record``) dependency records
+    and the post-build steps' notes of its file (``finishing``)."""
     rendering = Rendering()
     # Here too when rendering in this process: the fonts' coverages then come from the cache folder
     # instead of each font file (~40 ms for a build in ten languages).
     renderer.warm_up(routes)  # once here, inherited by every worker, rather than once in each
     if workers <= 1:
         for index, route in enumerate(routes):
-            rendering.add(route, _render_one(renderer, staged, route, index, record, finish))
+            rendering.add(route, _render_one(renderer, staged, route, index, record, finishing))
             advance(1)
         return rendering
 
     context = multiprocessing.get_context("fork")
-    initargs = (renderer, staged, list(routes), record, finish, os.getpid())
+    initargs = (renderer, staged, list(routes), record, finishing, os.getpid())
     with context.Pool(workers, initializer=_start_worker, initargs=initargs) as pool:
         for outcomes in pool.imap_unordered(_render_chunk, plan_chunks(routes, workers)):
             for outcome in outcomes:
@@ -104,6 +118,7 @@ class Outcome(NamedTuple):
     facts: tuple[str, ...] | None
     fragments: str = ""  # the stamp of the page's kept fragments, if it saved any (eventsite/fragments.py)
     file: bool = True  # False: the route gave no file (the share card of a page without its own text)
+    notes: dict[str, Any] | None = None  # what post-build steps need of its file, by step (Finishing.note)
 
 
 @dataclass
@@ -114,6 +129,7 @@ class Rendering:
     claims_of: dict[str, list[AnchorClaim]] = field(default_factory=dict)  # links to #fragments, checked once all pages exist
     dependencies: dict[str, Recorder] = field(default_factory=dict)  # output path → what it read
     without_file: set[str] = field(default_factory=set)  # output paths of routes that gave no file
+    notes: dict[str, dict[str, Any]] = field(default_factory=dict)  # step name → output path → its note (Finishing.note)
     # One Path per file read: a programme page reads every programme item's files, and making thousands
     # of Paths per listing page was seconds of a rebuild.
     _paths: dict[str, Path] = field(default_factory=dict)
@@ -125,6 +141,9 @@ class Rendering:
             self.claims_of[route.output_path] = outcome.claims
         if not outcome.file:
             self.without_file.add(route.output_path)
+        if outcome.notes:
+            for step, note in outcome.notes.items():
+                self.notes.setdefault(step, {})[route.output_path] = note
         if outcome.sources is not None and outcome.facts is not None:
             paths = self._paths
             sources = {paths.get(source) or paths.setdefault(source, Path(source)) for source in outcome.sources}
@@ -136,6 +155,8 @@ class Rendering:
         self.claims_of.update(other.claims_of)
         self.dependencies.update(other.dependencies)
         self.without_file.update(other.without_file)
+        for step, notes in other.notes.items():
+            self.notes.setdefault(step, {}).update(notes)
 
     @property
     def problems(self) -> list[Problem]:
@@ -171,17 +192,17 @@ def plan_chunks(routes: Sequence[Route], workers: int = 2) -> list[list[int]]:
 
 _routes: list[Route] = []
 _record = False
-_finish: Finish | None = None
+_finishing = Finishing()
 
 
 def _start_worker(
-    renderer: Renderer, staged: StagedOutput, routes: list[Route], record: bool, finish: Finish | None, parent: int | None = None
+    renderer: Renderer, staged: StagedOutput, routes: list[Route], record: bool, finishing: Finishing, parent: int | None = None
 ) -> None:
-    global _worker, _routes, _record, _finish, _rendered
+    global _worker, _routes, _record, _finishing, _rendered
     if parent is not None:
         _die_with(parent)
     _worker = (renderer, staged)
-    _routes, _record, _finish = routes, record, finish
+    _routes, _record, _finishing = routes, record, finishing
     _rendered = 0
     gc.disable()  # the worker process is ours: _collect runs the collector between routes instead
 
@@ -205,7 +226,7 @@ def _render_chunk(indexes: list[int]) -> list[Outcome]:
     renderer, staged = _worker
     outcomes = []
     for index in indexes:
-        outcomes.append(_render_one(renderer, staged, _routes[index], index, _record, _finish))
+        outcomes.append(_render_one(renderer, staged, _routes[index], index, _record, _finishing))
         _collect()
     return outcomes
 
@@ -225,14 +246,18 @@ def _collect() -> None:
     gc.collect(2 if _rendered % COLLECT_ALL_EVERY == 0 else 1 if _rendered % COLLECT_MIDDLE_EVERY == 0 else 0)
 
 
-def _render_one(renderer: Renderer, staged: StagedOutput, route: Route, index: int, record: bool, finish: Finish | None) -> Outcome:
+def _render_one(renderer: Renderer, staged: StagedOutput, route: Route, index: int, record: bool, finishing: Finishing) -> Outcome:
     recorder = Recorder() if record else NullRecorder()
     output = render_route(renderer, route, recorder)
     file = output.data is not None
+    notes = None
     if output.data is not None:
-        staged.write(route.output_path, output.data if finish is None else finish(route.output_path, output.data))
+        data = output.data if finishing.finish is None else finishing.finish(route.output_path, output.data)
+        staged.write(route.output_path, data)
+        if finishing.note is not None:
+            notes = finishing.note(route, data)
     if not record:
-        return Outcome(index, output.problems, output.claims, None, None, file=file)
+        return Outcome(index, output.problems, output.claims, None, None, file=file, notes=notes)
     return Outcome(
-        index, output.problems, output.claims, tuple(map(str, recorder.sources)), tuple(recorder.facts), recorder.fragments, file
+        index, output.problems, output.claims, tuple(map(str, recorder.sources)), tuple(recorder.facts), recorder.fragments, file, notes
     )

@@ -12,27 +12,33 @@ written (:func:`page_finisher`), in full builds and rebuilds alike, after
 their whole-folder form has run over the static assets alone
 (:func:`prepare_assets`): reading every page back and writing it again was a
 second write of the whole site.
+
+Steps that read every page once it is written (the offline worker, the host
+files) say what they need of a page in a ``note`` of its bytes, which the
+process that writes the page takes (:class:`~eventsite.parallel.Finishing`);
+they read only the pages no note covers (a rebuild's kept pages, through
+their memos).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from .admin import FOLDER as ADMIN_FOLDER, publish_admin
 from .entries import Site
 from .errors import Problem
 from .project import BuildOptions
 from .fingerprint import fingerprint_assets, fingerprint_page
-from .hosting import HOST_FILES, write_host_files
+from .hosting import HOST_FILES, note_policy, write_host_files
 from .minify import minify_assets, minify_page
-from .offline import WORKER, publish_offline
-from .routes import RoutePlan
+from .offline import WORKER, note_offline_page, publish_offline
+from .parallel import Finishing
+from .routes import Route, RoutePlan
 from .search import BUNDLE, index_site
 
 if TYPE_CHECKING:
-    from .parallel import Finish
     from .render import Renderer
 
 
@@ -58,6 +64,11 @@ class Finished:
     # With ``listing``: the files below root this build wrote or removed (an in-place rebuild's new pages).
     # Every other file is as the last build left it (the build state checked the folder against it).
     changed: frozenset[str] | None = None
+    # Step name → output path → what the step's ``note`` took from the file as it was written (this build's files only).
+    page_notes: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def noted(self, step: str) -> dict[str, Any]:
+        return self.page_notes.get(step, {})
 
 
 @dataclass(frozen=True)
@@ -72,6 +83,9 @@ class PostBuildStep:
     # pages only, and runs every other step again over the whole folder, after the files it writes
     # (``writes``; folders end in '/') are removed.
     page: Callable[[Finished, str, bytes], bytes] | None = None
+    # What the step needs of each file the render stage writes (route, final bytes → a plain value, or None:
+    # nothing), taken by the process that writes it; the step finds it in Finished.noted(name).
+    note: Callable[[Route, bytes], Any] | None = None
     writes: tuple[str, ...] = ()
     # Whether a rebuild may run the step again over the live output, after the new pages are in:
     # its files are written by rename and only when they change. A step that rewrites a whole folder
@@ -87,7 +101,7 @@ POST_BUILD_STEPS: tuple[PostBuildStep, ...] = (
     # After minify and fingerprint: the worker's version is a digest of the pages and assets as published.
     # Also in the dev server, which gets manifests and a worker that keeps nothing (eventsite/offline.py).
     # A rebuild keeps the manifests (offline/): only a full build can change them.
-    PostBuildStep("offline", publish_offline, writes=(WORKER,)),
+    PostBuildStep("offline", publish_offline, note=note_offline_page, writes=(WORKER,)),
     # It reads the pages as published; /pagefind/ names its own files by content hash.
     PostBuildStep("search", index_site, in_dev=False, writes=(BUNDLE + "/",), in_place=False,
                   wanted=lambda finished: finished.options.search),  # eventsite/search.py; ~1 s for the Busan site
@@ -95,7 +109,7 @@ POST_BUILD_STEPS: tuple[PostBuildStep, ...] = (
     # where an editor can open /admin/ on 127.0.0.1 and work on the checkout (docs/editing.md).
     PostBuildStep("admin", publish_admin, writes=(ADMIN_FOLDER + "/",), in_place=False,
                   wanted=lambda finished: finished.site.config.admin is not None),  # eventsite/admin.py: the web editor, when site.yaml asks for it
-    PostBuildStep("host-files", write_host_files, in_dev=False, writes=tuple(sorted(HOST_FILES))),  # eventsite/hosting.py: reads the CSP of the pages
+    PostBuildStep("host-files", write_host_files, in_dev=False, note=note_policy, writes=tuple(sorted(HOST_FILES))),  # eventsite/hosting.py: reads the CSP of the pages
 )
 
 
@@ -111,18 +125,26 @@ def prepare_assets(finished: Finished) -> None:
             step.run(finished)
 
 
-def page_finisher(finished: Finished) -> Finish | None:
-    """What the render stage applies to each file it writes: the page forms of the steps, in order."""
-    forms = [step.page for step in steps_of(finished.options) if step.page is not None]
-    if not forms:
-        return None
+def page_finisher(finished: Finished) -> Finishing:
+    """What the render stage does with each file it writes: the page forms of the steps, in order, then their notes."""
+    steps = steps_of(finished.options)
+    forms = [step.page for step in steps if step.page is not None]
+    notes = [(step.name, step.note) for step in steps if step.note is not None]
 
     def finish(output_path: str, data: bytes) -> bytes:
         for form in forms:
             data = form(finished, output_path, data)
         return data
 
-    return finish
+    def note(route: Route, data: bytes) -> dict[str, Any]:
+        taken = {}
+        for name, take in notes:
+            found = take(route, data)
+            if found is not None:
+                taken[name] = found
+        return taken
+
+    return Finishing(finish if forms else None, note if notes else None)
 
 
 def run_post_build(finished: Finished) -> None:

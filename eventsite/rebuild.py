@@ -161,7 +161,10 @@ def rebuild_site(
             finished.root = staged.root
         workers = options.workers or default_workers(weight(stale, sum(len(items) for items in site.entries.values())))
         with progress.phase("render", total=len(stale)):
-            rendering = render_routes(renderer, stale, staged, record=True, workers=workers, advance=progress.advance, finish=page_finisher(finished))
+            rendering = render_routes(
+                renderer, stale, staged, record=True, workers=workers, advance=progress.advance, finishing=page_finisher(finished),
+            )
+        finished.page_notes = rendering.notes
         page_problems.update(rendering.problems_of)
         claims.update(rendering.claims_of)
         records.update(rendering.dependencies)
