@@ -289,7 +289,7 @@ def build_site(
             raise BuildError(errors)
         files = count_files(staged.root)  # os.walk: a fifth of the time of rglob and is_file at 5,000 files
         with progress.phase("swap"):
-            staged.commit()
+            staged.commit(remove_old_later=options.one_shot)
     except BaseException:
         staged.abort()
         raise

@@ -207,7 +207,7 @@ def rebuild_site(
             files = count_files(staged.root)  # once: the copy becomes the output
             written = files - len(kept)
             with progress.phase("swap"):
-                staged.commit()
+                staged.commit(remove_old_later=options.one_shot)
         outputs = None
         # In place, no step rewrote a whole folder (those are never in place), so the files touched are all there is.
         if in_place and previous.outputs is not None:

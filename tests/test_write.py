@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -69,10 +70,40 @@ def test_kill_9_mid_build_leaves_the_previous_output_complete(tmp_path: Path) ->
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     kill_while_rendering(process, tmp_path)  # once its staging folder has pages in it
     assert snapshot(output) == before  # the old site, complete and unchanged
-    assert list(tmp_path.glob(".site.tmp-*"))  # the killed build's leftovers…
+    leftovers = list(tmp_path.glob(".site.tmp-*"))
+    assert leftovers  # the killed build's leftovers…
     subprocess.run(command, check=True, capture_output=True)
-    assert not list(tmp_path.glob(".site.tmp-*"))  # …are cleaned up by the next build
+    assert not any(leftover.exists() for leftover in leftovers)  # …are cleaned up by the next build
     assert "Changed" in (output / "en" / "about" / "index.html").read_text()
+    assert gone_soon(tmp_path, ".site.*")  # and the output it replaced, by a process of its own (write.remove_folder)
+
+
+def gone_soon(folder: Path, pattern: str, seconds: float = 60) -> bool:
+    deadline = time.monotonic() + seconds
+    while list(folder.glob(pattern)):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def test_a_build_that_is_the_whole_process_leaves_the_old_output_to_a_process_of_its_own(tmp_path: Path) -> None:
+    """build.py swaps the new output in and ends; the old one, swapped out, is deleted by a process that
+    holds nothing of the build's (a caller reading its output to the end is not kept waiting)."""
+    output = tmp_path / "site"
+    old = StagedOutput(output)
+    old.write("old.html", b"old")
+    old.commit()
+    new = StagedOutput(output)
+    new.write("index.html", b"new")
+    new.commit(remove_old_later=True)
+    assert sorted(path.name for path in output.iterdir()) == ["index.html"]  # the new output, whole, at once
+    assert gone_soon(tmp_path, ".site.*")
+    # In-process (the tests, the dev server): at once.
+    again = StagedOutput(output)
+    again.write("index.html", b"again")
+    again.commit()
+    assert not list(tmp_path.glob(".site.*")) and (output / "index.html").read_bytes() == b"again"
 
 
 def test_staged_output_refuses_two_sources_for_one_file(tmp_path: Path) -> None:
