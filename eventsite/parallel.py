@@ -1,7 +1,9 @@
 """Rendering many routes on every core.
 
 Markdown and Jinja are pure Python, so threads would queue on the GIL:
-large builds fork worker processes instead. Each worker inherits the
+large builds fork worker processes instead, and this process renders
+alongside them (one worker fewer to fork, and its pages touch no copied
+memory). Each worker inherits the
 renderer (site, routes, compiled templates) through ``fork`` — nothing is
 pickled but route numbers going in and, coming out, each page's problems,
 its links to #fragments, (when recorded) what it read and what the post-build
@@ -18,7 +20,10 @@ import multiprocessing
 from dataclasses import dataclass, field
 import os
 from pathlib import Path
+import queue
 import signal
+import threading
+import traceback
 from typing import Any, Callable, NamedTuple, Sequence
 
 from .anchors import AnchorClaim
@@ -99,13 +104,128 @@ def render_routes(
         return rendering
 
     context = multiprocessing.get_context("fork")
-    initargs = (renderer, staged, list(routes), record, finishing, os.getpid())
-    with context.Pool(workers, initializer=_start_worker, initargs=initargs) as pool:
-        for outcomes in pool.imap_unordered(_render_chunk, plan_chunks(routes, workers)):
-            for outcome in outcomes:
-                rendering.add(routes[outcome.number], outcome)
-            advance(len(outcomes))
+    chunks = plan_chunks(routes, workers)
+    taken = context.Value("l", 0)  # the next chunk to take, by whichever process is free first
+    helpers = [_Helper.start(context, (renderer, staged, list(routes), record, finishing, os.getpid()), chunks, taken)
+               for _ in range(workers - 1)]
+
+    def take_in(outcomes: list[Outcome]) -> None:
+        for outcome in outcomes:
+            rendering.add(routes[outcome.number], outcome)
+        advance(len(outcomes))
+
+    collecting = gc.isenabled()
+    gc.disable()  # as in a worker: collected between routes (_collect), not in the middle of a page
+    try:
+        while (chunk := _next_chunk(chunks, taken)) is not None:
+            outcomes = []
+            for index in chunk:
+                outcomes.append(_render_one(renderer, staged, routes[index], index, record, finishing))
+                _collect()
+                for helper in helpers:  # a worker must not wait on a full pipe while this process renders
+                    helper.receive(take_in, wait=False)
+            take_in(outcomes)
+        for helper in helpers:
+            helper.receive(take_in, wait=True)
+    finally:
+        for helper in helpers:
+            helper.stop()
+        if collecting:
+            gc.enable()
     return rendering
+
+
+def _next_chunk(chunks: list[list[int]], taken: Any) -> list[int] | None:
+    with taken.get_lock():
+        number = taken.value
+        if number >= len(chunks):
+            return None
+        taken.value = number + 1
+    return chunks[number]
+
+
+class _Failed(NamedTuple):
+    """A worker's exception, sent back to be raised here (as itself when it can be pickled)."""
+
+    error: BaseException | None
+    text: str
+
+
+class _Helper:
+    """A forked worker taking chunks until none is left, and sending back each chunk's outcomes, then None.
+
+    Unlike a multiprocessing.Pool, whose map waits forever for the chunk of a worker that was killed
+    (by the kernel's OOM killer, say), a worker that ends without its None is an error here.
+    """
+
+    def __init__(self, process: Any, reader: Any):
+        self.process = process
+        self.reader = reader
+        self.done = False
+
+    @classmethod
+    def start(cls, context: Any, initargs: tuple, chunks: list[list[int]], taken: Any) -> "_Helper":
+        reader, writer = context.Pipe(duplex=False)
+        process = context.Process(target=_help, args=(initargs, chunks, taken, writer), daemon=True)
+        process.start()
+        writer.close()  # the worker's end: this process sees the pipe's end when the worker's is closed
+        return cls(process, reader)
+
+    def receive(self, take_in: Callable[[list[Outcome]], None], *, wait: bool) -> None:
+        """Take in what the worker sent; with ``wait``, until it says it is done."""
+        while not self.done and (wait or self.reader.poll()):
+            try:
+                message = self.reader.recv()
+            except EOFError:
+                self.process.join(5)
+                raise RuntimeError(f"a render worker ended unexpectedly (exit code {self.process.exitcode})") from None
+            if message is None:
+                self.done = True
+            elif isinstance(message, _Failed):
+                self.done = True
+                if message.error is not None:
+                    raise message.error
+                raise RuntimeError(f"a render worker failed:\n{message.text}")
+            else:
+                take_in(message)
+
+    def stop(self) -> None:
+        if self.process.is_alive() and not self.done:
+            self.process.terminate()
+        self.process.join()
+        self.reader.close()
+
+
+def _help(initargs: tuple, chunks: list[list[int]], taken: Any, writer: Any) -> None:
+    """A worker's life: take chunks, send their outcomes, then None (or what failed).
+
+    A thread sends them: the build's process reads between the routes it renders itself, and a worker
+    waiting on a full pipe meanwhile would idle for as long as that route takes.
+    """
+    outbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+
+    def send() -> None:
+        while True:
+            message = outbox.get()
+            try:
+                writer.send(message)
+            except Exception:  # what cannot be pickled (an exception of a library): its text
+                writer.send(_Failed(None, message.text if isinstance(message, _Failed) else traceback.format_exc()))
+                return
+            if message is None or isinstance(message, _Failed):
+                return
+
+    sender = threading.Thread(target=send, daemon=True)
+    sender.start()
+    try:
+        _start_worker(*initargs)
+        while (chunk := _next_chunk(chunks, taken)) is not None:
+            outbox.put(_render_chunk(chunk))
+        outbox.put(None)
+    except BaseException as error:  # sent back whole: the build reports it as it would its own
+        outbox.put(_Failed(error, traceback.format_exc()))
+    sender.join()
+    writer.close()
 
 
 class Outcome(NamedTuple):

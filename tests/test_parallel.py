@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import gc
+import multiprocessing
+import os
+import time
 import weakref
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
 
@@ -94,3 +97,76 @@ def test_chunks_put_grouped_whole_site_pages_first_and_split_single_pages_by_wor
     assert [number for chunk in singles for number in chunk] == list(range(3, 103))
     assert {len(chunk) for chunk in singles[:-1]} == {13}  # 100 pages, 2 workers: ⌈100 / 8⌉
     assert max(len(chunk) for chunk in parallel.plan_chunks(routes[3:103] * 100, workers=2)) == parallel.CHUNK
+
+
+# --- rendering in this process and in forked workers ------------------------------------------------------
+
+
+class QuietRenderer:
+    def warm_up(self, routes: Any) -> None:
+        pass
+
+
+def single_routes(count: int) -> list[Any]:
+    from eventsite.routes import PageKind, Route
+
+    page = PageKind("page", "page", None, lambda key: f"/en/{key}/", lambda site: [None])
+    return [Route(page, "en", f"item-{index}", f"/en/item-{index}/") for index in range(count)]
+
+
+def rendered_by_pid(renderer: Any, staged: Any, route: Any, index: int, record: bool, finishing: Any) -> parallel.Outcome:
+    time.sleep(0.002)  # long enough that the worker, once forked, takes chunks too
+    return parallel.Outcome(index, [], [], None, None, notes={"by": os.getpid()})
+
+
+def test_this_process_and_the_workers_share_the_routes_each_rendered_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "_render_one", rendered_by_pid)
+    routes = single_routes(400)
+    advanced: list[int] = []
+    rendering = parallel.render_routes(QuietRenderer(), routes, object(), record=False, workers=2, advance=advanced.append)  # type: ignore[arg-type]
+    by = rendering.notes["by"]
+    assert sorted(by) == sorted(route.output_path for route in routes) and sum(advanced) == 400
+    assert os.getpid() in by.values() and len(set(by.values())) == 2  # this process and one worker
+    assert gc.isenabled()  # as it was before
+
+
+def failing_at(number: int, failure: Callable[[], Any]) -> Callable[..., parallel.Outcome]:
+    def render_one(renderer: Any, staged: Any, route: Any, index: int, record: bool, finishing: Any) -> parallel.Outcome:
+        if index == number:
+            failure()
+        return parallel.Outcome(index, [], [], None, None)
+    return render_one
+
+
+class Unpicklable(Exception):
+    def __reduce__(self) -> Any:
+        raise TypeError("not this one")
+
+
+def dying_in_a_worker(renderer: Any, staged: Any, route: Any, index: int, record: bool, finishing: Any) -> parallel.Outcome:
+    if multiprocessing.parent_process() is not None:  # a worker dies without a word, as under the OOM killer
+        os._exit(3)
+    time.sleep(0.005)  # this process renders slowly enough that the worker, once forked, takes a chunk
+    return parallel.Outcome(index, [], [], None, None)
+
+
+@pytest.mark.parametrize(("failure", "raised", "message"), [
+    (lambda: (_ for _ in ()).throw(ValueError("page 7 failed")), ValueError, "page 7 failed"),  # as itself
+    (lambda: (_ for _ in ()).throw(Unpicklable("page 7")), (Unpicklable, RuntimeError), "page 7"),  # or as its text
+])
+def test_a_failure_in_a_worker_or_here_is_raised_by_the_build(
+    monkeypatch: pytest.MonkeyPatch, failure: Callable[[], Any], raised: Any, message: str,
+) -> None:
+    monkeypatch.setattr(parallel, "_render_one", failing_at(7, failure))
+    with pytest.raises(raised, match=message):
+        parallel.render_routes(QuietRenderer(), single_routes(40), object(), record=False, workers=2)  # type: ignore[arg-type]
+    assert gc.isenabled()
+
+
+def test_a_worker_that_dies_is_an_error_not_a_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Pool waits forever for the chunk of a worker the kernel killed; this build says so and stops."""
+    monkeypatch.setattr(parallel, "_render_one", dying_in_a_worker)
+    monkeypatch.setattr(parallel, "plan_chunks", lambda routes, workers: [[number] for number in range(len(routes))])
+    with pytest.raises(RuntimeError, match=r"ended unexpectedly \(exit code 3\)"):
+        parallel.render_routes(QuietRenderer(), single_routes(100), object(), record=False, workers=2)  # type: ignore[arg-type]
+    assert gc.isenabled()
