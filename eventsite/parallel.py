@@ -106,8 +106,7 @@ def render_routes(
     context = multiprocessing.get_context("fork")
     chunks = plan_chunks(routes, workers)
     taken = context.Value("l", 0)  # the next chunk to take, by whichever process is free first
-    helpers = [_Helper.start(context, (renderer, staged, list(routes), record, finishing, os.getpid()), chunks, taken)
-               for _ in range(workers - 1)]
+    helpers: list[_Helper] = []
 
     def take_in(outcomes: list[Outcome]) -> None:
         for outcome in outcomes:
@@ -117,6 +116,8 @@ def render_routes(
     collecting = gc.isenabled()
     gc.disable()  # as in a worker: collected between routes (_collect), not in the middle of a page
     try:
+        for _ in range(workers - 1):  # in the try: a fork that fails stops the workers already started
+            helpers.append(_Helper.start(context, (renderer, staged, list(routes), record, finishing, os.getpid()), chunks, taken))
         while (chunk := _next_chunk(chunks, taken)) is not None:
             outcomes = []
             for index in chunk:

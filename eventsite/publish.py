@@ -86,6 +86,7 @@ class PostBuildStep:
     # What the step needs of each file the render stage writes (route, final bytes → a plain value, or None:
     # nothing), taken by the process that writes it; the step finds it in Finished.noted(name).
     note: Callable[[Route, bytes], Any] | None = None
+    notes_wanted: Callable[[Finished], bool] = lambda finished: True  # whether this build's run of the step reads them
     writes: tuple[str, ...] = ()
     # Whether a rebuild may run the step again over the live output, after the new pages are in:
     # its files are written by rename and only when they change. A step that rewrites a whole folder
@@ -101,7 +102,8 @@ POST_BUILD_STEPS: tuple[PostBuildStep, ...] = (
     # After minify and fingerprint: the worker's version is a digest of the pages and assets as published.
     # Also in the dev server, which gets manifests and a worker that keeps nothing (eventsite/offline.py).
     # A rebuild keeps the manifests (offline/): only a full build can change them.
-    PostBuildStep("offline", publish_offline, note=note_offline_page, writes=(WORKER,)),
+    PostBuildStep("offline", publish_offline, note=note_offline_page, writes=(WORKER,),
+                  notes_wanted=lambda finished: not finished.options.dev),  # the dev server's worker keeps nothing
     # It reads the pages as published; /pagefind/ names its own files by content hash.
     PostBuildStep("search", index_site, in_dev=False, writes=(BUNDLE + "/",), in_place=False,
                   wanted=lambda finished: finished.options.search),  # eventsite/search.py; ~1 s for the Busan site
@@ -129,7 +131,7 @@ def page_finisher(finished: Finished) -> Finishing:
     """What the render stage does with each file it writes: the page forms of the steps, in order, then their notes."""
     steps = steps_of(finished.options)
     forms = [step.page for step in steps if step.page is not None]
-    notes = [(step.name, step.note) for step in steps if step.note is not None]
+    notes = [(step.name, step.note) for step in steps if step.note is not None and step.notes_wanted(finished)]
 
     def finish(output_path: str, data: bytes) -> bytes:
         for form in forms:

@@ -81,3 +81,17 @@ def test_files_that_steps_need_nothing_of_get_no_note() -> None:
     calendar = type("Route", (), {"output_path": "en/people.json", "kind": type("Kind", (), {"offline": False})()})()
     assert hosting.note_policy(calendar, b"{}") is None  # type: ignore[arg-type]
     assert offline.note_offline_page(calendar, b"{}") is None  # type: ignore[arg-type]
+
+
+def test_the_dev_server_takes_no_offline_notes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its worker keeps nothing (offline.DEV_WORKER): a digest and the assets of each page would be made for nothing."""
+    taken: dict[str, dict[str, object]] = {}
+    run_post_build = publish.run_post_build
+
+    def keep_notes(finished: publish.Finished) -> None:
+        taken.update(finished.page_notes)
+        run_post_build(finished)
+
+    monkeypatch.setattr("eventsite.build.run_post_build", keep_notes)
+    build(write_site(tmp_path), tmp_path / "site", options=BuildOptions(dev=True, workers=2))
+    assert "offline" not in taken and (tmp_path / "site" / "sw.js").read_text(encoding="utf-8") == offline.DEV_WORKER
