@@ -232,12 +232,18 @@ def _policy_of(path: Path) -> str | None:
             chunk = stream.read(4096)
             head += chunk
             end = head.lower().find("</head>")
-            for match in _META.finditer(head if end < 0 else head[:end]):
-                policy = _meta_policy(match[1])
-                if policy is not None:
-                    return policy
-            if not chunk or end >= 0:
-                return None
+            policy = _policy_in(head if end < 0 else head[:end])
+            if policy is not None or not chunk or end >= 0:
+                return policy
+
+
+def _policy_in(head: str) -> str | None:
+    """The policy of the first <meta> tag in ``head`` that gives one."""
+    for match in _META.finditer(head):
+        policy = _meta_policy(match[1])
+        if policy is not None:
+            return policy
+    return None
 
 
 def note_policy(route: "Route", data: bytes) -> str | None:
@@ -245,12 +251,7 @@ def note_policy(route: "Route", data: bytes) -> str | None:
     if not route.output_path.endswith(".html"):
         return None
     end = _HEAD_END.search(data)  # the first, in any case (as _policy_of finds it)
-    head = (data if end is None else data[:end.start()]).decode("utf-8", "replace")
-    for match in _META.finditer(head):
-        policy = _meta_policy(match[1])
-        if policy is not None:
-            return policy
-    return ""
+    return _policy_in((data if end is None else data[:end.start()]).decode("utf-8", "replace")) or ""
 
 
 def union(policies: list[str]) -> str:

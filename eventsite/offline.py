@@ -261,10 +261,7 @@ class LastRun:
                     continue
                 found = links.get(page)
                 if found is None:
-                    note = noted.get(page)
-                    if note is None:
-                        data = (root / page).read_bytes()
-                        note = (hashlib.sha256(data).digest(), _asset_links(page, data))
+                    note = noted.get(page) or _note_of(page, (root / page).read_bytes())
                     digests[page] = note[0]
                     found = links[page] = [target for target in note[1] if _exists(root, target, exists)]
                 assets.update(found)
@@ -272,8 +269,7 @@ class LastRun:
         for paths in kept.values():
             for path in paths:
                 if path not in digests:
-                    note = noted.get(path)
-                    digests[path] = note[0] if note is not None else hashlib.sha256((root / path).read_bytes()).digest()
+                    digests[path] = (noted.get(path) or _note_of(path, (root / path).read_bytes()))[0]
         return kept, digests, links
 
     @classmethod
@@ -307,9 +303,11 @@ def _exists(root: Path, target: str, known: dict[str, bool]) -> bool:
 
 def note_offline_page(route: "Route", data: bytes) -> Note | None:
     """What the offline step needs of a file kept offline, taken as it is written (publish.PostBuildStep.note)."""
-    if not route.kind.offline:
-        return None
-    return hashlib.sha256(data).digest(), (_asset_links(route.output_path, data) if route.output_path.endswith(".html") else [])
+    return _note_of(route.output_path, data) if route.kind.offline else None
+
+
+def _note_of(path: str, data: bytes) -> Note:
+    return hashlib.sha256(data).digest(), (_asset_links(path, data) if path.endswith(".html") else [])
 
 
 def offline_pages(plan: "RoutePlan") -> dict[str | None, list[str]]:

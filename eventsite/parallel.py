@@ -118,14 +118,12 @@ def render_routes(
     try:
         for _ in range(workers - 1):  # in the try: a fork that fails stops the workers already started
             helpers.append(_Helper.start(context, (renderer, staged, list(routes), record, finishing, os.getpid()), chunks, taken))
+        def receive() -> None:  # between routes: a worker's outcomes do not wait for the end of a chunk here
+            for helper in helpers:
+                helper.receive(take_in, wait=False)
+
         while (chunk := _next_chunk(chunks, taken)) is not None:
-            outcomes = []
-            for index in chunk:
-                outcomes.append(_render_one(renderer, staged, routes[index], index, record, finishing))
-                _collect()
-                for helper in helpers:  # a worker must not wait on a full pipe while this process renders
-                    helper.receive(take_in, wait=False)
-            take_in(outcomes)
+            take_in(_render_indexes(renderer, staged, routes, chunk, record, finishing, receive))
         for helper in helpers:
             helper.receive(take_in, wait=True)
     finally:
@@ -345,10 +343,19 @@ def _die_with(parent: int) -> None:
 def _render_chunk(indexes: list[int]) -> list[Outcome]:
     assert _worker is not None
     renderer, staged = _worker
+    return _render_indexes(renderer, staged, _routes, indexes, _record, _finishing)
+
+
+def _render_indexes(
+    renderer: Renderer, staged: StagedOutput, routes: Sequence[Route], indexes: list[int], record: bool, finishing: Finishing,
+    between: Callable[[], None] = lambda: None,
+) -> list[Outcome]:
+    """A chunk's routes, in a worker or in the build's own process, the collector run after each (``between`` too)."""
     outcomes = []
     for index in indexes:
-        outcomes.append(_render_one(renderer, staged, _routes[index], index, _record, _finishing))
+        outcomes.append(_render_one(renderer, staged, routes[index], index, record, finishing))
         _collect()
+        between()
     return outcomes
 
 

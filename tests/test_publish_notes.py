@@ -37,15 +37,21 @@ def test_steps_that_note_each_page_publish_what_steps_reading_every_page_back_pu
     assert "const KEPT" in noted["sw.js"].decode() and "Content-Security-Policy" in noted["_headers"].decode()
 
 
-def test_the_notes_are_what_reading_each_written_file_gives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    taken: dict[str, dict[str, object]] = {}
+@pytest.fixture
+def taken(monkeypatch: pytest.MonkeyPatch) -> dict[str, dict[str, object]]:
+    """The notes a full build's steps were given (Finished.page_notes), by step."""
+    found: dict[str, dict[str, object]] = {}
     run_post_build = publish.run_post_build
 
     def keep_notes(finished: publish.Finished) -> None:
-        taken.update(finished.page_notes)
+        found.update(finished.page_notes)
         run_post_build(finished)
 
     monkeypatch.setattr("eventsite.build.run_post_build", keep_notes)
+    return found
+
+
+def test_the_notes_are_what_reading_each_written_file_gives(tmp_path: Path, taken: dict[str, dict[str, object]]) -> None:
     content = write_site(tmp_path, THAI)
     result = build(content, tmp_path / "site", options=BuildOptions(search=False, workers=2))
     site = tmp_path / "site"
@@ -83,15 +89,7 @@ def test_files_that_steps_need_nothing_of_get_no_note() -> None:
     assert offline.note_offline_page(calendar, b"{}") is None  # type: ignore[arg-type]
 
 
-def test_the_dev_server_takes_no_offline_notes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_dev_server_takes_no_offline_notes(tmp_path: Path, taken: dict[str, dict[str, object]]) -> None:
     """Its worker keeps nothing (offline.DEV_WORKER): a digest and the assets of each page would be made for nothing."""
-    taken: dict[str, dict[str, object]] = {}
-    run_post_build = publish.run_post_build
-
-    def keep_notes(finished: publish.Finished) -> None:
-        taken.update(finished.page_notes)
-        run_post_build(finished)
-
-    monkeypatch.setattr("eventsite.build.run_post_build", keep_notes)
     build(write_site(tmp_path), tmp_path / "site", options=BuildOptions(dev=True, workers=2))
     assert "offline" not in taken and (tmp_path / "site" / "sw.js").read_text(encoding="utf-8") == offline.DEV_WORKER
